@@ -1,0 +1,30 @@
+use thiserror::Error;
+
+/// Everything the store can fail with. Unique-key clashes are told apart from other
+/// database failures because callers answer them differently (409 rather than 500).
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error(
+        "database URL {0:?} is not supported: use sqlite://PATH (or sqlite::memory:) or postgres://USER@HOST/DB"
+    )]
+    UnsupportedUrl(String),
+    #[error("{0} already exists")]
+    Conflict(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("database: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+        {
+            return StoreError::Conflict(db.message().to_string());
+        }
+        StoreError::Database(e)
+    }
+}

@@ -1,0 +1,259 @@
+//! One conformance suite for every storage behaviour, run on SQLite and on
+//! PostgreSQL (from `AFTERCARE_TEST_POSTGRES_URL`). Each story gets a fresh database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::future::Future;
+
+use aftercare_store::testing::TestDatabase;
+use aftercare_store::*;
+
+async fn run<F, Fut>(backend: Backend, story: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let db = TestDatabase::new(backend).await.expect("create test database");
+    let store = db.store().await.expect("connect and migrate");
+    story(store.clone()).await;
+    store.close().await;
+    db.cleanup().await.expect("drop test database");
+}
+
+macro_rules! conformance {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $story() { super::run(aftercare_store::Backend::Sqlite, super::$story).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $story() { super::run(aftercare_store::Backend::Postgres, super::$story).await } )*
+        }
+    };
+}
+
+conformance!(
+    people_are_upserted_by_email,
+    admins_are_created_whole,
+    teams_memberships_and_roles,
+    identities_belong_to_one_person,
+    sessions_expire_and_are_shared,
+    api_tokens_are_found_by_hash,
+    integrations_have_unique_public_ids,
+    deliveries_are_stored_once,
+    acknowledgements_claim_unattributed_pages,
+    imports_are_all_or_nothing,
+    instants_are_ranged_and_grouped,
+    migrations_are_idempotent,
+);
+
+fn person(name: &str, email: &str, tz: &str) -> NewPerson {
+    NewPerson {
+        name: name.into(),
+        email: email.into(),
+        time_zone: tz.into(),
+        working_days: "mon,tue,wed,thu,fri".into(),
+        working_start: "08:00".into(),
+        working_end: "18:00".into(),
+        sleep_start: "22:00".into(),
+        sleep_end: "08:00".into(),
+    }
+}
+
+fn note(person_id: Option<i64>, team_id: Option<i64>, at: i64, key: &str) -> NewNotification {
+    NewNotification {
+        person_id,
+        team_id,
+        at,
+        incident_key: key.into(),
+        source: "pagerduty".into(),
+        basis: "assigned".into(),
+        claims_unattributed: false,
+    }
+}
+
+async fn people_are_upserted_by_email(store: Store) {
+    let (alex, how) = store.upsert_person(&person("Alex Rivera", "Alex@Example.com", "Europe/London")).await.unwrap();
+    assert_eq!(how, Upserted::Created);
+    assert_eq!(alex.email, "alex@example.com", "emails are kept lower-case so lookups match");
+    let mut changed = person("Alex R.", "alex@example.com", "Asia/Kolkata");
+    changed.sleep_start = "23:00".into();
+    let (again, how) = store.upsert_person(&changed).await.unwrap();
+    assert_eq!(how, Upserted::Updated);
+    assert_eq!(again.id, alex.id);
+    assert_eq!(again.time_zone, "Asia/Kolkata");
+    assert_eq!(again.sleep_start, "23:00");
+    assert_eq!(store.count_people().await.unwrap(), 1);
+    assert_eq!(store.person_by_email("ALEX@example.com").await.unwrap().unwrap().name, "Alex R.");
+    assert!(store.person(alex.id + 1000).await.unwrap().is_none());
+    assert!(!store.has_admin().await.unwrap());
+}
+
+async fn admins_are_created_whole(store: Store) {
+    let admin = store.create_admin(&person("Sam", "sam@example.com", "UTC"), "hash").await.unwrap();
+    assert!(admin.is_admin);
+    assert_eq!(admin.password_hash.as_deref(), Some("hash"));
+    assert!(store.has_admin().await.unwrap());
+    let clash = store.create_admin(&person("Sam 2", "SAM@example.com", "UTC"), "h2").await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+    assert_eq!(store.count_people().await.unwrap(), 1, "a rejected admin stores nothing");
+    store.set_password_hash(admin.id, "new").await.unwrap();
+    assert_eq!(store.person(admin.id).await.unwrap().unwrap().password_hash.as_deref(), Some("new"));
+    assert!(matches!(store.set_password_hash(admin.id + 99, "x").await, Err(StoreError::NotFound(_))));
+}
+
+async fn teams_memberships_and_roles(store: Store) {
+    let payments = store.ensure_team("payments").await.unwrap();
+    assert_eq!(store.ensure_team(" payments ").await.unwrap().id, payments.id, "ensure_team is idempotent");
+    let search = store.ensure_team("search").await.unwrap();
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let (b, _) = store.upsert_person(&person("Blair", "b@example.com", "UTC")).await.unwrap();
+    store.set_membership(payments.id, a.id, TeamRole::Lead).await.unwrap();
+    store.join_team(payments.id, a.id).await.unwrap();
+    store.join_team(payments.id, b.id).await.unwrap();
+    store.join_team(search.id, b.id).await.unwrap();
+    let members = store.team_members(payments.id).await.unwrap();
+    let roles: Vec<_> = members.iter().map(|m| (m.person.name.as_str(), m.role)).collect();
+    assert_eq!(roles, vec![("Alex", TeamRole::Lead), ("Blair", TeamRole::Member)], "joining never demotes a lead");
+    let teams: Vec<_> = store.memberships(b.id).await.unwrap().into_iter().map(|m| m.team.name).collect();
+    assert_eq!(teams, vec!["payments", "search"]);
+    let names: Vec<_> = store.list_teams().await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, vec!["payments", "search"]);
+    assert_eq!(store.team_by_name("search").await.unwrap().unwrap().id, search.id);
+}
+
+async fn identities_belong_to_one_person(store: Store) {
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let (b, _) = store.upsert_person(&person("Blair", "b@example.com", "UTC")).await.unwrap();
+    store.set_identity(a.id, "pagerduty", "PXYZ123").await.unwrap();
+    assert_eq!(store.person_by_identity("pagerduty", "PXYZ123").await.unwrap(), Some(a.id));
+    assert_eq!(store.person_by_identity("opsgenie", "PXYZ123").await.unwrap(), None);
+    store.set_identity(b.id, "pagerduty", "PXYZ123").await.unwrap();
+    assert_eq!(store.person_by_identity("pagerduty", "PXYZ123").await.unwrap(), Some(b.id));
+    assert!(store.identities(a.id).await.unwrap().is_empty());
+    assert_eq!(store.identities(b.id).await.unwrap().len(), 1);
+}
+
+async fn sessions_expire_and_are_shared(store: Store) {
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let s = Session { id_hash: "h1".into(), person_id: a.id, csrf_token: "c".into(), created_at: 1_000, expires_at: 2_000 };
+    store.create_session(&s).await.unwrap();
+    assert_eq!(store.session("h1", 1_500).await.unwrap(), Some(s.clone()));
+    assert_eq!(store.session("h1", 2_000).await.unwrap(), None, "a session is dead at its expiry instant");
+    assert_eq!(store.delete_expired_sessions(2_500).await.unwrap(), 1);
+    store.create_session(&s).await.unwrap();
+    store.delete_session("h1").await.unwrap();
+    assert_eq!(store.session("h1", 1_500).await.unwrap(), None);
+}
+
+async fn api_tokens_are_found_by_hash(store: Store) {
+    let id = store.create_api_token("tokhash", None, true, "cli").await.unwrap();
+    let token = store.api_token("tokhash").await.unwrap().unwrap();
+    assert_eq!(token.id, id);
+    assert!(token.is_admin);
+    assert_eq!(token.person_id, None);
+    assert!(store.api_token("other").await.unwrap().is_none());
+    assert!(matches!(store.create_api_token("tokhash", None, false, "x").await, Err(StoreError::Conflict(_))));
+}
+
+async fn integrations_have_unique_public_ids(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let new = NewIntegration { public_id: "int_abc".into(), team_id: team.id, source: "pagerduty".into(), name: "PD".into(), secret: "s".into() };
+    let made = store.create_integration(&new).await.unwrap();
+    assert_eq!(made.public_id, "int_abc");
+    assert_eq!(store.integration("int_abc").await.unwrap(), Some(made.clone()));
+    assert!(matches!(store.create_integration(&new).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.list_integrations(Some(team.id)).await.unwrap(), vec![made.clone()]);
+    assert_eq!(store.list_integrations(Some(team.id + 1)).await.unwrap(), vec![]);
+    assert_eq!(store.list_integrations(None).await.unwrap(), vec![made]);
+}
+
+async fn deliveries_are_stored_once(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let integration = store
+        .create_integration(&NewIntegration { public_id: "i1".into(), team_id: team.id, source: "pagerduty".into(), name: "PD".into(), secret: "s".into() })
+        .await
+        .unwrap();
+    let delivery = |id: &str| NewDelivery {
+        integration_id: integration.id,
+        delivery_id: id.into(),
+        received_at: 5,
+        raw: b"{\"raw\":true}".to_vec(),
+        event_json: "{}".into(),
+        notifications: vec![note(Some(a.id), Some(team.id), 1_000, "inc-1"), note(None, Some(team.id), 1_000, "inc-1")],
+    };
+    let first = store.record_deliveries(&[delivery("d1"), delivery("d1"), delivery("d2")]).await.unwrap();
+    assert!(matches!(first[0], DeliveryOutcome::Stored { notifications: 2, .. }));
+    assert_eq!(first[1], DeliveryOutcome::Duplicate, "a replay inside one group is caught too");
+    assert!(matches!(first[2], DeliveryOutcome::Stored { .. }));
+    let again = store.record_deliveries(&[delivery("d1")]).await.unwrap();
+    assert_eq!(again, vec![DeliveryOutcome::Duplicate]);
+    assert_eq!(store.count_deliveries().await.unwrap(), 2);
+    assert_eq!(store.count_notifications().await.unwrap(), 4, "a replay stores no notifications");
+    assert_eq!(store.unattributed(team.id, 0, 10_000).await.unwrap().len(), 2);
+}
+
+async fn acknowledgements_claim_unattributed_pages(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let integration = store
+        .create_integration(&NewIntegration { public_id: "og".into(), team_id: team.id, source: "opsgenie".into(), name: "OG".into(), secret: "s".into() })
+        .await
+        .unwrap();
+    let mut create = note(None, Some(team.id), 1_000, "alert-1");
+    create.source = "opsgenie".into();
+    create.basis = "unattributed".into();
+    let mut ack = note(Some(a.id), Some(team.id), 1_000, "alert-1");
+    ack.source = "opsgenie".into();
+    ack.basis = "acknowledged".into();
+    ack.claims_unattributed = true;
+    let d = |id: &str, n: NewNotification| NewDelivery { integration_id: integration.id, delivery_id: id.into(), received_at: 0, raw: vec![], event_json: "{}".into(), notifications: vec![n] };
+    store.record_deliveries(&[d("create", create)]).await.unwrap();
+    store.record_deliveries(&[d("ack", ack.clone())]).await.unwrap();
+    assert_eq!(store.count_notifications().await.unwrap(), 1, "the acknowledgement claimed the page instead of adding one");
+    assert_eq!(store.notification_instants(a.id, 0, 2_000).await.unwrap(), vec![1_000]);
+    assert!(store.unattributed(team.id, 0, 2_000).await.unwrap().is_empty());
+    // With nothing left to claim, an acknowledgement is a page of its own.
+    let mut later = ack;
+    later.incident_key = "alert-2".into();
+    store.record_deliveries(&[d("ack2", later)]).await.unwrap();
+    assert_eq!(store.count_notifications().await.unwrap(), 2);
+}
+
+async fn imports_are_all_or_nothing(store: Store) {
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let rows: Vec<_> = (0..2_500).map(|i| note(Some(a.id), None, i * 1_000, "k")).collect();
+    let mut import = store.begin_import().await.unwrap();
+    import.push(&rows).await.unwrap();
+    assert_eq!(import.rows(), 2_500);
+    drop(import);
+    assert_eq!(store.count_notifications().await.unwrap(), 0, "an import dropped before commit leaves nothing");
+    let mut import = store.begin_import().await.unwrap();
+    import.push(&rows[..1_200]).await.unwrap();
+    import.push(&rows[1_200..]).await.unwrap();
+    assert_eq!(import.commit().await.unwrap(), 2_500);
+    assert_eq!(store.count_notifications().await.unwrap(), 2_500);
+}
+
+async fn instants_are_ranged_and_grouped(store: Store) {
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let (b, _) = store.upsert_person(&person("Blair", "b@example.com", "UTC")).await.unwrap();
+    let mut import = store.begin_import().await.unwrap();
+    import
+        .push(&[note(Some(b.id), None, 30, "x"), note(Some(a.id), None, 20, "x"), note(Some(a.id), None, 10, "x"), note(Some(a.id), None, 40, "x")])
+        .await
+        .unwrap();
+    import.commit().await.unwrap();
+    assert_eq!(store.notification_instants(a.id, 10, 40).await.unwrap(), vec![10, 20], "[from, to) is half-open");
+    let grouped = store.notification_instants_for(&[b.id, a.id, a.id + b.id + 1], 0, 100).await.unwrap();
+    let mut expected = vec![(a.id, vec![10, 20, 40]), (b.id, vec![30]), (a.id + b.id + 1, vec![])];
+    expected.sort_by_key(|(id, _)| *id);
+    assert_eq!(grouped, expected);
+}
+
+async fn migrations_are_idempotent(store: Store) {
+    store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    store.ping().await.unwrap();
+    // Connecting again runs the migrator again; it must find nothing to do and keep the data.
+    let kind = store.backend();
+    assert!(matches!(kind, Backend::Sqlite | Backend::Postgres));
+}
