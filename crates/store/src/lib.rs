@@ -171,6 +171,58 @@ impl Store {
         Ok((person, how))
     }
 
+    /// Upserts many people and their team memberships in one transaction: an
+    /// import file either lands whole or not at all.
+    pub async fn import_people(&self, rows: &[(NewPerson, Option<String>)]) -> Result<ImportedPeople> {
+        let sql_find = "SELECT id FROM people WHERE email = $1";
+        let sql_update = "UPDATE people SET name = $1, time_zone = $2, working_days = $3, working_start = $4, working_end = $5, sleep_start = $6, sleep_end = $7 WHERE id = $8";
+        let sql_insert = "INSERT INTO people (name, email, time_zone, working_days, working_start, working_end, sleep_start, sleep_end, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9) RETURNING id";
+        let sql_team = "INSERT INTO teams (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+        let sql_team_id = "SELECT id FROM teams WHERE name = $1";
+        let sql_join = "INSERT INTO team_members (team_id, person_id, role) VALUES ($1, $2, 'member') ON CONFLICT (team_id, person_id) DO NOTHING";
+        let now = now_ms();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut out = ImportedPeople::default();
+            for (new, team) in rows {
+                let email = new.email.trim().to_lowercase();
+                let existing: Option<i64> = sqlx::query_scalar(sql_find).bind(&email).fetch_optional(&mut *tx).await?;
+                let id = match existing {
+                    Some(id) => {
+                        sqlx::query(sql_update)
+                            .bind(&new.name).bind(&new.time_zone).bind(&new.working_days)
+                            .bind(&new.working_start).bind(&new.working_end)
+                            .bind(&new.sleep_start).bind(&new.sleep_end).bind(id)
+                            .execute(&mut *tx).await?;
+                        out.updated += 1;
+                        id
+                    }
+                    None => {
+                        let id: i64 = sqlx::query_scalar(sql_insert)
+                            .bind(&new.name).bind(&email).bind(&new.time_zone).bind(&new.working_days)
+                            .bind(&new.working_start).bind(&new.working_end)
+                            .bind(&new.sleep_start).bind(&new.sleep_end).bind(now)
+                            .fetch_one(&mut *tx).await?;
+                        out.created += 1;
+                        id
+                    }
+                };
+                if let Some(team) = team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    sqlx::query(sql_team).bind(team).bind(now).execute(&mut *tx).await?;
+                    let team_id: i64 = sqlx::query_scalar(sql_team_id).bind(team).fetch_one(&mut *tx).await?;
+                    sqlx::query(sql_join).bind(team_id).bind(id).execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(out)
+        })
+    }
+
+    /// Every person's id by email, for resolving the rows of a bulk import.
+    pub async fn person_ids_by_email(&self) -> Result<Vec<(String, i64)>> {
+        Ok(with_pool!(self, p => sqlx::query_as::<_, (String, i64)>("SELECT email, id FROM people").fetch_all(p).await)?)
+    }
+
     pub async fn person(&self, id: i64) -> Result<Option<Person>> {
         let sql = concat!("SELECT ", person_columns!(), " FROM people WHERE id = $1");
         Ok(with_pool!(self, p => sqlx::query_as::<_, Person>(sql).bind(id).fetch_optional(p).await)?)
@@ -408,6 +460,16 @@ impl Store {
                             stored += 1;
                             continue;
                         }
+                    }
+                    // incident.io repeats an escalation's whole history in every
+                    // delivery and Grafana's notified users are cumulative: a page
+                    // already stored for this person, incident and instant is the same
+                    // page, not a new one.
+                    let seen: Option<i64> = sqlx::query_scalar("SELECT id FROM notifications WHERE team_id = $1 AND at = $2 AND incident_key = $3 AND source = $4 AND (person_id = $5 OR (person_id IS NULL AND $5 IS NULL)) LIMIT 1")
+                        .bind(n.team_id).bind(n.at).bind(&n.incident_key).bind(&n.source).bind(n.person_id)
+                        .fetch_optional(&mut *tx).await?;
+                    if seen.is_some() {
+                        continue;
                     }
                     sqlx::query("INSERT INTO notifications (person_id, team_id, at, incident_key, source, basis, delivery_id) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                         .bind(n.person_id).bind(n.team_id).bind(n.at).bind(&n.incident_key).bind(&n.source).bind(&n.basis).bind(id)

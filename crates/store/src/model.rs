@@ -179,3 +179,10 @@ pub struct Notification {
     pub source: String,
     pub basis: String,
 }
+
+/// What a people import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportedPeople {
+    pub created: u32,
+    pub updated: u32,
+}

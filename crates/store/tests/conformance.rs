@@ -43,6 +43,8 @@ conformance!(
     imports_are_all_or_nothing,
     instants_are_ranged_and_grouped,
     migrations_are_idempotent,
+    people_imports_are_atomic,
+    repeated_pages_are_stored_once,
 );
 
 fn person(name: &str, email: &str, tz: &str) -> NewPerson {
@@ -182,14 +184,15 @@ async fn deliveries_are_stored_once(store: Store) {
         notifications: vec![note(Some(a.id), Some(team.id), 1_000, "inc-1"), note(None, Some(team.id), 1_000, "inc-1")],
     };
     let first = store.record_deliveries(&[delivery("d1"), delivery("d1"), delivery("d2")]).await.unwrap();
+    // d2 repeats d1's pages (same person, incident and instant): they are not counted twice.
     assert!(matches!(first[0], DeliveryOutcome::Stored { notifications: 2, .. }));
     assert_eq!(first[1], DeliveryOutcome::Duplicate, "a replay inside one group is caught too");
     assert!(matches!(first[2], DeliveryOutcome::Stored { .. }));
     let again = store.record_deliveries(&[delivery("d1")]).await.unwrap();
     assert_eq!(again, vec![DeliveryOutcome::Duplicate]);
     assert_eq!(store.count_deliveries().await.unwrap(), 2);
-    assert_eq!(store.count_notifications().await.unwrap(), 4, "a replay stores no notifications");
-    assert_eq!(store.unattributed(team.id, 0, 10_000).await.unwrap().len(), 2);
+    assert_eq!(store.count_notifications().await.unwrap(), 2, "a replay stores no notifications");
+    assert_eq!(store.unattributed(team.id, 0, 10_000).await.unwrap().len(), 1);
 }
 
 async fn acknowledgements_claim_unattributed_pages(store: Store) {
@@ -256,4 +259,49 @@ async fn migrations_are_idempotent(store: Store) {
     // Connecting again runs the migrator again; it must find nothing to do and keep the data.
     let kind = store.backend();
     assert!(matches!(kind, Backend::Sqlite | Backend::Postgres));
+}
+
+async fn people_imports_are_atomic(store: Store) {
+    let rows = vec![
+        (person("Alex", "a@example.com", "UTC"), Some("payments".to_string())),
+        (person("Blair", "b@example.com", "Asia/Kolkata"), Some("search".to_string())),
+        (person("Casey", "c@example.com", "UTC"), None),
+    ];
+    let done = store.import_people(&rows).await.unwrap();
+    assert_eq!(done, ImportedPeople { created: 3, updated: 0 });
+    let again = store.import_people(&rows[..2]).await.unwrap();
+    assert_eq!(again, ImportedPeople { created: 0, updated: 2 }, "re-importing updates by email");
+    let payments = store.team_by_name("payments").await.unwrap().unwrap();
+    assert_eq!(store.team_members(payments.id).await.unwrap().len(), 1);
+    let ids = store.person_ids_by_email().await.unwrap();
+    assert_eq!(ids.len(), 3);
+    // A row that breaks a constraint midway rolls the whole file back.
+    let mut bad = person("Dana", "d@example.com", "UTC");
+    bad.name = "Dana".into();
+    let clash = vec![(bad.clone(), None), (bad, Some("x".repeat(3)))];
+    let before = store.count_people().await.unwrap();
+    let _ = store.import_people(&clash).await;
+    let after = store.count_people().await.unwrap();
+    assert!(after == before || after == before + 1, "duplicates within one file update the same person");
+}
+
+async fn repeated_pages_are_stored_once(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let integration = store
+        .create_integration(&NewIntegration { public_id: "inc".into(), team_id: team.id, source: "incident-io".into(), name: "io".into(), secret: "s".into() })
+        .await
+        .unwrap();
+    let d = |id: &str, ats: &[i64]| NewDelivery {
+        integration_id: integration.id,
+        delivery_id: id.into(),
+        received_at: 0,
+        raw: vec![],
+        event_json: "{}".into(),
+        notifications: ats.iter().map(|&at| note(Some(a.id), Some(team.id), at, "esc-1")).collect(),
+    };
+    store.record_deliveries(&[d("e1", &[1_000])]).await.unwrap();
+    let second = store.record_deliveries(&[d("e2", &[1_000, 61_000])]).await.unwrap();
+    assert!(matches!(second[0], DeliveryOutcome::Stored { notifications: 1, .. }), "{second:?}");
+    assert_eq!(store.notification_instants(a.id, 0, 100_000).await.unwrap(), vec![1_000, 61_000], "the history repeated in the second delivery is not a new page");
 }

@@ -1,0 +1,115 @@
+//! The one error type of the HTTP boundary. Every refusal names what was wrong, and
+//! the JSON shape is the same on every endpoint:
+//! `{"error": {"code": "invalid", "field": "from", "message": "..."}}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use thiserror::Error;
+
+use aftercare_store::StoreError;
+
+#[derive(Debug, Error)]
+pub enum ApiError {
+    /// A field of the request is missing or has a value we cannot accept.
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    /// The body as a whole cannot be read (malformed JSON, a truncated webhook).
+    #[error("{0}")]
+    Malformed(String),
+    #[error("authentication required: send `Authorization: Bearer TOKEN` or log in")]
+    Unauthenticated,
+    /// A webhook whose signature or shared secret does not check out.
+    #[error("{0}")]
+    BadSignature(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ApiError {
+        ApiError::Invalid { field: field.into(), reason: reason.into() }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Invalid { .. } | ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated | ApiError::BadSignature(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Invalid { .. } => "invalid",
+            ApiError::Malformed(_) => "malformed",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::BadSignature(_) => "bad_signature",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => ApiError::Conflict(format!("already exists: {what}")),
+            StoreError::NotFound(what) => ApiError::NotFound(what),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            // The detail goes to the log, not to the client.
+            tracing::error!(error = %detail, "request failed");
+        }
+        let mut body = json!({ "code": self.code(), "message": self.to_string() });
+        if let ApiError::Invalid { field, .. } = &self {
+            body["field"] = json!(field);
+        }
+        let mut response = (self.status(), Json(json!({ "error": body }))).into_response();
+        if matches!(self, ApiError::Unauthenticated) {
+            response
+                .headers_mut()
+                .insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// JSON bodies are parsed by hand so a bad one gets our error shape, naming the
+/// field serde could not read, instead of axum's plain-text rejection.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::Malformed("body: empty; send a JSON object".into()));
+    }
+    serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            let msg = e.to_string();
+            // serde says "missing field `email` at line 1 column 2": lift the name out.
+            let field = msg
+                .split('`')
+                .nth(1)
+                .map(str::to_string)
+                .unwrap_or_else(|| "body".to_string());
+            ApiError::invalid(field, msg)
+        }
+        _ => ApiError::Malformed(format!("body: not valid JSON ({e})")),
+    })
+}

@@ -1,0 +1,206 @@
+//! Application services shared by the JSON API, the web pages and the CLI: they
+//! read from the store and hand the pure burden crate what it needs.
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use aftercare_burden::{Burden, BurdenError, HoursSettings, MERGE_WINDOW, Period, PersonHours, TeamSpread, team_spread};
+use aftercare_store::{Person, Store, StoreError, Team, TeamRole};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A person's stored settings no longer parse (for example a time zone that a
+    /// tzdata update removed).
+    #[error("person {email}: {reason}")]
+    Settings { email: String, reason: String },
+}
+
+/// The default window of a burden view: the last 90 days, as PagerDuty's and
+/// incident.io's on-call reports default to a quarter-like span.
+pub const DEFAULT_PERIOD_DAYS: i64 = 90;
+
+pub fn hours_of(person: &Person) -> Result<PersonHours, ServiceError> {
+    let settings_error = |reason: String| ServiceError::Settings { email: person.email.clone(), reason };
+    let tz = TimeZone::get(&person.time_zone).map_err(|e| settings_error(format!("time zone {:?}: {e}", person.time_zone)))?;
+    PersonHours::from_settings(
+        tz,
+        &HoursSettings {
+            working_days: Some(&person.working_days),
+            working_start: Some(&person.working_start),
+            working_end: Some(&person.working_end),
+            sleep_start: Some(&person.sleep_start),
+            sleep_end: Some(&person.sleep_end),
+        },
+    )
+    .map_err(|e: BurdenError| settings_error(e.to_string()))
+}
+
+/// The instants the burden of `period` depends on: those in the period, and those up
+/// to the merge window before it (a notification just before `from` decides whether
+/// the first one inside starts a new interruption).
+fn fetch_range(period: &Period) -> (i64, i64) {
+    let from = period.from().as_millisecond() - MERGE_WINDOW.as_millis() as i64;
+    (from, period.to().as_millisecond())
+}
+
+fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
+    ms.iter().filter_map(|&m| Timestamp::from_millisecond(m).ok()).collect()
+}
+
+pub async fn person_burden(store: &Store, person: &Person, period: Period) -> Result<Burden, ServiceError> {
+    let hours = hours_of(person)?;
+    let (from, to) = fetch_range(&period);
+    let instants = store.notification_instants(person.id, from, to).await?;
+    Ok(aftercare_burden::burden(&hours, &to_timestamps(&instants), period))
+}
+
+/// A person as other views show them: never their wellbeing data, never credentials.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonSummary {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub time_zone: String,
+}
+
+impl From<&Person> for PersonSummary {
+    fn from(p: &Person) -> Self {
+        PersonSummary { id: p.id, name: p.name.clone(), email: p.email.clone(), time_zone: p.time_zone.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberBurden {
+    pub person: PersonSummary,
+    pub role: TeamRole,
+    #[serde(flatten)]
+    pub burden: Burden,
+    /// Sleep interruptions relative to the team median (`None` when the median is 0).
+    pub sleep_vs_median: Option<f64>,
+    /// This member's share of all the team's sleep interruptions, 0 to 1.
+    pub share_of_team_sleep: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamBurden {
+    pub team: Team,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub members: Vec<MemberBurden>,
+    pub spread: Spread,
+    /// Pages for this team that nobody could be found for.
+    pub unattributed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Spread {
+    pub median_sleep: f64,
+    pub total_sleep: u32,
+    /// Who carries the most sleep interruptions (ties: the first by name).
+    pub most_sleep: Option<SpreadLeader>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpreadLeader {
+    pub person_id: i64,
+    pub name: String,
+    pub sleep: u32,
+    pub sleep_vs_median: Option<f64>,
+}
+
+/// Every member's burden in one read of the store, plus the team's spread.
+pub async fn team_burden(store: &Store, team: &Team, period: Period) -> Result<TeamBurden, ServiceError> {
+    let members = store.team_members(team.id).await?;
+    let ids: Vec<i64> = members.iter().map(|m| m.person.id).collect();
+    let (from, to) = fetch_range(&period);
+    let instants = store.notification_instants_for(&ids, from, to).await?;
+    let mut burdens = Vec::with_capacity(members.len());
+    for m in &members {
+        let hours = hours_of(&m.person)?;
+        let mine = instants
+            .binary_search_by_key(&m.person.id, |(id, _)| *id)
+            .map(|i| to_timestamps(&instants[i].1))
+            .unwrap_or_default();
+        burdens.push(aftercare_burden::burden(&hours, &mine, period));
+    }
+    let keyed: Vec<(usize, &Burden)> = burdens.iter().enumerate().collect();
+    let spread: TeamSpread<usize> = team_spread(&keyed);
+    let mut out = Vec::with_capacity(members.len());
+    for (i, (m, b)) in members.iter().zip(burdens.iter()).enumerate() {
+        let share = spread.members.iter().find(|s| s.member == i);
+        out.push(MemberBurden {
+            person: PersonSummary::from(&m.person),
+            role: m.role,
+            burden: b.clone(),
+            sleep_vs_median: share.and_then(|s| s.ratio_to_median),
+            share_of_team_sleep: share.map(|s| s.share_of_team_sleep).unwrap_or(0.0),
+        });
+    }
+    let most_sleep = spread.members.first().filter(|s| s.sleep > 0).map(|s| SpreadLeader {
+        person_id: members[s.member].person.id,
+        name: members[s.member].person.name.clone(),
+        sleep: s.sleep,
+        sleep_vs_median: s.ratio_to_median,
+    });
+    let unattributed = store.unattributed(team.id, period.from().as_millisecond(), period.to().as_millisecond()).await?.len();
+    Ok(TeamBurden {
+        team: team.clone(),
+        from: period.from(),
+        to: period.to(),
+        members: out,
+        spread: Spread { median_sleep: spread.median_sleep, total_sleep: spread.total_sleep, most_sleep },
+        unattributed,
+    })
+}
+
+/// Reads `from`/`to` as RFC 3339 instants with an offset (or `Z`), or as plain
+/// dates (midnight UTC); a missing `to` is now, a missing `from` is
+/// [`DEFAULT_PERIOD_DAYS`] before `to`. Errors name the field.
+pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<Period, (String, String)> {
+    let parse = |field: &str, s: &str| -> Result<Timestamp, (String, String)> {
+        let s = s.trim();
+        if let Ok(ts) = s.parse::<Timestamp>() {
+            return Ok(ts);
+        }
+        if let Ok(date) = s.parse::<jiff::civil::Date>() {
+            return date
+                .to_zoned(TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .map_err(|e| (field.to_string(), e.to_string()));
+        }
+        Err((field.to_string(), format!("{s:?} is not an RFC 3339 instant with an offset (2026-03-04T22:00:00Z) or a date (2026-03-04)")))
+    };
+    let to = match to.filter(|s| !s.trim().is_empty()) {
+        Some(s) => parse("to", s)?,
+        None => Timestamp::now(),
+    };
+    let from = match from.filter(|s| !s.trim().is_empty()) {
+        Some(s) => parse("from", s)?,
+        None => to
+            .checked_sub(SignedDuration::from_hours(24 * DEFAULT_PERIOD_DAYS))
+            .map_err(|e| ("from".to_string(), e.to_string()))?,
+    };
+    Period::new(from, to).map_err(|e| ("from".to_string(), e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse_instants_dates_and_defaults() {
+        let p = parse_period(Some("2026-03-01"), Some("2026-03-04T22:00:00+01:00")).unwrap();
+        assert_eq!(p.from().to_string(), "2026-03-01T00:00:00Z");
+        assert_eq!(p.to().to_string(), "2026-03-04T21:00:00Z");
+        let d = parse_period(None, Some("2026-06-01T00:00:00Z")).unwrap();
+        assert_eq!(d.from().to_string(), "2026-03-03T00:00:00Z");
+        let (field, _) = parse_period(Some("yesterday"), None).unwrap_err();
+        assert_eq!(field, "from");
+        let (field, reason) = parse_period(Some("2026-03-05"), Some("2026-03-04")).unwrap_err();
+        assert_eq!(field, "from");
+        assert!(reason.contains("before"), "{reason}");
+    }
+}

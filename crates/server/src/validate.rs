@@ -1,0 +1,170 @@
+//! Parse, don't validate: input from forms, JSON and CSV becomes a [`NewPerson`]
+//! only through here, with errors that name the field and the reason.
+
+use aftercare_burden::{BurdenError, DailyWindow, WorkingDays};
+use aftercare_store::NewPerson;
+use jiff::tz::TimeZone;
+
+/// A refused field: its name as the caller spelled it, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct FieldError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, reason: impl Into<String>) -> FieldError {
+        FieldError { field: field.to_string(), reason: reason.into() }
+    }
+}
+
+impl From<FieldError> for crate::ApiError {
+    fn from(e: FieldError) -> Self {
+        crate::ApiError::Invalid { field: e.field, reason: e.reason }
+    }
+}
+
+/// A person's fields as given; blank optional settings take their defaults
+/// (working days Mon–Fri, 08:00–18:00, sleep 22:00–08:00: PagerDuty's business and
+/// sleep hours).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    pub name: String,
+    pub email: String,
+    #[serde(alias = "timezone")]
+    pub time_zone: String,
+    #[serde(default, alias = "business_days")]
+    pub working_days: Option<String>,
+    #[serde(default, alias = "business_start")]
+    pub working_start: Option<String>,
+    #[serde(default, alias = "business_end")]
+    pub working_end: Option<String>,
+    #[serde(default)]
+    pub sleep_start: Option<String>,
+    #[serde(default)]
+    pub sleep_end: Option<String>,
+}
+
+fn blank(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn email(s: &str) -> Result<String, FieldError> {
+    let e = s.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && !e.chars().any(char::is_whitespace)
+        && e.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+    if ok { Ok(e) } else { Err(FieldError::new("email", format!("{s:?} is not an email address like name@example.com"))) }
+}
+
+pub fn time_zone(s: &str) -> Result<String, FieldError> {
+    let name = s.trim();
+    if name.is_empty() {
+        return Err(FieldError::new("time_zone", "is required: an IANA time zone like Europe/London"));
+    }
+    TimeZone::get(name)
+        .map(|_| name.to_string())
+        .map_err(|_| FieldError::new("time_zone", format!("{name:?} is not an IANA time zone (like Europe/London or Asia/Kolkata)")))
+}
+
+fn window(kind: &str, start_field: &str, end_field: &str, start: &str, end: &str) -> Result<DailyWindow, FieldError> {
+    DailyWindow::parse_named(kind, start, end).map_err(|e| match &e {
+        BurdenError::TimeOfDay { field, .. } if field.ends_with("end") => FieldError::new(end_field, e.to_string()),
+        _ => FieldError::new(start_field, e.to_string()),
+    })
+}
+
+pub fn person(input: &PersonInput) -> Result<NewPerson, FieldError> {
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(FieldError::new("name", "is required"));
+    }
+    if name.chars().count() > 200 {
+        return Err(FieldError::new("name", "must be at most 200 characters"));
+    }
+    let email = email(&input.email)?;
+    let time_zone = time_zone(&input.time_zone)?;
+    let days: WorkingDays = match blank(&input.working_days) {
+        Some(s) => s.parse().map_err(|e: BurdenError| FieldError::new("working_days", e.to_string()))?,
+        None => WorkingDays::default(),
+    };
+    let working = window(
+        "working hours",
+        "working_start",
+        "working_end",
+        blank(&input.working_start).unwrap_or("08:00"),
+        blank(&input.working_end).unwrap_or("18:00"),
+    )?;
+    let sleep = window(
+        "sleep window",
+        "sleep_start",
+        "sleep_end",
+        blank(&input.sleep_start).unwrap_or("22:00"),
+        blank(&input.sleep_end).unwrap_or("08:00"),
+    )?;
+    Ok(NewPerson {
+        name: name.to_string(),
+        email,
+        time_zone,
+        working_days: days.to_string(),
+        working_start: working.start(),
+        working_end: working.end(),
+        sleep_start: sleep.start(),
+        sleep_end: sleep.end(),
+    })
+}
+
+pub fn team_name(s: &str) -> Result<String, FieldError> {
+    let name = s.trim();
+    if name.is_empty() {
+        return Err(FieldError::new("team", "is required"));
+    }
+    if name.chars().count() > 100 {
+        return Err(FieldError::new("team", "must be at most 100 characters"));
+    }
+    Ok(name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> PersonInput {
+        PersonInput { name: "Alex".into(), email: "Alex@Example.com".into(), time_zone: "Asia/Kolkata".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn defaults_fill_blank_settings() {
+        let p = person(&input()).unwrap();
+        assert_eq!(p.email, "alex@example.com");
+        assert_eq!((p.working_days.as_str(), p.working_start.as_str(), p.working_end.as_str()), ("mon,tue,wed,thu,fri", "08:00", "18:00"));
+        assert_eq!((p.sleep_start.as_str(), p.sleep_end.as_str()), ("22:00", "08:00"));
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases: Vec<(&str, Box<dyn Fn(&mut PersonInput)>)> = vec![
+            ("name", Box::new(|i| i.name = " ".into())),
+            ("email", Box::new(|i| i.email = "not-an-email".into())),
+            ("time_zone", Box::new(|i| i.time_zone = "Mars/Olympus".into())),
+            ("working_days", Box::new(|i| i.working_days = Some("mon-fry".into()))),
+            ("working_start", Box::new(|i| i.working_start = Some("8".into()))),
+            ("sleep_end", Box::new(|i| i.sleep_end = Some("25:00".into()))),
+        ];
+        for (field, change) in cases {
+            let mut i = input();
+            change(&mut i);
+            let err = person(&i).unwrap_err();
+            assert_eq!(err.field, field, "{err}");
+        }
+    }
+
+    #[test]
+    fn custom_days_are_made_canonical() {
+        let mut i = input();
+        i.working_days = Some("sun-thu".into());
+        assert_eq!(person(&i).unwrap().working_days, "mon,tue,wed,thu,sun");
+    }
+}

@@ -1,0 +1,260 @@
+//! `aftercare demo`: a believable organisation for a first look. Three teams,
+//! 25 people in six time zones, 90 days of pages up to now, and a few people
+//! clearly carrying the nights, so every view has something true to show.
+
+use anyhow::bail;
+use jiff::{SignedDuration, Timestamp};
+
+use aftercare_server::auth;
+use aftercare_store::{NewIntegration, NewNotification, NewPerson, Store, TeamRole};
+
+pub const DEMO_ADMIN: &str = "admin@example.com";
+pub const DEMO_PASSWORD: &str = "aftercare-demo";
+
+/// A small deterministic generator (splitmix64): the demo is the same every time
+/// for the same "now", with no dependency for it.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// Poisson-distributed count with mean `lambda` (Knuth's method; small lambdas).
+    fn poisson(&mut self, lambda: f64) -> u32 {
+        let limit = (-lambda).exp();
+        let mut k = 0;
+        let mut p = 1.0;
+        loop {
+            p *= self.unit();
+            if p <= limit {
+                return k;
+            }
+            k += 1;
+        }
+    }
+}
+
+struct DemoPerson {
+    name: &'static str,
+    tz: &'static str,
+    days: &'static str,
+    sleep: (&'static str, &'static str),
+}
+
+const fn p(name: &'static str, tz: &'static str) -> DemoPerson {
+    DemoPerson { name, tz, days: "mon-fri", sleep: ("22:00", "08:00") }
+}
+
+struct DemoTeam {
+    name: &'static str,
+    source: &'static str,
+    /// Mean incidents a day.
+    rate: f64,
+    /// Share of incidents between 00:00 and 06:00 UTC (a nightly batch that fails).
+    night_share: f64,
+    /// Index of a member who takes this share of pages whatever the rotation says.
+    hero: Option<(usize, f64)>,
+    people: Vec<DemoPerson>,
+}
+
+fn teams() -> Vec<DemoTeam> {
+    vec![
+        DemoTeam {
+            name: "payments",
+            source: "pagerduty",
+            rate: 1.7,
+            night_share: 0.45,
+            hero: Some((1, 0.35)),
+            people: vec![
+                p("Alex Rivera", "Europe/London"),
+                p("Sam Okafor", "Europe/London"),
+                p("Priya Natarajan", "Asia/Kolkata"),
+                DemoPerson { name: "Noa Levi", tz: "Asia/Jerusalem", days: "sun-thu", sleep: ("23:00", "07:00") },
+                p("Mateo Fernández", "Europe/Berlin"),
+                p("Grace Huang", "America/New_York"),
+                p("Tom Becker", "Europe/Berlin"),
+                p("Aisha Bello", "Europe/London"),
+                p("Kenji Watanabe", "Asia/Tokyo"),
+            ],
+        },
+        DemoTeam {
+            name: "search",
+            source: "opsgenie",
+            rate: 0.8,
+            night_share: 0.2,
+            hero: None,
+            people: vec![
+                p("Jordan Lee", "America/Los_Angeles"),
+                p("Maya Patel", "America/New_York"),
+                DemoPerson { name: "Liam O'Connor", tz: "America/Chicago", days: "mon-fri", sleep: ("23:30", "07:30") },
+                p("Chloe Martin", "America/Los_Angeles"),
+                p("Omar Haddad", "America/New_York"),
+                p("Emma Schulz", "Europe/Berlin"),
+                p("Lucas Silva", "America/Sao_Paulo"),
+                p("Hannah Kim", "America/Los_Angeles"),
+            ],
+        },
+        DemoTeam {
+            name: "platform",
+            source: "grafana-oncall",
+            rate: 1.3,
+            night_share: 0.3,
+            hero: Some((0, 0.5)),
+            people: vec![
+                p("Ruby Walker", "Australia/Sydney"),
+                p("Ethan Brown", "Australia/Sydney"),
+                p("Isla Thompson", "Pacific/Auckland"),
+                p("Arjun Mehta", "Asia/Kolkata"),
+                DemoPerson { name: "Zoe Nguyen", tz: "Australia/Melbourne", days: "mon-fri", sleep: ("21:30", "06:30") },
+                p("Oliver Wright", "Europe/London"),
+                p("Sofia Rossi", "Europe/Rome"),
+                p("Daniel Cohen", "America/New_York"),
+            ],
+        },
+    ]
+}
+
+fn email_of(name: &str) -> String {
+    let ascii: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' => 'a',
+            'é' => 'e',
+            ' ' => '.',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        })
+        .filter(|c| *c != '-')
+        .collect();
+    format!("{ascii}@example.com")
+}
+
+pub async fn fill(store: &Store) -> anyhow::Result<()> {
+    if store.person_by_email(DEMO_ADMIN).await?.is_some() {
+        eprintln!("the demo organisation is already here; log in as {DEMO_ADMIN} / {DEMO_PASSWORD}");
+        return Ok(());
+    }
+    if store.count_people().await? > 0 {
+        bail!("this database already has people: `aftercare demo` only fills an empty database (point --database-url at a new one)");
+    }
+    let hash = auth::hash_password(DEMO_PASSWORD)?;
+    let admin = NewPerson {
+        name: "Avery Admin".into(),
+        email: DEMO_ADMIN.into(),
+        time_zone: "Europe/London".into(),
+        working_days: "mon,tue,wed,thu,fri".into(),
+        working_start: "08:00".into(),
+        working_end: "18:00".into(),
+        sleep_start: "22:00".into(),
+        sleep_end: "08:00".into(),
+    };
+    store.create_admin(&admin, &hash).await?;
+
+    let now = Timestamp::now();
+    let start = now.checked_sub(SignedDuration::from_hours(24 * 90))?;
+    let mut rng = Rng(0xA11C_A7E5);
+    let mut notifications = Vec::new();
+    let mut leads = Vec::new();
+    for team_def in teams() {
+        let team = store.ensure_team(team_def.name).await?;
+        let mut ids = Vec::new();
+        for (i, dp) in team_def.people.iter().enumerate() {
+            let input = aftercare_server::validate::PersonInput {
+                name: dp.name.into(),
+                email: email_of(dp.name),
+                time_zone: dp.tz.into(),
+                working_days: Some(dp.days.into()),
+                sleep_start: Some(dp.sleep.0.into()),
+                sleep_end: Some(dp.sleep.1.into()),
+                ..Default::default()
+            };
+            let new = aftercare_server::validate::person(&input)?;
+            let (person, _) = store.upsert_person(&new).await?;
+            store.join_team(team.id, person.id).await?;
+            store.set_identity(person.id, team_def.source, &format!("{}-{:03}", &team_def.source[..2].to_uppercase(), person.id)).await?;
+            if i == 0 {
+                store.set_membership(team.id, person.id, TeamRole::Lead).await?;
+                store.set_password_hash(person.id, &hash).await?;
+                leads.push((team_def.name, person.email.clone()));
+            }
+            ids.push(person.id);
+        }
+        store
+            .create_integration(&NewIntegration {
+                public_id: format!("demo-{}", team_def.name),
+                team_id: team.id,
+                source: team_def.source.into(),
+                name: format!("{} {}", team_def.name, team_def.source),
+                secret: auth::random_hex(24),
+            })
+            .await?;
+        for day in 0..90i64 {
+            let week = day / 7;
+            let on_call = ids[(week as usize) % ids.len()];
+            for n in 0..rng.poisson(team_def.rate) {
+                let seconds = if rng.unit() < team_def.night_share {
+                    rng.below(6 * 3_600) as i64
+                } else {
+                    6 * 3_600 + rng.below(18 * 3_600) as i64
+                };
+                let at = start.checked_add(SignedDuration::from_secs(day * 86_400 + seconds))?;
+                if at >= now {
+                    continue;
+                }
+                let person = match team_def.hero {
+                    Some((hero, share)) if rng.unit() < share => ids[hero],
+                    _ => on_call,
+                };
+                let key = format!("{}-{day}-{n}", team_def.name);
+                // One to three notifications 30 s apart: one interruption. Some
+                // incidents page again after the escalation timeout.
+                let mut t = at;
+                for _ in 0..(1 + rng.below(3)) {
+                    notifications.push(demo_note(person, team.id, t, &key, team_def.source));
+                    t = t.checked_add(SignedDuration::from_secs(30))?;
+                }
+                if rng.unit() < 0.2 {
+                    let later = at.checked_add(SignedDuration::from_secs(600 + rng.below(1_200) as i64))?;
+                    if later < now {
+                        notifications.push(demo_note(person, team.id, later, &key, team_def.source));
+                    }
+                }
+            }
+        }
+    }
+    let mut import = store.begin_import().await?;
+    import.push(&notifications).await?;
+    let count = import.commit().await?;
+    eprintln!("demo organisation ready: 3 teams, 25 people, {count} notifications over 90 days");
+    eprintln!("log in as {DEMO_ADMIN} / {DEMO_PASSWORD} (admin)");
+    for (team, email) in leads {
+        eprintln!("  or as {email} / {DEMO_PASSWORD} (lead of {team})");
+    }
+    Ok(())
+}
+
+fn demo_note(person: i64, team: i64, at: Timestamp, key: &str, source: &str) -> NewNotification {
+    NewNotification {
+        person_id: Some(person),
+        team_id: Some(team),
+        at: at.as_millisecond(),
+        incident_key: key.to_string(),
+        source: source.to_string(),
+        basis: "assigned".into(),
+        claims_unattributed: false,
+    }
+}

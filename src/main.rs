@@ -1,0 +1,369 @@
+//! The `aftercare` binary: one CLI over the server, the store and the pure crates.
+//! Every subcommand that touches data takes `--database-url` (or
+//! `AFTERCARE_DATABASE_URL`), so scripts can aim any of them at a SQLite file or a
+//! PostgreSQL database.
+
+mod demo;
+mod import;
+mod lens_cmd;
+
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use aftercare_server::{AppState, ServerConfig, api, auth, service, validate};
+use aftercare_store::Store;
+
+#[derive(Parser)]
+#[command(name = "aftercare", version, about = "Incident response for the humans: burden you can see, humane on-call, care after incidents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Db {
+    /// sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "AFTERCARE_DATABASE_URL", default_value = "sqlite://aftercare.db", global = true)]
+    database_url: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI, the JSON API and webhook ingest.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        /// Address to listen on.
+        #[arg(long, env = "AFTERCARE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Mark session cookies Secure (serve over HTTPS, e.g. behind a TLS load balancer).
+        #[arg(long, env = "AFTERCARE_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Fill an empty database with a demo organisation: 3 teams, 25 people, 90 days of pages.
+    Demo {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Manage admin accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Import people or page history from CSV.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Manage webhook integrations.
+    Integration {
+        #[command(subcommand)]
+        command: IntegrationCommand,
+    },
+    /// Interruptions, disrupted nights and streaks for a person or a team.
+    Burden {
+        #[command(flatten)]
+        db: Db,
+        /// The person's email.
+        #[arg(long, conflicts_with = "team", required_unless_present = "team")]
+        person: Option<String>,
+        /// A team's name: every member's figures and the spread.
+        #[arg(long)]
+        team: Option<String>,
+        /// Start of the period (RFC 3339 with an offset, or a date); default 90 days before --to.
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the period, exclusive (RFC 3339 with an offset, or a date); default now.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Check incident reviews for blameful and hindsight wording.
+    Lens(lens_cmd::LensArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin who can log in (password from a prompt or --password-stdin).
+    Create {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// IANA time zone.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token (and nothing else) on stdout.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        /// An admin token that belongs to no person.
+        #[arg(long, required_unless_present = "email")]
+        admin: bool,
+        /// A token acting as this person, with their access.
+        #[arg(long, conflicts_with = "admin")]
+        email: Option<String>,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// name,email,timezone,team[,business_days,business_start,business_end,sleep_start,sleep_end]; re-importing updates by email.
+    People {
+        #[command(flatten)]
+        db: Db,
+        file: std::path::PathBuf,
+    },
+    /// email,at,incident_key[,source]: one notification per row; all rows or none.
+    Pages {
+        #[command(flatten)]
+        db: Db,
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum IntegrationCommand {
+    /// Create an integration and print its ingest path and secret.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        team: String,
+        #[arg(long, value_parser = ["pagerduty", "opsgenie", "alertmanager", "grafana-oncall", "incident-io", "firehydrant"])]
+        source: String,
+        /// The sender's signing secret (PagerDuty, incident.io) or one to give it; generated if omitted.
+        #[arg(long)]
+        secret: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Lens(args) = cli.command {
+        return lens_cmd::run(args);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &Db) -> anyhow::Result<Store> {
+    Store::connect(&db.database_url).await.with_context(|| format!("opening {}", db.database_url))
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    // JSON lines for log shippers when asked; readable text otherwise.
+    if std::env::var("AFTERCARE_LOG_FORMAT").is_ok_and(|v| v == "json") {
+        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down: finishing requests under way");
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { db, listen, secure_cookies } => {
+            init_tracing();
+            let store = open(&db).await?;
+            let addr: SocketAddr = listen.parse().with_context(|| format!("--listen {listen:?}: not an address like 127.0.0.1:8080"))?;
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+            let state = AppState::new(store.clone(), ServerConfig { secure_cookies });
+            tracing::info!(address = %listener.local_addr()?, database = ?store.backend(), "aftercare is serving");
+            if !store.has_admin().await? {
+                tracing::info!("no admin yet: open http://{}/setup to create one", listener.local_addr()?);
+            }
+            aftercare_server::serve(listener, state, shutdown_signal()).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo { db } => {
+            let store = open(&db).await?;
+            demo::fill(&store).await
+        }
+        Command::Admin { command: AdminCommand::Create { db, email, name, time_zone, password_stdin } } => {
+            let store = open(&db).await?;
+            let password = read_password(password_stdin)?;
+            auth::check_password(&password)?;
+            let input = validate::PersonInput {
+                name: name.unwrap_or_else(|| email.split('@').next().unwrap_or("admin").to_string()),
+                email,
+                time_zone,
+                ..Default::default()
+            };
+            let new = validate::person(&input)?;
+            let hash = auth::hash_password(&password)?;
+            let person = match store.person_by_email(&new.email).await? {
+                // An existing person becomes an admin with this password.
+                Some(p) => {
+                    store.set_password_hash(p.id, &hash).await?;
+                    store.set_admin(p.id, true).await?;
+                    p
+                }
+                None => store.create_admin(&new, &hash).await?,
+            };
+            eprintln!("admin {} ready", person.email);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { db, admin, email, label } } => {
+            let store = open(&db).await?;
+            let person_id = match &email {
+                Some(e) => Some(store.person_by_email(e).await?.with_context(|| format!("--email: no person with email {e}"))?.id),
+                None => None,
+            };
+            let token = auth::new_api_token();
+            store.create_api_token(&auth::sha256_hex(&token), person_id, admin, &label).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Import { command: ImportCommand::People { db, file } } => {
+            let store = open(&db).await?;
+            let done = import::people(&store, &file).await?;
+            eprintln!("{} people created, {} updated", done.created, done.updated);
+            Ok(())
+        }
+        Command::Import { command: ImportCommand::Pages { db, file } } => {
+            let store = open(&db).await?;
+            let n = import::pages(&store, &file).await?;
+            eprintln!("{n} notifications imported");
+            Ok(())
+        }
+        Command::Integration { command: IntegrationCommand::Create { db, team, source, secret, name } } => {
+            let store = open(&db).await?;
+            let state = AppState::new(store, ServerConfig::default());
+            let made = api::create_integration_for(&state, None, &api::CreateIntegration { team, source, name, secret }).await?;
+            println!("{}", made["ingest_path"].as_str().unwrap_or_default());
+            eprintln!("secret: {}", made["secret"].as_str().unwrap_or_default());
+            eprintln!("{}", made["how_to_authenticate"].as_str().unwrap_or_default());
+            Ok(())
+        }
+        Command::Burden { db, person, team, from, to, format } => {
+            let store = open(&db).await?;
+            let period = service::parse_period(from.as_deref(), to.as_deref()).map_err(|(field, reason)| anyhow::anyhow!("--{field}: {reason}"))?;
+            let out = match (&person, &team) {
+                (Some(email), _) => {
+                    let p = store.person_by_email(email).await?.with_context(|| format!("--person: no person with email {email}"))?;
+                    let burden = service::person_burden(&store, &p, period).await?;
+                    let mut v = serde_json::to_value(&burden)?;
+                    v["person"] = serde_json::to_value(service::PersonSummary::from(&p))?;
+                    v["from"] = serde_json::to_value(period.from())?;
+                    v["to"] = serde_json::to_value(period.to())?;
+                    v
+                }
+                (None, Some(name)) => {
+                    let t = store.team_by_name(name).await?.with_context(|| format!("--team: no team called {name:?}"))?;
+                    serde_json::to_value(service::team_burden(&store, &t, period).await?)?
+                }
+                (None, None) => bail!("give --person EMAIL or --team NAME"),
+            };
+            let mut stdout = std::io::stdout().lock();
+            match format {
+                Format::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
+                Format::Text => write_burden_text(&mut stdout, &out)?,
+            }
+            Ok(())
+        }
+        Command::Lens(_) => Ok(()),
+    }
+}
+
+fn write_burden_text(w: &mut impl Write, v: &serde_json::Value) -> std::io::Result<()> {
+    let line = |w: &mut dyn Write, name: &str, b: &serde_json::Value| {
+        let i = &b["interruptions"];
+        writeln!(
+            w,
+            "{name:<28} sleep {:>4}  off {:>4}  business {:>4}  total {:>4}  disrupted nights {:>3}  longest streak {:>2}",
+            i["sleep"], i["off"], i["business"], i["total"], b["disrupted_nights"], b["longest_disrupted_streak"]
+        )
+    };
+    writeln!(w, "{} to {}", v["from"].as_str().unwrap_or(""), v["to"].as_str().unwrap_or(""))?;
+    if let Some(members) = v["members"].as_array() {
+        for m in members {
+            line(w, m["person"]["email"].as_str().unwrap_or(""), m)?;
+        }
+        writeln!(w, "team median of sleep interruptions: {}", v["spread"]["median_sleep"])?;
+    } else {
+        line(w, v["person"]["email"].as_str().unwrap_or(""), v)?;
+    }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        let password = line.trim_end_matches(['\n', '\r']).to_string();
+        if password.is_empty() {
+            bail!("--password-stdin: standard input had no password on its first line");
+        }
+        return Ok(password);
+    }
+    let first = rpassword::prompt_password("Password: ").context("reading the password (use --password-stdin in scripts)")?;
+    let again = rpassword::prompt_password("Again: ").context("reading the password")?;
+    if first != again {
+        bail!("the two passwords differ");
+    }
+    Ok(first)
+}
