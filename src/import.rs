@@ -19,7 +19,10 @@ const BATCH: usize = 10_000;
 
 fn reader(path: &Path) -> anyhow::Result<csv::Reader<File>> {
     let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    Ok(csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(file))
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(file))
 }
 
 fn column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
@@ -33,7 +36,10 @@ struct Problems {
 
 impl Problems {
     fn new() -> Problems {
-        Problems { shown: Vec::new(), total: 0 }
+        Problems {
+            shown: Vec::new(),
+            total: 0,
+        }
     }
 
     fn add(&mut self, line: u64, message: String) {
@@ -47,7 +53,11 @@ impl Problems {
         if self.total == 0 {
             return Ok(());
         }
-        let mut msg = format!("{}: {} bad row(s); nothing was imported\n", path.display(), self.total);
+        let mut msg = format!(
+            "{}: {} bad row(s); nothing was imported\n",
+            path.display(),
+            self.total
+        );
         msg.push_str(&self.shown.join("\n"));
         if self.total > self.shown.len() {
             msg.push_str(&format!("\n... and {} more", self.total - self.shown.len()));
@@ -58,15 +68,33 @@ impl Problems {
 
 pub async fn people(store: &Store, path: &Path) -> anyhow::Result<ImportedPeople> {
     let mut rdr = reader(path)?;
-    let headers = rdr.headers().with_context(|| format!("{}: cannot read the header", path.display()))?.clone();
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{}: cannot read the header", path.display()))?
+        .clone();
     let required = ["name", "email", "timezone", "team"];
-    let missing: Vec<&str> = required.iter().copied().filter(|c| column(&headers, c).is_none()).collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| column(&headers, c).is_none())
+        .collect();
     if !missing.is_empty() {
-        bail!("{}: header lacks {} (expected name,email,timezone,team and optionally business_days,business_start,business_end,sleep_start,sleep_end)", path.display(), missing.join(", "));
+        bail!(
+            "{}: header lacks {} (expected name,email,timezone,team and optionally business_days,business_start,business_end,sleep_start,sleep_end)",
+            path.display(),
+            missing.join(", ")
+        );
     }
     let col = |name: &str| column(&headers, name);
     let (name_c, email_c, tz_c, team_c) = (col("name"), col("email"), col("timezone"), col("team"));
-    let optional = ["business_days", "business_start", "business_end", "sleep_start", "sleep_end"].map(|c| col(c));
+    let optional = [
+        "business_days",
+        "business_start",
+        "business_end",
+        "sleep_start",
+        "sleep_end",
+    ]
+    .map(col);
     let mut rows: Vec<(NewPerson, Option<String>)> = Vec::new();
     let mut problems = Problems::new();
     let mut record = csv::StringRecord::new();
@@ -82,7 +110,11 @@ pub async fn people(store: &Store, path: &Path) -> anyhow::Result<ImportedPeople
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").to_string();
-        let opt = |c: Option<usize>| c.and_then(|i| record.get(i)).map(str::to_string).filter(|s| !s.is_empty());
+        let opt = |c: Option<usize>| {
+            c.and_then(|i| record.get(i))
+                .map(str::to_string)
+                .filter(|s| !s.is_empty())
+        };
         let input = PersonInput {
             name: get(name_c),
             email: get(email_c),
@@ -105,7 +137,9 @@ pub async fn people(store: &Store, path: &Path) -> anyhow::Result<ImportedPeople
                 rows.push((p, team));
             }
             // The CSV calls the time zone column `timezone`.
-            Err(e) if e.field == "time_zone" => problems.add(line, format!("timezone: {}", e.reason)),
+            Err(e) if e.field == "time_zone" => {
+                problems.add(line, format!("timezone: {}", e.reason))
+            }
             Err(e) => problems.add(line, e.to_string()),
         }
     }
@@ -115,9 +149,19 @@ pub async fn people(store: &Store, path: &Path) -> anyhow::Result<ImportedPeople
 
 pub async fn pages(store: &Store, path: &Path) -> anyhow::Result<u64> {
     let mut rdr = reader(path)?;
-    let headers = rdr.headers().with_context(|| format!("{}: cannot read the header", path.display()))?.clone();
-    let (Some(email_c), Some(at_c), Some(key_c)) = (column(&headers, "email"), column(&headers, "at"), column(&headers, "incident_key")) else {
-        bail!("{}: header must have email,at,incident_key (and optionally source)", path.display());
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{}: cannot read the header", path.display()))?
+        .clone();
+    let (Some(email_c), Some(at_c), Some(key_c)) = (
+        column(&headers, "email"),
+        column(&headers, "at"),
+        column(&headers, "incident_key"),
+    ) else {
+        bail!(
+            "{}: header must have email,at,incident_key (and optionally source)",
+            path.display()
+        );
     };
     let source_c = column(&headers, "source");
     let people: HashMap<String, i64> = store.person_ids_by_email().await?.into_iter().collect();
@@ -141,7 +185,10 @@ pub async fn pages(store: &Store, path: &Path) -> anyhow::Result<u64> {
             None => match people.get(&email.to_lowercase()) {
                 Some(id) => *id,
                 None => {
-                    problems.add(line, format!("email: no person with email {email:?} (import people first)"));
+                    problems.add(
+                        line,
+                        format!("email: no person with email {email:?} (import people first)"),
+                    );
                     continue;
                 }
             },
@@ -159,7 +206,10 @@ pub async fn pages(store: &Store, path: &Path) -> anyhow::Result<u64> {
             problems.add(line, "incident_key: is empty".into());
             continue;
         }
-        let source = source_c.and_then(|c| record.get(c)).filter(|s| !s.is_empty()).unwrap_or("import");
+        let source = source_c
+            .and_then(|c| record.get(c))
+            .filter(|s| !s.is_empty())
+            .unwrap_or("import");
         // Once a row is bad nothing will be committed, so stop writing and only
         // keep checking the rest of the file for the report.
         if problems.total > 0 {

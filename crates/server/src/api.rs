@@ -28,7 +28,8 @@ pub struct PeriodQuery {
 }
 
 pub fn period(q: &PeriodQuery) -> Result<aftercare_burden::Period, ApiError> {
-    service::parse_period(q.from.as_deref(), q.to.as_deref()).map_err(|(field, reason)| ApiError::invalid(field, reason))
+    service::parse_period(q.from.as_deref(), q.to.as_deref())
+        .map_err(|(field, reason)| ApiError::invalid(field, reason))
 }
 
 fn service_error(e: service::ServiceError) -> ApiError {
@@ -47,7 +48,10 @@ fn person_json(p: &Person) -> Value {
     })
 }
 
-pub async fn me(State(state): State<AppState>, ApiViewer(viewer): ApiViewer) -> Result<Json<Value>, ApiError> {
+pub async fn me(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> Result<Json<Value>, ApiError> {
     let memberships = match viewer.person_id() {
         Some(id) => state.store.memberships(id).await?,
         None => vec![],
@@ -59,11 +63,16 @@ pub async fn me(State(state): State<AppState>, ApiViewer(viewer): ApiViewer) -> 
     })))
 }
 
-pub async fn list_people(State(state): State<AppState>, ApiViewer(_viewer): ApiViewer) -> Result<Json<Value>, ApiError> {
+pub async fn list_people(
+    State(state): State<AppState>,
+    ApiViewer(_viewer): ApiViewer,
+) -> Result<Json<Value>, ApiError> {
     // The directory (name, email, time zone) is visible to every account, as in
     // any paging tool; settings and figures are not.
     let people = state.store.list_people().await?;
-    Ok(Json(json!({ "people": people.iter().map(PersonSummary::from).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "people": people.iter().map(PersonSummary::from).collect::<Vec<_>>() }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,19 +82,30 @@ pub struct CreatePerson {
     pub person: PersonInput,
 }
 
-pub async fn create_person(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_person(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     viewer.require_admin()?;
     let input: PersonInput = parse_json(&body)?;
     let new = validate::person(&input)?;
     if state.store.person_by_email(&new.email).await?.is_some() {
-        return Err(ApiError::Conflict(format!("email: a person with {} already exists", new.email)));
+        return Err(ApiError::Conflict(format!(
+            "email: a person with {} already exists",
+            new.email
+        )));
     }
     let (person, _) = state.store.upsert_person(&new).await?;
     Ok((StatusCode::CREATED, Json(person_json(&person))))
 }
 
 async fn visible_person(state: &AppState, viewer: &Viewer, id: i64) -> Result<Person, ApiError> {
-    let person = state.store.person(id).await?.ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
+    let person = state
+        .store
+        .person(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
     if !viewer.may_see_work_of(&state.store, id).await? {
         return Err(ApiError::Forbidden(format!(
             "person {id}'s figures are visible to them, the leads of their teams and admins"
@@ -94,20 +114,41 @@ async fn visible_person(state: &AppState, viewer: &Viewer, id: i64) -> Result<Pe
     Ok(person)
 }
 
-pub async fn get_person(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+pub async fn get_person(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
     let person = visible_person(&state, &viewer, id).await?;
     let mut out = person_json(&person);
     let identities = state.store.identities(id).await?;
-    out["identities"] = json!(identities.iter().map(|i| json!({"kind": i.kind, "external_id": i.external_id})).collect::<Vec<_>>());
+    out["identities"] = json!(
+        identities
+            .iter()
+            .map(|i| json!({"kind": i.kind, "external_id": i.external_id}))
+            .collect::<Vec<_>>()
+    );
     let teams = state.store.memberships(id).await?;
-    out["teams"] = json!(teams.iter().map(|m| json!({"id": m.team.id, "name": m.team.name, "role": m.role})).collect::<Vec<_>>());
+    out["teams"] = json!(
+        teams
+            .iter()
+            .map(|m| json!({"id": m.team.id, "name": m.team.name, "role": m.role}))
+            .collect::<Vec<_>>()
+    );
     Ok(Json(out))
 }
 
-pub async fn person_burden(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, Path(id): Path<i64>, Query(q): Query<PeriodQuery>) -> Result<Json<Value>, ApiError> {
+pub async fn person_burden(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Value>, ApiError> {
     let period = period(&q)?;
     let person = visible_person(&state, &viewer, id).await?;
-    let burden = service::person_burden(&state.store, &person, period).await.map_err(service_error)?;
+    let burden = service::person_burden(&state.store, &person, period)
+        .await
+        .map_err(service_error)?;
     let mut out = serde_json::to_value(&burden).map_err(|e| ApiError::Internal(e.to_string()))?;
     out["person"] = json!(PersonSummary::from(&person));
     out["from"] = json!(period.from());
@@ -119,9 +160,16 @@ fn team_json(t: &Team) -> Value {
     json!({ "id": t.id, "name": t.name })
 }
 
-pub async fn list_teams(State(state): State<AppState>, ApiViewer(viewer): ApiViewer) -> Result<Json<Value>, ApiError> {
+pub async fn list_teams(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> Result<Json<Value>, ApiError> {
     let teams = state.store.list_teams().await?;
-    let visible: Vec<Value> = teams.iter().filter(|t| viewer.may_see_team(t.id)).map(team_json).collect();
+    let visible: Vec<Value> = teams
+        .iter()
+        .filter(|t| viewer.may_see_team(t.id))
+        .map(team_json)
+        .collect();
     Ok(Json(json!({ "teams": visible })))
 }
 
@@ -131,30 +179,51 @@ pub struct CreateTeam {
     pub name: String,
 }
 
-pub async fn create_team(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_team(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     viewer.require_admin()?;
     let input: CreateTeam = parse_json(&body)?;
     let name = validate::team_name(&input.name).map_err(|e| ApiError::invalid("name", e.reason))?;
     if state.store.team_by_name(&name).await?.is_some() {
-        return Err(ApiError::Conflict(format!("name: a team called {name:?} already exists")));
+        return Err(ApiError::Conflict(format!(
+            "name: a team called {name:?} already exists"
+        )));
     }
     let team = state.store.ensure_team(&name).await?;
     Ok((StatusCode::CREATED, Json(team_json(&team))))
 }
 
 async fn visible_team(state: &AppState, viewer: &Viewer, id: i64) -> Result<Team, ApiError> {
-    let team = state.store.team(id).await?.ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
+    let team = state
+        .store
+        .team(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
     if !viewer.may_see_team(id) {
-        return Err(ApiError::Forbidden(format!("team {id} is visible to its members and admins")));
+        return Err(ApiError::Forbidden(format!(
+            "team {id} is visible to its members and admins"
+        )));
     }
     Ok(team)
 }
 
-pub async fn get_team(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+pub async fn get_team(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
     let team = visible_team(&state, &viewer, id).await?;
     let members = state.store.team_members(id).await?;
     let mut out = team_json(&team);
-    out["members"] = json!(members.iter().map(|m| json!({"person": PersonSummary::from(&m.person), "role": m.role})).collect::<Vec<_>>());
+    out["members"] = json!(
+        members
+            .iter()
+            .map(|m| json!({"person": PersonSummary::from(&m.person), "role": m.role}))
+            .collect::<Vec<_>>()
+    );
     Ok(Json(out))
 }
 
@@ -166,33 +235,68 @@ pub struct SetMember {
     pub role: Option<String>,
 }
 
-pub async fn set_member(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, Path(id): Path<i64>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let team = state.store.team(id).await?.ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
+pub async fn set_member(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let team = state
+        .store
+        .team(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
     if !viewer.leads_team(team.id) {
-        return Err(ApiError::Forbidden("only the team's leads and admins may change its members".into()));
+        return Err(ApiError::Forbidden(
+            "only the team's leads and admins may change its members".into(),
+        ));
     }
     let input: SetMember = parse_json(&body)?;
     let role = match input.role.as_deref().unwrap_or("member") {
         "member" => TeamRole::Member,
         "lead" => TeamRole::Lead,
-        other => return Err(ApiError::invalid("role", format!("{other:?} is not a team role: use member or lead"))),
+        other => {
+            return Err(ApiError::invalid(
+                "role",
+                format!("{other:?} is not a team role: use member or lead"),
+            ));
+        }
     };
     let email = validate::email(&input.email)?;
-    let person = state.store.person_by_email(&email).await?.ok_or_else(|| ApiError::invalid("email", format!("no person with email {email}")))?;
+    let person = state
+        .store
+        .person_by_email(&email)
+        .await?
+        .ok_or_else(|| ApiError::invalid("email", format!("no person with email {email}")))?;
     state.store.set_membership(team.id, person.id, role).await?;
-    Ok(Json(json!({ "team": team_json(&team), "person": PersonSummary::from(&person), "role": role })))
+    Ok(Json(
+        json!({ "team": team_json(&team), "person": PersonSummary::from(&person), "role": role }),
+    ))
 }
 
-pub async fn team_burden(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, Path(id): Path<i64>, Query(q): Query<PeriodQuery>) -> Result<Json<Value>, ApiError> {
+pub async fn team_burden(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Value>, ApiError> {
     let period = period(&q)?;
-    let team = state.store.team(id).await?.ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
+    let team = state
+        .store
+        .team(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
     if !viewer.leads_team(id) {
         return Err(ApiError::Forbidden(format!(
             "each member's figures are for team {id}'s leads and admins; your own are at /api/v1/people/{{id}}/burden"
         )));
     }
-    let burden = service::team_burden(&state.store, &team, period).await.map_err(service_error)?;
-    Ok(Json(serde_json::to_value(&burden).map_err(|e| ApiError::Internal(e.to_string()))?))
+    let burden = service::team_burden(&state.store, &team, period)
+        .await
+        .map_err(service_error)?;
+    Ok(Json(
+        serde_json::to_value(&burden).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,30 +312,62 @@ pub struct CreateIntegration {
 
 /// Creates an integration and returns it with its secret: the only time the
 /// secret is shown.
-pub async fn create_integration_for(state: &AppState, viewer: Option<&Viewer>, input: &CreateIntegration) -> Result<Value, ApiError> {
+pub async fn create_integration_for(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    input: &CreateIntegration,
+) -> Result<Value, ApiError> {
     let team_name = validate::team_name(&input.team)?;
     let team = match state.store.team_by_name(&team_name).await? {
         Some(t) => t,
         None => match input.team.trim().parse::<i64>() {
-            Ok(id) => state.store.team(id).await?.ok_or_else(|| ApiError::invalid("team", format!("no team {id}")))?,
-            Err(_) => return Err(ApiError::invalid("team", format!("no team called {team_name:?}"))),
+            Ok(id) => state
+                .store
+                .team(id)
+                .await?
+                .ok_or_else(|| ApiError::invalid("team", format!("no team {id}")))?,
+            Err(_) => {
+                return Err(ApiError::invalid(
+                    "team",
+                    format!("no team called {team_name:?}"),
+                ));
+            }
         },
     };
     if let Some(v) = viewer
         && !v.leads_team(team.id)
     {
-        return Err(ApiError::Forbidden("only the team's leads and admins may add integrations".into()));
+        return Err(ApiError::Forbidden(
+            "only the team's leads and admins may add integrations".into(),
+        ));
     }
     let source: Source = input.source.trim().parse().map_err(|_| {
         let names: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
-        ApiError::invalid("source", format!("{:?} is not a source: use one of {}", input.source, names.join(", ")))
+        ApiError::invalid(
+            "source",
+            format!(
+                "{:?} is not a source: use one of {}",
+                input.source,
+                names.join(", ")
+            ),
+        )
     })?;
-    let secret = match input.secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let secret = match input
+        .secret
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => s.to_string(),
         None => generated_secret(source),
     };
-    aftercare_webhooks::check_secret(source, &secret).map_err(|e| ApiError::invalid("secret", e.to_string()))?;
-    let name = input.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("{} {}", team.name, source.as_str()));
+    aftercare_webhooks::check_secret(source, &secret)
+        .map_err(|e| ApiError::invalid("secret", e.to_string()))?;
+    let name = input
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| format!("{} {}", team.name, source.as_str()));
     let integration = state
         .store
         .create_integration(&NewIntegration {
@@ -261,7 +397,10 @@ pub fn generated_secret(source: Source) -> String {
             use base64::Engine;
             let mut key = [0u8; 24];
             rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
-            format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(key))
+            format!(
+                "whsec_{}",
+                base64::engine::general_purpose::STANDARD.encode(key)
+            )
         }
         _ => crate::auth::random_hex(24),
     }
@@ -269,22 +408,35 @@ pub fn generated_secret(source: Source) -> String {
 
 pub fn how_to_authenticate(source: Source) -> &'static str {
     match source {
-        Source::PagerDuty => "PagerDuty signs each delivery (X-PagerDuty-Signature); create the integration with --secret set to the subscription's signing secret",
-        Source::IncidentIo => "incident.io signs each delivery (Standard Webhooks); create the integration with --secret set to the endpoint's whsec_ signing secret",
-        Source::FireHydrant => "FireHydrant signs each delivery (fh-signature) with the secret you set on the webhook: use this one",
+        Source::PagerDuty => {
+            "PagerDuty signs each delivery (X-PagerDuty-Signature); create the integration with --secret set to the subscription's signing secret"
+        }
+        Source::IncidentIo => {
+            "incident.io signs each delivery (Standard Webhooks); create the integration with --secret set to the endpoint's whsec_ signing secret"
+        }
+        Source::FireHydrant => {
+            "FireHydrant signs each delivery (fh-signature) with the secret you set on the webhook: use this one"
+        }
         Source::Opsgenie | Source::Alertmanager | Source::GrafanaOnCall => {
             "this sender does not sign: configure it to send the header `Authorization: Bearer SECRET` with this secret"
         }
     }
 }
 
-pub async fn create_integration(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_integration(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let input: CreateIntegration = parse_json(&body)?;
     let out = create_integration_for(&state, Some(&viewer), &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
-pub async fn list_integrations(State(state): State<AppState>, ApiViewer(viewer): ApiViewer) -> Result<Json<Value>, ApiError> {
+pub async fn list_integrations(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> Result<Json<Value>, ApiError> {
     let all = state.store.list_integrations(None).await?;
     let visible: Vec<Value> = all
         .iter()
@@ -302,12 +454,22 @@ pub struct LensRequest {
 
 /// The language lens for the review editor: text in, findings out. Names of the
 /// people directory feed the blame-naming rule.
-pub async fn lens(State(state): State<AppState>, ApiViewer(_viewer): ApiViewer, body: Bytes) -> Result<Json<Value>, ApiError> {
+pub async fn lens(
+    State(state): State<AppState>,
+    ApiViewer(_viewer): ApiViewer,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
     let input: LensRequest = parse_json(&body)?;
     if input.text.len() > 1 << 20 {
         return Err(ApiError::invalid("text", "must be at most 1 MiB"));
     }
-    let names: Vec<String> = state.store.list_people().await?.into_iter().map(|p| p.name).collect();
+    let names: Vec<String> = state
+        .store
+        .list_people()
+        .await?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     let findings = crate::web::lens_findings(&input.text, names);
     Ok(Json(json!({ "findings": findings })))
 }

@@ -34,7 +34,11 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -43,10 +47,16 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 pub fn check_password(password: &str) -> Result<(), ApiError> {
     let chars = password.chars().count();
     if chars < 8 {
-        return Err(ApiError::invalid("password", "must be at least 8 characters (NIST SP 800-63B)"));
+        return Err(ApiError::invalid(
+            "password",
+            "must be at least 8 characters (NIST SP 800-63B)",
+        ));
     }
     if chars > 1_024 {
-        return Err(ApiError::invalid("password", "must be at most 1024 characters"));
+        return Err(ApiError::invalid(
+            "password",
+            "must be at most 1024 characters",
+        ));
     }
     Ok(())
 }
@@ -170,11 +180,20 @@ impl Viewer {
     }
 }
 
-async fn viewer_for_person(store: &Store, person: Person, credential: Credential, token_admin: bool) -> Result<Viewer, ApiError> {
+async fn viewer_for_person(
+    store: &Store,
+    person: Person,
+    credential: Credential,
+    token_admin: bool,
+) -> Result<Viewer, ApiError> {
     let memberships = store.memberships(person.id).await?;
     Ok(Viewer {
         is_admin: person.is_admin || token_admin,
-        leads: memberships.iter().filter(|m| m.role == TeamRole::Lead).map(|m| m.team.id).collect(),
+        leads: memberships
+            .iter()
+            .filter(|m| m.role == TeamRole::Lead)
+            .map(|m| m.team.id)
+            .collect(),
         teams: memberships.iter().map(|m| m.team.id).collect(),
         person: Some(person),
         credential,
@@ -196,10 +215,22 @@ pub async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<View
         let credential = Credential::Token { id: found.id };
         return match found.person_id {
             Some(pid) => {
-                let person = state.store.person(pid).await?.ok_or(ApiError::Unauthenticated)?;
-                Ok(Some(viewer_for_person(&state.store, person, credential, found.is_admin).await?))
+                let person = state
+                    .store
+                    .person(pid)
+                    .await?
+                    .ok_or(ApiError::Unauthenticated)?;
+                Ok(Some(
+                    viewer_for_person(&state.store, person, credential, found.is_admin).await?,
+                ))
             }
-            None if found.is_admin => Ok(Some(Viewer { person: None, is_admin: true, credential, leads: vec![], teams: vec![] })),
+            None if found.is_admin => Ok(Some(Viewer {
+                person: None,
+                is_admin: true,
+                credential,
+                leads: vec![],
+                teams: vec![],
+            })),
             None => Err(ApiError::Unauthenticated),
         };
     }
@@ -213,28 +244,42 @@ pub async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<View
     let Some(person) = state.store.person(session.person_id).await? else {
         return Ok(None);
     };
-    Ok(Some(viewer_for_person(&state.store, person, Credential::Session(session), false).await?))
+    Ok(Some(
+        viewer_for_person(&state.store, person, Credential::Session(session), false).await?,
+    ))
 }
 
 /// A cookie-authenticated request that changes something must prove it came from
 /// our own pages: same-origin by Sec-Fetch-Site/Origin, and the session's CSRF token
 /// in `X-CSRF-Token` (htmx sends it through `hx-headers`) or the form.
-pub fn check_csrf(parts: &Parts, viewer: &Viewer, form_token: Option<&str>) -> Result<(), ApiError> {
+pub fn check_csrf(
+    parts: &Parts,
+    viewer: &Viewer,
+    form_token: Option<&str>,
+) -> Result<(), ApiError> {
     let Credential::Session(session) = &viewer.credential else {
         return Ok(());
     };
     if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    if let Some(site) = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+    if let Some(site) = parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
         && !matches!(site, "same-origin" | "none")
     {
         return Err(ApiError::Forbidden("cross-site request refused".into()));
     }
-    let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+    let header_token = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok());
     let given = header_token.or(form_token).unwrap_or("");
     if given.is_empty() || !constant_time_eq(given.as_bytes(), session.csrf_token.as_bytes()) {
-        return Err(ApiError::Forbidden("missing or stale CSRF token; reload the page".into()));
+        return Err(ApiError::Forbidden(
+            "missing or stale CSRF token; reload the page".into(),
+        ));
     }
     Ok(())
 }
@@ -250,8 +295,13 @@ pub struct ApiViewer(pub Viewer);
 impl FromRequestParts<AppState> for ApiViewer {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let viewer = authenticate(state, parts).await?.ok_or(ApiError::Unauthenticated)?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let viewer = authenticate(state, parts)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         check_csrf(parts, &viewer, None)?;
         Ok(ApiViewer(viewer))
     }
@@ -263,8 +313,13 @@ pub struct MaybeViewer(pub Option<Viewer>);
 impl FromRequestParts<AppState> for MaybeViewer {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(MaybeViewer(authenticate(state, parts).await.unwrap_or(None)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybeViewer(
+            authenticate(state, parts).await.unwrap_or(None),
+        ))
     }
 }
 

@@ -35,7 +35,10 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ApiError {
-        ApiError::Invalid { field: field.into(), reason: reason.into() }
+        ApiError::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -85,9 +88,10 @@ impl IntoResponse for ApiError {
         }
         let mut response = (self.status(), Json(json!({ "error": body }))).into_response();
         if matches!(self, ApiError::Unauthenticated) {
-            response
-                .headers_mut()
-                .insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                "www-authenticate",
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }
@@ -97,7 +101,9 @@ impl IntoResponse for ApiError {
 /// field serde could not read, instead of axum's plain-text rejection.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.is_empty() {
-        return Err(ApiError::Malformed("body: empty; send a JSON object".into()));
+        return Err(ApiError::Malformed(
+            "body: empty; send a JSON object".into(),
+        ));
     }
     serde_json::from_slice(body).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {

@@ -56,7 +56,8 @@ impl IngestQueue {
 async fn write_groups(store: Store, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_GROUP);
     while rx.recv_many(&mut jobs, MAX_GROUP).await > 0 {
-        let (deliveries, replies): (Vec<NewDelivery>, Vec<_>) = jobs.drain(..).map(|j| (j.delivery, j.reply)).unzip();
+        let (deliveries, replies): (Vec<NewDelivery>, Vec<_>) =
+            jobs.drain(..).map(|j| (j.delivery, j.reply)).unzip();
         metrics::histogram!("aftercare_ingest_group_size").record(deliveries.len() as f64);
         match store.record_deliveries(&deliveries).await {
             Ok(outcomes) => {
@@ -110,7 +111,10 @@ async fn resolve(store: &Store, source: Source, r: &Recipient) -> Result<Option<
         if let Some(p) = store.person_by_email(email).await? {
             return Ok(Some(p.id));
         }
-        if let Some(pid) = store.person_by_identity("email", &email.to_lowercase()).await? {
+        if let Some(pid) = store
+            .person_by_identity("email", &email.to_lowercase())
+            .await?
+        {
             return Ok(Some(pid));
         }
     }
@@ -137,7 +141,12 @@ fn basis_str(b: Basis) -> &'static str {
 /// Turns an event's pages into notifications: one per matched recipient, and an
 /// unattributed one for a page nobody could be found for (kept, and shown as such,
 /// rather than dropped).
-pub async fn notifications_for(store: &Store, integration: &Integration, source: Source, event: &Event) -> Result<Vec<NewNotification>, ApiError> {
+pub async fn notifications_for(
+    store: &Store,
+    integration: &Integration,
+    source: Source,
+    event: &Event,
+) -> Result<Vec<NewNotification>, ApiError> {
     let mut out = Vec::new();
     for page in &event.pages {
         let mut matched = Vec::new();
@@ -161,18 +170,30 @@ pub async fn notifications_for(store: &Store, integration: &Integration, source:
             // An acknowledgement by someone we do not know adds nothing: the page
             // it refers to is already stored as unattributed.
             if page.basis != Basis::Acknowledged {
-                out.push(NewNotification { basis: "unattributed".into(), claims_unattributed: false, ..base });
+                out.push(NewNotification {
+                    basis: "unattributed".into(),
+                    claims_unattributed: false,
+                    ..base
+                });
             }
         } else {
             for pid in matched {
-                out.push(NewNotification { person_id: Some(pid), ..base.clone() });
+                out.push(NewNotification {
+                    person_id: Some(pid),
+                    ..base.clone()
+                });
             }
         }
     }
     Ok(out)
 }
 
-pub async fn ingest(State(state): State<AppState>, Path(public_id): Path<String>, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn ingest(
+    State(state): State<AppState>,
+    Path(public_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let result = ingest_inner(&state, &public_id, &headers, &body).await;
     let outcome = match &result {
         Ok((StatusCode::OK, _)) => "duplicate",
@@ -186,16 +207,23 @@ pub async fn ingest(State(state): State<AppState>, Path(public_id): Path<String>
     result
 }
 
-async fn ingest_inner(state: &AppState, public_id: &str, headers: &HeaderMap, body: &Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn ingest_inner(
+    state: &AppState,
+    public_id: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let integration = state
         .store
         .integration(public_id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("integration {public_id:?}")))?;
-    let source: Source = integration
-        .source
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("integration {public_id} has unknown source {:?}", integration.source)))?;
+    let source: Source = integration.source.parse().map_err(|_| {
+        ApiError::Internal(format!(
+            "integration {public_id} has unknown source {:?}",
+            integration.source
+        ))
+    })?;
     if source == Source::PagerDuty && aftercare_webhooks::looks_like_pagerduty_events_v2(body) {
         return Err(ApiError::Malformed(
             "body: this is a PagerDuty Events API v2 event, which is sent *to* PagerDuty, not by it; subscribe a PagerDuty v3 webhook (incident.* events) to this URL instead".into(),
@@ -203,15 +231,21 @@ async fn ingest_inner(state: &AppState, public_id: &str, headers: &HeaderMap, bo
     }
     let now = jiff::Timestamp::now();
     let hdrs = HttpHeaders(headers);
-    aftercare_webhooks::verify(source, &integration.secret, &hdrs, body, now).map_err(|e| match e {
-        // The integration's own secret is unusable: our misconfiguration, not the sender's.
-        aftercare_webhooks::AuthError::Secret(s) => ApiError::Internal(format!("integration {public_id}: secret {s}")),
-        other => ApiError::BadSignature(other.to_string()),
-    })?;
-    let event = aftercare_webhooks::parse_received(source, body, now).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    aftercare_webhooks::verify(source, &integration.secret, &hdrs, body, now).map_err(
+        |e| match e {
+            // The integration's own secret is unusable: our misconfiguration, not the sender's.
+            aftercare_webhooks::AuthError::Secret(s) => {
+                ApiError::Internal(format!("integration {public_id}: secret {s}"))
+            }
+            other => ApiError::BadSignature(other.to_string()),
+        },
+    )?;
+    let event = aftercare_webhooks::parse_received(source, body, now)
+        .map_err(|e| ApiError::Malformed(e.to_string()))?;
     let delivery_id = aftercare_webhooks::delivery_id(source, &hdrs, body);
     let notifications = notifications_for(&state.store, &integration, source, &event).await?;
-    let event_json = serde_json::to_string(&event).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let event_json =
+        serde_json::to_string(&event).map_err(|e| ApiError::Internal(e.to_string()))?;
     let delivery = NewDelivery {
         integration_id: integration.id,
         delivery_id: delivery_id.clone(),
@@ -223,8 +257,13 @@ async fn ingest_inner(state: &AppState, public_id: &str, headers: &HeaderMap, bo
     match state.ingest.submit(delivery).await? {
         DeliveryOutcome::Stored { id, notifications } => Ok((
             StatusCode::ACCEPTED,
-            Json(json!({ "status": "stored", "delivery": id, "delivery_id": delivery_id, "event_type": event.event_type, "notifications": notifications })),
+            Json(
+                json!({ "status": "stored", "delivery": id, "delivery_id": delivery_id, "event_type": event.event_type, "notifications": notifications }),
+            ),
         )),
-        DeliveryOutcome::Duplicate => Ok((StatusCode::OK, Json(json!({ "status": "duplicate", "delivery_id": delivery_id })))),
+        DeliveryOutcome::Duplicate => Ok((
+            StatusCode::OK,
+            Json(json!({ "status": "duplicate", "delivery_id": delivery_id })),
+        )),
     }
 }

@@ -64,7 +64,12 @@ fn metrics_handle() -> PrometheusHandle {
 impl AppState {
     /// Must be called inside a Tokio runtime (it starts the ingest writer).
     pub fn new(store: Store, config: ServerConfig) -> AppState {
-        AppState { ingest: IngestQueue::start(store.clone()), store, config, metrics: metrics_handle() }
+        AppState {
+            ingest: IngestQueue::start(store.clone()),
+            store,
+            config,
+            metrics: metrics_handle(),
+        }
     }
 }
 
@@ -78,12 +83,18 @@ pub fn router(state: AppState) -> Router {
         .route("/teams/{id}", get(api::get_team))
         .route("/teams/{id}/members", post(api::set_member))
         .route("/teams/{id}/burden", get(api::team_burden))
-        .route("/integrations", get(api::list_integrations).post(api::create_integration))
+        .route(
+            "/integrations",
+            get(api::list_integrations).post(api::create_integration),
+        )
         .route("/lens", post(api::lens))
         .route("/openapi.json", get(openapi::document))
         // PagerDuty guarantees delivery up to 55 KB and drops payloads over 256 KB;
         // 1 MiB leaves room for every source without inviting abuse.
-        .route("/ingest/{integration}", post(ingest::ingest).layer(DefaultBodyLimit::max(1 << 20)))
+        .route(
+            "/ingest/{integration}",
+            post(ingest::ingest).layer(DefaultBodyLimit::max(1 << 20)),
+        )
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)
@@ -91,7 +102,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn(track_requests))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -107,7 +121,11 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 async fn track_requests(request: Request, next: Next) -> Response {
@@ -127,7 +145,13 @@ async fn track_requests(request: Request, next: Next) -> Response {
 
 /// Serves until `shutdown` resolves, then stops taking connections and lets the
 /// requests under way finish (graceful shutdown).
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -27,11 +27,23 @@ fn period_params() -> Value {
 }
 
 pub fn spec() -> Value {
-    let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
-    let mut person_burden = op("A person's interruptions by category, disrupted nights and longest streak", "Burden figures");
-    person_burden["parameters"] = json!([id_param[0].clone(), period_params()[0].clone(), period_params()[1].clone()]);
-    person_burden["responses"]["200"]["content"] = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Burden"}}});
-    let mut team_burden = op("Each member's burden and the team's spread (leads and admins)", "Team burden");
+    let id_param =
+        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
+    let mut person_burden = op(
+        "A person's interruptions by category, disrupted nights and longest streak",
+        "Burden figures",
+    );
+    person_burden["parameters"] = json!([
+        id_param[0].clone(),
+        period_params()[0].clone(),
+        period_params()[1].clone()
+    ]);
+    person_burden["responses"]["200"]["content"] =
+        json!({"application/json": {"schema": {"$ref": "#/components/schemas/Burden"}}});
+    let mut team_burden = op(
+        "Each member's burden and the team's spread (leads and admins)",
+        "Team burden",
+    );
     team_burden["parameters"] = person_burden["parameters"].clone();
     let mut ingest = json!({
         "summary": "Receive a webhook delivery from PagerDuty v3, Opsgenie, Alertmanager, Grafana OnCall, incident.io or FireHydrant",

@@ -5,7 +5,9 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use aftercare_burden::{Burden, BurdenError, HoursSettings, MERGE_WINDOW, Period, PersonHours, TeamSpread, team_spread};
+use aftercare_burden::{
+    Burden, BurdenError, HoursSettings, MERGE_WINDOW, Period, PersonHours, TeamSpread, team_spread,
+};
 use aftercare_store::{Person, Store, StoreError, Team, TeamRole};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,8 +25,12 @@ pub enum ServiceError {
 pub const DEFAULT_PERIOD_DAYS: i64 = 90;
 
 pub fn hours_of(person: &Person) -> Result<PersonHours, ServiceError> {
-    let settings_error = |reason: String| ServiceError::Settings { email: person.email.clone(), reason };
-    let tz = TimeZone::get(&person.time_zone).map_err(|e| settings_error(format!("time zone {:?}: {e}", person.time_zone)))?;
+    let settings_error = |reason: String| ServiceError::Settings {
+        email: person.email.clone(),
+        reason,
+    };
+    let tz = TimeZone::get(&person.time_zone)
+        .map_err(|e| settings_error(format!("time zone {:?}: {e}", person.time_zone)))?;
     PersonHours::from_settings(
         tz,
         &HoursSettings {
@@ -47,14 +53,24 @@ fn fetch_range(period: &Period) -> (i64, i64) {
 }
 
 fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
-    ms.iter().filter_map(|&m| Timestamp::from_millisecond(m).ok()).collect()
+    ms.iter()
+        .filter_map(|&m| Timestamp::from_millisecond(m).ok())
+        .collect()
 }
 
-pub async fn person_burden(store: &Store, person: &Person, period: Period) -> Result<Burden, ServiceError> {
+pub async fn person_burden(
+    store: &Store,
+    person: &Person,
+    period: Period,
+) -> Result<Burden, ServiceError> {
     let hours = hours_of(person)?;
     let (from, to) = fetch_range(&period);
     let instants = store.notification_instants(person.id, from, to).await?;
-    Ok(aftercare_burden::burden(&hours, &to_timestamps(&instants), period))
+    Ok(aftercare_burden::burden(
+        &hours,
+        &to_timestamps(&instants),
+        period,
+    ))
 }
 
 /// A person as other views show them: never their wellbeing data, never credentials.
@@ -68,7 +84,12 @@ pub struct PersonSummary {
 
 impl From<&Person> for PersonSummary {
     fn from(p: &Person) -> Self {
-        PersonSummary { id: p.id, name: p.name.clone(), email: p.email.clone(), time_zone: p.time_zone.clone() }
+        PersonSummary {
+            id: p.id,
+            name: p.name.clone(),
+            email: p.email.clone(),
+            time_zone: p.time_zone.clone(),
+        }
     }
 }
 
@@ -112,7 +133,11 @@ pub struct SpreadLeader {
 }
 
 /// Every member's burden in one read of the store, plus the team's spread.
-pub async fn team_burden(store: &Store, team: &Team, period: Period) -> Result<TeamBurden, ServiceError> {
+pub async fn team_burden(
+    store: &Store,
+    team: &Team,
+    period: Period,
+) -> Result<TeamBurden, ServiceError> {
     let members = store.team_members(team.id).await?;
     let ids: Vec<i64> = members.iter().map(|m| m.person.id).collect();
     let (from, to) = fetch_range(&period);
@@ -139,19 +164,34 @@ pub async fn team_burden(store: &Store, team: &Team, period: Period) -> Result<T
             share_of_team_sleep: share.map(|s| s.share_of_team_sleep).unwrap_or(0.0),
         });
     }
-    let most_sleep = spread.members.first().filter(|s| s.sleep > 0).map(|s| SpreadLeader {
-        person_id: members[s.member].person.id,
-        name: members[s.member].person.name.clone(),
-        sleep: s.sleep,
-        sleep_vs_median: s.ratio_to_median,
-    });
-    let unattributed = store.unattributed(team.id, period.from().as_millisecond(), period.to().as_millisecond()).await?.len();
+    let most_sleep = spread
+        .members
+        .first()
+        .filter(|s| s.sleep > 0)
+        .map(|s| SpreadLeader {
+            person_id: members[s.member].person.id,
+            name: members[s.member].person.name.clone(),
+            sleep: s.sleep,
+            sleep_vs_median: s.ratio_to_median,
+        });
+    let unattributed = store
+        .unattributed(
+            team.id,
+            period.from().as_millisecond(),
+            period.to().as_millisecond(),
+        )
+        .await?
+        .len();
     Ok(TeamBurden {
         team: team.clone(),
         from: period.from(),
         to: period.to(),
         members: out,
-        spread: Spread { median_sleep: spread.median_sleep, total_sleep: spread.total_sleep, most_sleep },
+        spread: Spread {
+            median_sleep: spread.median_sleep,
+            total_sleep: spread.total_sleep,
+            most_sleep,
+        },
         unattributed,
     })
 }
@@ -171,7 +211,12 @@ pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<Period, (Str
                 .map(|z| z.timestamp())
                 .map_err(|e| (field.to_string(), e.to_string()));
         }
-        Err((field.to_string(), format!("{s:?} is not an RFC 3339 instant with an offset (2026-03-04T22:00:00Z) or a date (2026-03-04)")))
+        Err((
+            field.to_string(),
+            format!(
+                "{s:?} is not an RFC 3339 instant with an offset (2026-03-04T22:00:00Z) or a date (2026-03-04)"
+            ),
+        ))
     };
     let to = match to.filter(|s| !s.trim().is_empty()) {
         Some(s) => parse("to", s)?,

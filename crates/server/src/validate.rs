@@ -15,13 +15,19 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, reason: impl Into<String>) -> FieldError {
-        FieldError { field: field.to_string(), reason: reason.into() }
+        FieldError {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
     }
 }
 
 impl From<FieldError> for crate::ApiError {
     fn from(e: FieldError) -> Self {
-        crate::ApiError::Invalid { field: e.field, reason: e.reason }
+        crate::ApiError::Invalid {
+            field: e.field,
+            reason: e.reason,
+        }
     }
 }
 
@@ -55,23 +61,49 @@ pub fn email(s: &str) -> Result<String, FieldError> {
     let e = s.trim().to_lowercase();
     let ok = e.len() <= 254
         && !e.chars().any(char::is_whitespace)
-        && e.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
-    if ok { Ok(e) } else { Err(FieldError::new("email", format!("{s:?} is not an email address like name@example.com"))) }
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if ok {
+        Ok(e)
+    } else {
+        Err(FieldError::new(
+            "email",
+            format!("{s:?} is not an email address like name@example.com"),
+        ))
+    }
 }
 
 pub fn time_zone(s: &str) -> Result<String, FieldError> {
     let name = s.trim();
     if name.is_empty() {
-        return Err(FieldError::new("time_zone", "is required: an IANA time zone like Europe/London"));
+        return Err(FieldError::new(
+            "time_zone",
+            "is required: an IANA time zone like Europe/London",
+        ));
     }
-    TimeZone::get(name)
-        .map(|_| name.to_string())
-        .map_err(|_| FieldError::new("time_zone", format!("{name:?} is not an IANA time zone (like Europe/London or Asia/Kolkata)")))
+    TimeZone::get(name).map(|_| name.to_string()).map_err(|_| {
+        FieldError::new(
+            "time_zone",
+            format!("{name:?} is not an IANA time zone (like Europe/London or Asia/Kolkata)"),
+        )
+    })
 }
 
-fn window(kind: &str, start_field: &str, end_field: &str, start: &str, end: &str) -> Result<DailyWindow, FieldError> {
+fn window(
+    kind: &str,
+    start_field: &str,
+    end_field: &str,
+    start: &str,
+    end: &str,
+) -> Result<DailyWindow, FieldError> {
     DailyWindow::parse_named(kind, start, end).map_err(|e| match &e {
-        BurdenError::TimeOfDay { field, .. } if field.ends_with("end") => FieldError::new(end_field, e.to_string()),
+        BurdenError::TimeOfDay { field, .. } if field.ends_with("end") => {
+            FieldError::new(end_field, e.to_string())
+        }
         _ => FieldError::new(start_field, e.to_string()),
     })
 }
@@ -87,7 +119,9 @@ pub fn person(input: &PersonInput) -> Result<NewPerson, FieldError> {
     let email = email(&input.email)?;
     let time_zone = time_zone(&input.time_zone)?;
     let days: WorkingDays = match blank(&input.working_days) {
-        Some(s) => s.parse().map_err(|e: BurdenError| FieldError::new("working_days", e.to_string()))?,
+        Some(s) => s
+            .parse()
+            .map_err(|e: BurdenError| FieldError::new("working_days", e.to_string()))?,
         None => WorkingDays::default(),
     };
     let working = window(
@@ -132,26 +166,54 @@ mod tests {
     use super::*;
 
     fn input() -> PersonInput {
-        PersonInput { name: "Alex".into(), email: "Alex@Example.com".into(), time_zone: "Asia/Kolkata".into(), ..Default::default() }
+        PersonInput {
+            name: "Alex".into(),
+            email: "Alex@Example.com".into(),
+            time_zone: "Asia/Kolkata".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn defaults_fill_blank_settings() {
         let p = person(&input()).unwrap();
         assert_eq!(p.email, "alex@example.com");
-        assert_eq!((p.working_days.as_str(), p.working_start.as_str(), p.working_end.as_str()), ("mon,tue,wed,thu,fri", "08:00", "18:00"));
-        assert_eq!((p.sleep_start.as_str(), p.sleep_end.as_str()), ("22:00", "08:00"));
+        assert_eq!(
+            (
+                p.working_days.as_str(),
+                p.working_start.as_str(),
+                p.working_end.as_str()
+            ),
+            ("mon,tue,wed,thu,fri", "08:00", "18:00")
+        );
+        assert_eq!(
+            (p.sleep_start.as_str(), p.sleep_end.as_str()),
+            ("22:00", "08:00")
+        );
     }
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut PersonInput)>)> = vec![
+        type Change = Box<dyn Fn(&mut PersonInput)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("name", Box::new(|i| i.name = " ".into())),
             ("email", Box::new(|i| i.email = "not-an-email".into())),
-            ("time_zone", Box::new(|i| i.time_zone = "Mars/Olympus".into())),
-            ("working_days", Box::new(|i| i.working_days = Some("mon-fry".into()))),
-            ("working_start", Box::new(|i| i.working_start = Some("8".into()))),
-            ("sleep_end", Box::new(|i| i.sleep_end = Some("25:00".into()))),
+            (
+                "time_zone",
+                Box::new(|i| i.time_zone = "Mars/Olympus".into()),
+            ),
+            (
+                "working_days",
+                Box::new(|i| i.working_days = Some("mon-fry".into())),
+            ),
+            (
+                "working_start",
+                Box::new(|i| i.working_start = Some("8".into())),
+            ),
+            (
+                "sleep_end",
+                Box::new(|i| i.sleep_end = Some("25:00".into())),
+            ),
         ];
         for (field, change) in cases {
             let mut i = input();

@@ -34,7 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}", get(person_page))
         .route("/teams", get(teams_page))
         .route("/teams/{id}", get(team_page))
-        .route("/integrations", get(integrations_page).post(integrations_submit))
+        .route(
+            "/integrations",
+            get(integrations_page).post(integrations_submit),
+        )
         .route("/static/htmx.min.js", get(htmx_js))
         .route("/static/app.css", get(app_css))
 }
@@ -49,11 +52,25 @@ static HTMX: &str = include_str!("../static/htmx.min.js");
 static APP_CSS: &str = include_str!("../static/app.css");
 
 async fn htmx_js() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], HTMX).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        HTMX,
+    )
+        .into_response()
 }
 
 async fn app_css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], APP_CSS).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        APP_CSS,
+    )
+        .into_response()
 }
 
 /// A page-level failure, rendered as a page rather than JSON.
@@ -78,8 +95,12 @@ impl IntoResponse for PageError {
             tracing::error!(error = %detail, "page failed");
         }
         let message = match &self.0 {
-            ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".to_string(),
-            other => other.to_string(),
+            ApiError::Internal(_) => {
+                "Something went wrong on our side. It has been logged.".to_string()
+            }
+            // The page's heading already says what kind of refusal this is.
+            ApiError::Forbidden(reason) => sentence(reason),
+            other => sentence(&other.to_string()),
         };
         let heading = match status {
             StatusCode::FORBIDDEN => "Not yours to see",
@@ -87,9 +108,41 @@ impl IntoResponse for PageError {
             StatusCode::BAD_REQUEST => "That did not work",
             _ => "Sorry",
         };
-        let page = MessagePage { csrf: String::new(), nav_name: None, heading: heading.into(), message };
+        let page = MessagePage {
+            csrf: String::new(),
+            nav_name: None,
+            heading: heading.into(),
+            message,
+        };
         (status, render(&page)).into_response()
     }
+}
+
+/// A message as a sentence: capital first letter, full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// A refusal for a logged-in viewer: the same 403, but with the navigation, so
+/// they can go on from here or log out.
+fn refused(v: &Viewer, reason: &str) -> Response {
+    let (csrf, nav_name) = nav(v);
+    let page = MessagePage {
+        csrf,
+        nav_name,
+        heading: "Not yours to see".into(),
+        message: sentence(reason),
+    };
+    (StatusCode::FORBIDDEN, render(&page)).into_response()
 }
 
 fn render<T: Template>(t: &T) -> Response {
@@ -112,7 +165,11 @@ struct MessagePage {
 }
 
 fn nav(v: &Viewer) -> (String, Option<String>) {
-    let name = v.person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "admin token".into());
+    let name = v
+        .person
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| "admin token".into());
     (v.csrf_token().to_string(), Some(name))
 }
 
@@ -120,13 +177,18 @@ fn login_redirect() -> Response {
     Redirect::to("/login").into_response()
 }
 
-async fn home(State(state): State<AppState>, MaybeViewer(viewer): MaybeViewer) -> Result<Response, PageError> {
+async fn home(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+) -> Result<Response, PageError> {
     if !state.store.has_admin().await? {
         return Ok(Redirect::to("/setup").into_response());
     }
     Ok(match viewer {
         None => login_redirect(),
-        Some(v) if !v.leads.is_empty() && v.leads.len() == 1 => Redirect::to(&format!("/teams/{}", v.leads[0])).into_response(),
+        Some(v) if !v.leads.is_empty() && v.leads.len() == 1 => {
+            Redirect::to(&format!("/teams/{}", v.leads[0])).into_response()
+        }
         Some(_) => Redirect::to("/me").into_response(),
     })
 }
@@ -148,7 +210,14 @@ async fn setup_page(State(state): State<AppState>) -> Result<Response, PageError
     if state.store.has_admin().await? {
         return Ok(login_redirect());
     }
-    Ok(render(&SetupPage { csrf: String::new(), nav_name: None, error: None, name: String::new(), email: String::new(), time_zone: "UTC".into() }))
+    Ok(render(&SetupPage {
+        csrf: String::new(),
+        nav_name: None,
+        error: None,
+        name: String::new(),
+        email: String::new(),
+        time_zone: "UTC".into(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -159,13 +228,21 @@ struct SetupForm {
     password: String,
 }
 
-async fn setup_submit(State(state): State<AppState>, Form(form): Form<SetupForm>) -> Result<Response, PageError> {
+async fn setup_submit(
+    State(state): State<AppState>,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, PageError> {
     // Setup is open only while no admin exists; afterwards admins are made by admins
     // or by `aftercare admin create` on the server.
     if state.store.has_admin().await? {
         return Err(ApiError::Forbidden("setup is done; log in instead".into()).into());
     }
-    let input = PersonInput { name: form.name.clone(), email: form.email.clone(), time_zone: form.time_zone.clone(), ..Default::default() };
+    let input = PersonInput {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        time_zone: form.time_zone.clone(),
+        ..Default::default()
+    };
     let result = async {
         let new = validate::person(&input)?;
         auth::check_password(&form.password)?;
@@ -176,10 +253,24 @@ async fn setup_submit(State(state): State<AppState>, Form(form): Form<SetupForm>
     match result {
         Ok(person) => {
             let (cookie, _) = auth::start_session(&state.store, person.id).await?;
-            Ok(([(header::SET_COOKIE, auth::session_cookie(&cookie, state.config.secure_cookies))], Redirect::to("/teams")).into_response())
+            Ok((
+                [(
+                    header::SET_COOKIE,
+                    auth::session_cookie(&cookie, state.config.secure_cookies),
+                )],
+                Redirect::to("/teams"),
+            )
+                .into_response())
         }
         Err(e) => {
-            let page = SetupPage { csrf: String::new(), nav_name: None, error: Some(e.to_string()), name: form.name, email: form.email, time_zone: form.time_zone };
+            let page = SetupPage {
+                csrf: String::new(),
+                nav_name: None,
+                error: Some(e.to_string()),
+                name: form.name,
+                email: form.email,
+                time_zone: form.time_zone,
+            };
             Ok((StatusCode::BAD_REQUEST, render(&page)).into_response())
         }
     }
@@ -194,14 +285,22 @@ struct LoginPage {
     email: String,
 }
 
-async fn login_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeViewer) -> Result<Response, PageError> {
+async fn login_page(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+) -> Result<Response, PageError> {
     if !state.store.has_admin().await? {
         return Ok(Redirect::to("/setup").into_response());
     }
     if viewer.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    Ok(render(&LoginPage { csrf: String::new(), nav_name: None, error: None, email: String::new() }))
+    Ok(render(&LoginPage {
+        csrf: String::new(),
+        nav_name: None,
+        error: None,
+        email: String::new(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -210,7 +309,10 @@ struct LoginForm {
     password: String,
 }
 
-async fn login_submit(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+async fn login_submit(
+    State(state): State<AppState>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
     let person = state.store.person_by_email(&form.email).await?;
     // One message for an unknown email and a wrong password, so the form does not
     // tell who has an account.
@@ -221,10 +323,22 @@ async fn login_submit(State(state): State<AppState>, Form(form): Form<LoginForm>
     match (ok, person) {
         (true, Some(p)) => {
             let (cookie, _) = auth::start_session(&state.store, p.id).await?;
-            Ok(([(header::SET_COOKIE, auth::session_cookie(&cookie, state.config.secure_cookies))], Redirect::to("/")).into_response())
+            Ok((
+                [(
+                    header::SET_COOKIE,
+                    auth::session_cookie(&cookie, state.config.secure_cookies),
+                )],
+                Redirect::to("/"),
+            )
+                .into_response())
         }
         _ => {
-            let page = LoginPage { csrf: String::new(), nav_name: None, error: Some("That email and password do not match an account.".into()), email: form.email };
+            let page = LoginPage {
+                csrf: String::new(),
+                nav_name: None,
+                error: Some("That email and password do not match an account.".into()),
+                email: form.email,
+            };
             Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
         }
     }
@@ -236,8 +350,15 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
-    let (mut parts, _) = axum::http::Request::post("/logout").body(()).map_err(|e| ApiError::Internal(e.to_string()))?.into_parts();
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let (mut parts, _) = axum::http::Request::post("/logout")
+        .body(())
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .into_parts();
     parts.headers = headers;
     if let Some(v) = auth::authenticate(&state, &parts).await? {
         auth::check_csrf(&parts, &v, Some(&form.csrf))?;
@@ -245,7 +366,11 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): F
             state.store.delete_session(&s.id_hash).await?;
         }
     }
-    Ok(([(header::SET_COOKIE, auth::clear_cookie())], Redirect::to("/login")).into_response())
+    Ok((
+        [(header::SET_COOKIE, auth::clear_cookie())],
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 // ---- people and burden -------------------------------------------------------
@@ -267,17 +392,35 @@ struct PeoplePage {
     people: Vec<PersonRow>,
 }
 
-async fn people_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeViewer) -> Result<Response, PageError> {
-    let Some(v) = viewer else { return Ok(login_redirect()) };
+async fn people_page(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+) -> Result<Response, PageError> {
+    let Some(v) = viewer else {
+        return Ok(login_redirect());
+    };
     let now = Timestamp::now();
     let mut rows = Vec::new();
     for p in state.store.list_people().await? {
-        let local_now = TimeZone::get(&p.time_zone).map(|tz| now.to_zoned(tz).strftime("%a %H:%M").to_string()).unwrap_or_default();
+        let local_now = TimeZone::get(&p.time_zone)
+            .map(|tz| now.to_zoned(tz).strftime("%a %H:%M").to_string())
+            .unwrap_or_default();
         let linked = v.may_see_work_of(&state.store, p.id).await?;
-        rows.push(PersonRow { id: p.id, name: p.name, email: p.email, time_zone: p.time_zone, local_now, linked });
+        rows.push(PersonRow {
+            id: p.id,
+            name: p.name,
+            email: p.email,
+            time_zone: p.time_zone,
+            local_now,
+            linked,
+        });
     }
     let (csrf, nav_name) = nav(&v);
-    Ok(render(&PeoplePage { csrf, nav_name, people: rows }))
+    Ok(render(&PeoplePage {
+        csrf,
+        nav_name,
+        people: rows,
+    }))
 }
 
 async fn me_page(MaybeViewer(viewer): MaybeViewer) -> Response {
@@ -300,7 +443,9 @@ fn days_period(days: Option<i64>) -> Result<(i64, Period), ApiError> {
         return Err(ApiError::invalid("days", "must be between 1 and 731"));
     }
     let to = Timestamp::now();
-    let from = to.checked_sub(SignedDuration::from_hours(24 * days)).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let from = to
+        .checked_sub(SignedDuration::from_hours(24 * days))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let period = Period::new(from, to).map_err(|e| ApiError::invalid("days", e.to_string()))?;
     Ok((days, period))
 }
@@ -329,7 +474,51 @@ pub struct PersonPanel {
     pub longest_streak: u32,
     pub nights: Vec<String>,
     pub weeks: Vec<Vec<HeatCell>>,
+    pub months: Vec<MonthLabel>,
     pub heat_summary: String,
+}
+
+/// A month's name above the calendar column of the week its first day falls in.
+pub struct MonthLabel {
+    /// 1-based grid column.
+    pub column: usize,
+    pub name: String,
+}
+
+/// Labels the calendar's columns like a contribution calendar: each month where
+/// its first day falls, and the period's first month only if there is room for it.
+pub fn month_labels(first: Date, last: Date) -> Vec<MonthLabel> {
+    let lead = i64::from(first.weekday().to_monday_zero_offset());
+    let column = |d: Date| {
+        first
+            .until(d)
+            .map(|s| (lead + i64::from(s.get_days())) / 7)
+            .unwrap_or(0)
+    };
+    let name = |d: Date| d.strftime("%b").to_string();
+    let mut labels: Vec<MonthLabel> = Vec::new();
+    let mut month = first.first_of_month();
+    while let Ok(next) = month.checked_add(jiff::Span::new().months(1)) {
+        if next > last {
+            break;
+        }
+        labels.push(MonthLabel {
+            column: usize::try_from(column(next)).unwrap_or(0) + 1,
+            name: name(next),
+        });
+        month = next;
+    }
+    // Three columns (about 48px) fit a month's short name.
+    if labels.first().is_none_or(|l| l.column > 3) {
+        labels.insert(
+            0,
+            MonthLabel {
+                column: 1,
+                name: name(first),
+            },
+        );
+    }
+    labels
 }
 
 fn level(n: u32) -> u8 {
@@ -347,7 +536,13 @@ fn level(n: u32) -> u8 {
 pub fn heat_weeks(burden: &Burden, first: Date, last: Date) -> Vec<Vec<HeatCell>> {
     let mut weeks = Vec::new();
     let lead = first.weekday().to_monday_zero_offset();
-    let mut week: Vec<HeatCell> = (0..lead).map(|_| HeatCell { date: String::new(), class: "pad".into(), label: String::new() }).collect();
+    let mut week: Vec<HeatCell> = (0..lead)
+        .map(|_| HeatCell {
+            date: String::new(),
+            class: "pad".into(),
+            label: String::new(),
+        })
+        .collect();
     let mut day = first;
     let mut counts = burden.days.iter().peekable();
     while day <= last {
@@ -359,13 +554,25 @@ pub fn heat_weeks(burden: &Burden, first: Date, last: Date) -> Vec<Vec<HeatCell>
             _ => (0, 0, 0),
         };
         let total = b + o + s;
-        let (cat, n) = if s > 0 { ("sleep", s) } else if o > 0 { ("off", o) } else if b > 0 { ("business", b) } else { ("", 0) };
+        let (cat, n) = if s > 0 {
+            ("sleep", s)
+        } else if o > 0 {
+            ("off", o)
+        } else if b > 0 {
+            ("business", b)
+        } else {
+            ("", 0)
+        };
         let label = if total == 0 {
             format!("{day}: no interruptions")
         } else {
             format!("{day}: {s} sleep, {o} off-hour, {b} business-hour")
         };
-        week.push(HeatCell { date: day.to_string(), class: format!("{cat} l{}", level(n)).trim().to_string(), label });
+        week.push(HeatCell {
+            date: day.to_string(),
+            class: format!("{cat} l{}", level(n)).trim().to_string(),
+            label,
+        });
         if day.weekday() == Weekday::Sunday {
             weeks.push(std::mem::take(&mut week));
         }
@@ -380,23 +587,51 @@ pub fn heat_weeks(burden: &Burden, first: Date, last: Date) -> Vec<Vec<HeatCell>
     weeks
 }
 
-async fn person_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeViewer, Path(id): Path<i64>, Query(q): Query<DaysQuery>) -> Result<Response, PageError> {
-    let Some(v) = viewer else { return Ok(login_redirect()) };
-    let person = state.store.person(id).await?.ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
+async fn person_page(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<DaysQuery>,
+) -> Result<Response, PageError> {
+    let Some(v) = viewer else {
+        return Ok(login_redirect());
+    };
+    let person = state
+        .store
+        .person(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
     if !v.may_see_work_of(&state.store, id).await? {
-        return Err(ApiError::Forbidden(format!("{}'s figures are visible to them, their team leads and admins", person.name)).into());
+        return Ok(refused(
+            &v,
+            &format!(
+                "{}'s figures are visible to them, their team leads and admins",
+                person.name
+            ),
+        ));
     }
     let (days, period) = days_period(q.days)?;
-    let burden = service::person_burden(&state.store, &person, period).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let burden = service::person_burden(&state.store, &person, period)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let tz = TimeZone::get(&person.time_zone).unwrap_or(TimeZone::UTC);
-    let first = period.from().to_zoned(tz.clone()).date();
-    let last = period.to().to_zoned(tz).date();
+    let last = period.to().to_zoned(tz.clone()).date();
+    // A sleep interruption in the period's first hours belongs to the night that
+    // began the evening before: start the calendar there so every night has its square.
+    let first = period
+        .from()
+        .to_zoned(tz)
+        .date()
+        .min(burden.nights.first().copied().unwrap_or(last));
     let i = &burden.interruptions;
     let panel = PersonPanel {
         person_id: person.id,
         name: person.name.clone(),
         time_zone: person.time_zone.clone(),
-        working: format!("{} {}–{}", person.working_days, person.working_start, person.working_end),
+        working: format!(
+            "{} {}–{}",
+            person.working_days, person.working_start, person.working_end
+        ),
         sleep: format!("{}–{}", person.sleep_start, person.sleep_end),
         days,
         day_choices: DAY_CHOICES.to_vec(),
@@ -409,13 +644,18 @@ async fn person_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeVi
         longest_streak: burden.longest_disrupted_streak,
         nights: burden.nights.iter().map(|d| d.to_string()).collect(),
         weeks: heat_weeks(&burden, first, last),
+        months: month_labels(first, last),
         heat_summary: format!(
             "Calendar of interruptions: {} sleep-hour, {} off-hour and {} business-hour over {} days, {} disrupted nights",
             i.sleep, i.off, i.business, days, burden.disrupted_nights
         ),
     };
     let (csrf, nav_name) = nav(&v);
-    Ok(render(&PersonPage { csrf, nav_name, panel }))
+    Ok(render(&PersonPage {
+        csrf,
+        nav_name,
+        panel,
+    }))
 }
 
 #[derive(Template)]
@@ -442,17 +682,30 @@ struct TeamsPage {
     teams: Vec<TeamTile>,
 }
 
-async fn teams_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeViewer) -> Result<Response, PageError> {
-    let Some(v) = viewer else { return Ok(login_redirect()) };
+async fn teams_page(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+) -> Result<Response, PageError> {
+    let Some(v) = viewer else {
+        return Ok(login_redirect());
+    };
     let mut tiles = Vec::new();
     for t in state.store.list_teams().await? {
         if v.may_see_team(t.id) {
             let members = state.store.team_members(t.id).await?.len();
-            tiles.push(TeamTile { id: t.id, name: t.name, members });
+            tiles.push(TeamTile {
+                id: t.id,
+                name: t.name,
+                members,
+            });
         }
     }
     let (csrf, nav_name) = nav(&v);
-    Ok(render(&TeamsPage { csrf, nav_name, teams: tiles }))
+    Ok(render(&TeamsPage {
+        csrf,
+        nav_name,
+        teams: tiles,
+    }))
 }
 
 struct MemberRow {
@@ -479,6 +732,9 @@ struct TeamPage {
     days: i64,
     from_date: String,
     to_date: String,
+    /// The dates the night strips span (local nights can fall a day either side).
+    strip_from: String,
+    strip_to: String,
     median_sleep: String,
     unattributed: usize,
     carrying: Option<String>,
@@ -491,16 +747,41 @@ struct TeamPage {
 /// highlighted: the point where a lead should look at how the nights are shared.
 const HEAVY_RATIO: f64 = 2.0;
 
-async fn team_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeViewer, Path(id): Path<i64>, Query(q): Query<DaysQuery>) -> Result<Response, PageError> {
-    let Some(v) = viewer else { return Ok(login_redirect()) };
-    let team = state.store.team(id).await?.ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
+async fn team_page(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<DaysQuery>,
+) -> Result<Response, PageError> {
+    let Some(v) = viewer else {
+        return Ok(login_redirect());
+    };
+    let team = state
+        .store
+        .team(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
     if !v.may_see_team(id) {
-        return Err(ApiError::Forbidden(format!("{} is visible to its members and admins", team.name)).into());
+        return Ok(refused(
+            &v,
+            &format!("{} is visible to its members and admins", team.name),
+        ));
     }
     let (days, period) = days_period(q.days)?;
-    let tb = service::team_burden(&state.store, &team, period).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let tb = service::team_burden(&state.store, &team, period)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let first = period.from().to_zoned(TimeZone::UTC).date();
     let last = period.to().to_zoned(TimeZone::UTC).date();
+    // Nights carry each member's local date: the strips span from the earliest to
+    // the latest of them, so no night falls off either end in a far time zone.
+    let all_nights = || {
+        tb.members
+            .iter()
+            .flat_map(|m| m.burden.nights.iter().copied())
+    };
+    let strip_first = all_nights().min().map_or(first, |n| n.min(first));
+    let strip_last = all_nights().max().map_or(last, |n| n.max(last));
     let mut members: Vec<MemberRow> = tb
         .members
         .iter()
@@ -514,17 +795,40 @@ async fn team_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeView
             business: m.burden.interruptions.business,
             nights: m.burden.disrupted_nights,
             streak: m.burden.longest_disrupted_streak,
-            vs_median: m.sleep_vs_median.map(|r| format!("{r:.1}×")).unwrap_or_else(|| "–".into()),
+            vs_median: m
+                .sleep_vs_median
+                .map(|r| format!("{r:.1}×"))
+                .unwrap_or_else(|| "–".into()),
             heavy: m.sleep_vs_median.is_some_and(|r| r >= HEAVY_RATIO),
-            night_x: m.burden.nights.iter().filter_map(|n| first.until(*n).ok().map(|span| i64::from(span.get_days()) * 4)).filter(|x| *x >= 0).collect(),
+            night_x: m
+                .burden
+                .nights
+                .iter()
+                .filter_map(|n| {
+                    strip_first
+                        .until(*n)
+                        .ok()
+                        .map(|span| i64::from(span.get_days()) * 4)
+                })
+                .filter(|x| *x >= 0)
+                .collect(),
         })
         .collect();
-    members.sort_by(|a, b| b.sleep.cmp(&a.sleep).then(b.nights.cmp(&a.nights)).then(a.name.cmp(&b.name)));
+    members.sort_by(|a, b| {
+        b.sleep
+            .cmp(&a.sleep)
+            .then(b.nights.cmp(&a.nights))
+            .then(a.name.cmp(&b.name))
+    });
     let carrying = tb.spread.most_sleep.as_ref().map(|l| match l.sleep_vs_median {
         Some(r) => format!("{} is carrying the most nights: {} sleep-hour interruptions, {r:.1}× the team median.", l.name, l.sleep),
         None => format!("{} is carrying the most nights: {} sleep-hour interruptions, while most of the team had none.", l.name, l.sleep),
     });
-    let span_days = first.until(last).map(|s| i64::from(s.get_days())).unwrap_or(days) + 1;
+    let span_days = strip_first
+        .until(strip_last)
+        .map(|s| i64::from(s.get_days()))
+        .unwrap_or(days)
+        + 1;
     let (csrf, nav_name) = nav(&v);
     Ok(render(&TeamPage {
         csrf,
@@ -533,6 +837,8 @@ async fn team_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeView
         days,
         from_date: first.to_string(),
         to_date: last.to_string(),
+        strip_from: strip_first.to_string(),
+        strip_to: strip_last.to_string(),
         median_sleep: format!("{:.1}", tb.spread.median_sleep),
         unattributed: tb.unattributed,
         carrying: if v.leads_team(id) { carrying } else { None },
@@ -570,31 +876,56 @@ struct IntegrationsPage {
     error: Option<String>,
 }
 
-async fn integrations_view(state: &AppState, v: &Viewer, created: Option<Created>, error: Option<String>) -> Result<IntegrationsPage, PageError> {
+async fn integrations_view(
+    state: &AppState,
+    v: &Viewer,
+    created: Option<Created>,
+    error: Option<String>,
+) -> Result<IntegrationsPage, PageError> {
     let teams = state.store.list_teams().await?;
-    let team_name = |id: i64| teams.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default();
+    let team_name = |id: i64| {
+        teams
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    };
     let integrations = state
         .store
         .list_integrations(None)
         .await?
         .into_iter()
         .filter(|i| v.leads_team(i.team_id))
-        .map(|i| IntegrationRow { name: i.name, team: team_name(i.team_id), source: i.source, path: format!("/api/v1/ingest/{}", i.public_id) })
+        .map(|i| IntegrationRow {
+            name: i.name,
+            team: team_name(i.team_id),
+            source: i.source,
+            path: format!("/api/v1/ingest/{}", i.public_id),
+        })
         .collect();
     let (csrf, nav_name) = nav(v);
     Ok(IntegrationsPage {
         csrf,
         nav_name,
         integrations,
-        teams: teams.iter().filter(|t| v.leads_team(t.id)).map(|t| t.name.clone()).collect(),
+        teams: teams
+            .iter()
+            .filter(|t| v.leads_team(t.id))
+            .map(|t| t.name.clone())
+            .collect(),
         sources: Source::ALL.iter().map(|s| s.as_str()).collect(),
         created,
         error,
     })
 }
 
-async fn integrations_page(State(state): State<AppState>, MaybeViewer(viewer): MaybeViewer) -> Result<Response, PageError> {
-    let Some(v) = viewer else { return Ok(login_redirect()) };
+async fn integrations_page(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+) -> Result<Response, PageError> {
+    let Some(v) = viewer else {
+        return Ok(login_redirect());
+    };
     Ok(render(&integrations_view(&state, &v, None, None).await?))
 }
 
@@ -610,21 +941,46 @@ struct IntegrationForm {
     secret: String,
 }
 
-async fn integrations_submit(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<IntegrationForm>) -> Result<Response, PageError> {
-    let (mut parts, _) = axum::http::Request::post("/integrations").body(()).map_err(|e| ApiError::Internal(e.to_string()))?.into_parts();
+async fn integrations_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<IntegrationForm>,
+) -> Result<Response, PageError> {
+    let (mut parts, _) = axum::http::Request::post("/integrations")
+        .body(())
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .into_parts();
     parts.headers = headers;
-    let Some(v) = auth::authenticate(&state, &parts).await? else { return Ok(login_redirect()) };
+    let Some(v) = auth::authenticate(&state, &parts).await? else {
+        return Ok(login_redirect());
+    };
     auth::check_csrf(&parts, &v, Some(&form.csrf))?;
-    let input = CreateIntegration { team: form.team, source: form.source, name: Some(form.name), secret: Some(form.secret) };
+    let input = CreateIntegration {
+        team: form.team,
+        source: form.source,
+        name: Some(form.name),
+        secret: Some(form.secret),
+    };
     match create_integration_for(&state, Some(&v), &input).await {
         Ok(made) => {
             let s = |k: &str| made[k].as_str().unwrap_or_default().to_string();
-            let created = Created { name: s("name"), path: s("ingest_path"), secret: s("secret"), how: s("how_to_authenticate") };
-            Ok((StatusCode::CREATED, render(&integrations_view(&state, &v, Some(created), None).await?)).into_response())
+            let created = Created {
+                name: s("name"),
+                path: s("ingest_path"),
+                secret: s("secret"),
+                how: s("how_to_authenticate"),
+            };
+            Ok((
+                StatusCode::CREATED,
+                render(&integrations_view(&state, &v, Some(created), None).await?),
+            )
+                .into_response())
         }
-        Err(e @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
-            Ok((StatusCode::BAD_REQUEST, render(&integrations_view(&state, &v, None, Some(e.to_string())).await?)).into_response())
-        }
+        Err(e @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => Ok((
+            StatusCode::BAD_REQUEST,
+            render(&integrations_view(&state, &v, None, Some(e.to_string())).await?),
+        )
+            .into_response()),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,0 +1,598 @@
+//! The JSON API end to end, on SQLite and PostgreSQL: access rules from
+//! docs/privacy.md, validation that names the field and stores nothing, burden
+//! figures, sessions shared between server processes, operations endpoints.
+
+use aftercare_store::{Backend, NewNotification, NewPerson, TeamRole};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, spawn_app};
+
+crate::on_both!(
+    requests_without_credentials_are_refused,
+    bad_people_are_refused_naming_the_field_and_store_nothing,
+    burden_follows_the_rules_and_is_zero_without_pages,
+    work_data_is_visible_to_self_leads_and_admins_only,
+    sessions_live_in_the_database_and_need_csrf_for_writes,
+    operations_endpoints_answer,
+    lens_endpoint_finds_blame,
+);
+
+fn new_person(name: &str, email: &str, tz: &str) -> Value {
+    json!({"name": name, "email": email, "time_zone": tz})
+}
+
+async fn create(app: &TestApp, name: &str, email: &str, tz: &str) -> i64 {
+    let res = app
+        .post_json("/api/v1/people", &new_person(name, email, tz))
+        .await;
+    assert_eq!(res.status(), 201);
+    res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn pages(app: &TestApp, person: i64, instants: &[&str]) {
+    let rows: Vec<NewNotification> = instants
+        .iter()
+        .map(|at| NewNotification {
+            person_id: Some(person),
+            team_id: None,
+            at: at.parse::<Timestamp>().unwrap().as_millisecond(),
+            incident_key: "k".into(),
+            source: "test".into(),
+            basis: "imported".into(),
+            claims_unattributed: false,
+        })
+        .collect();
+    let mut import = app.store.begin_import().await.unwrap();
+    import.push(&rows).await.unwrap();
+    import.commit().await.unwrap();
+}
+
+async fn requests_without_credentials_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/people"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["www-authenticate"], "Bearer");
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "unauthenticated");
+    let res = app
+        .client
+        .get(app.url("/api/v1/people"))
+        .bearer_auth("aftercare_not_a_token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = app.get("/api/v1/no/such/thing").await;
+    assert_eq!(res.status(), 404);
+    app.stop().await;
+}
+
+async fn bad_people_are_refused_naming_the_field_and_store_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cases = [
+        (
+            json!({"name": "A", "email": "a@example.com", "time_zone": "Mars/Olympus"}),
+            "time_zone",
+        ),
+        (
+            json!({"name": "A", "email": "nope", "time_zone": "UTC"}),
+            "email",
+        ),
+        (
+            json!({"name": "", "email": "a@example.com", "time_zone": "UTC"}),
+            "name",
+        ),
+        (
+            json!({"name": "A", "email": "a@example.com", "time_zone": "UTC", "working_days": "mon-fry"}),
+            "working_days",
+        ),
+        (
+            json!({"name": "A", "email": "a@example.com", "time_zone": "UTC", "sleep_end": "25:00"}),
+            "sleep_end",
+        ),
+        (json!({"name": "A", "email": "a@example.com"}), "time_zone"),
+        (
+            json!({"name": "A", "email": "a@example.com", "time_zone": "UTC", "shoe_size": 9}),
+            "shoe_size",
+        ),
+    ];
+    for (body, field) in cases {
+        let res = app.post_json("/api/v1/people", &body).await;
+        assert_eq!(res.status(), 400, "{body}");
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["error"]["field"], field, "{err}");
+    }
+    let res = app
+        .client
+        .post(app.url("/api/v1/people"))
+        .bearer_auth(&app.admin_token)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "malformed"
+    );
+    assert_eq!(
+        app.store.count_people().await.unwrap(),
+        0,
+        "rejected requests store nothing"
+    );
+    create(&app, "Alex", "alex@example.com", "UTC").await;
+    let dup = app
+        .post_json(
+            "/api/v1/people",
+            &new_person("Alex 2", "ALEX@example.com", "UTC"),
+        )
+        .await;
+    assert_eq!(dup.status(), 409);
+    assert_eq!(app.store.count_people().await.unwrap(), 1);
+    let res = app.post_json("/api/v1/teams", &json!({"name": "  "})).await;
+    assert_eq!(res.status(), 400);
+    assert!(app.store.list_teams().await.unwrap().is_empty());
+    app.stop().await;
+}
+
+async fn burden_follows_the_rules_and_is_zero_without_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let quiet = create(&app, "Quiet", "quiet@example.com", "UTC").await;
+    let res = app
+        .get(&format!(
+            "/api/v1/people/{quiet}/burden?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z"
+        ))
+        .await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(
+        v["interruptions"],
+        json!({"business": 0, "off": 0, "sleep": 0, "total": 0})
+    );
+    assert_eq!(
+        (
+            v["disrupted_nights"].as_u64(),
+            v["longest_disrupted_streak"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    assert_eq!(v["nights"], json!([]));
+
+    let id = create(&app, "Priya", "priya@example.com", "Asia/Kolkata").await;
+    // Kolkata is UTC+5:30. 23:30 on 4 March and 02:00 on 5 March local are both the
+    // night of 4 March; the 02:00 one has a follow-up 30 s later (one interruption).
+    pages(
+        &app,
+        id,
+        &[
+            "2026-03-04T18:00:00Z", // 23:30 local: sleep, night of 4 March
+            "2026-03-04T20:30:00Z", // 02:00 local on 5 March: sleep, night of 4 March
+            "2026-03-04T20:30:30Z", // merged into the previous interruption
+            "2026-03-05T19:00:00Z", // 00:30 local on 6 March: night of 5 March
+            "2026-03-06T05:00:00Z", // 10:30 local Friday: business
+            "2026-03-07T05:00:00Z", // 10:30 local Saturday: off
+        ],
+    )
+    .await;
+    let res = app
+        .get(&format!(
+            "/api/v1/people/{id}/burden?from=2026-03-01T00:00:00Z&to=2026-03-31T00:00:00Z"
+        ))
+        .await;
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(
+        v["interruptions"],
+        json!({"business": 1, "off": 1, "sleep": 3, "total": 5}),
+        "{v}"
+    );
+    assert_eq!(v["disrupted_nights"], 2);
+    assert_eq!(v["longest_disrupted_streak"], 2);
+    assert_eq!(v["nights"], json!(["2026-03-04", "2026-03-05"]));
+    // A period starting 20 s after a notification: the follow-up inside it is not a new interruption.
+    let res = app
+        .get(&format!(
+            "/api/v1/people/{id}/burden?from=2026-03-04T20:30:20Z&to=2026-03-04T21:00:00Z"
+        ))
+        .await;
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["interruptions"]["total"], 0, "{v}");
+    // Bad periods name the field.
+    for (q, field) in [
+        ("from=yesterday", "from"),
+        ("from=2026-03-05&to=2026-03-04", "from"),
+        ("to=soon", "to"),
+    ] {
+        let res = app.get(&format!("/api/v1/people/{id}/burden?{q}")).await;
+        assert_eq!(res.status(), 400, "{q}");
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["error"]["field"],
+            field,
+            "{q}"
+        );
+    }
+    // Team burden: each member and the spread.
+    let res = app
+        .post_json("/api/v1/teams", &json!({"name": "payments"}))
+        .await;
+    let team = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    for email in ["priya@example.com", "quiet@example.com"] {
+        assert_eq!(
+            app.post_json(
+                &format!("/api/v1/teams/{team}/members"),
+                &json!({"email": email})
+            )
+            .await
+            .status(),
+            200
+        );
+    }
+    let v: Value = app
+        .get(&format!(
+            "/api/v1/teams/{team}/burden?from=2026-03-01&to=2026-03-31"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["members"].as_array().unwrap().len(), 2);
+    assert_eq!(v["spread"]["most_sleep"]["name"], "Priya", "{v}");
+    assert_eq!(v["spread"]["median_sleep"], 1.5);
+    app.stop().await;
+}
+
+async fn work_data_is_visible_to_self_leads_and_admins_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let lead = create(&app, "Lead", "lead@example.com", "UTC").await;
+    let member = create(&app, "Member", "member@example.com", "UTC").await;
+    let other = create(&app, "Other", "other@example.com", "UTC").await;
+    let team = app.store.ensure_team("payments").await.unwrap();
+    let elsewhere = app.store.ensure_team("search").await.unwrap();
+    app.store
+        .set_membership(team.id, lead, TeamRole::Lead)
+        .await
+        .unwrap();
+    app.store
+        .set_membership(team.id, member, TeamRole::Member)
+        .await
+        .unwrap();
+    app.store
+        .set_membership(elsewhere.id, other, TeamRole::Member)
+        .await
+        .unwrap();
+    let lead_token = app.token_for("lead@example.com").await;
+    let member_token = app.token_for("member@example.com").await;
+    let get = |token: &str, path: &str| {
+        app.client
+            .get(app.url(path))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    let burden = |id: i64| format!("/api/v1/people/{id}/burden");
+    assert_eq!(
+        get(&member_token, &burden(member)).await.unwrap().status(),
+        200,
+        "own figures"
+    );
+    assert_eq!(
+        get(&member_token, &burden(lead)).await.unwrap().status(),
+        403,
+        "a member does not see a teammate's figures"
+    );
+    assert_eq!(
+        get(&lead_token, &burden(member)).await.unwrap().status(),
+        200,
+        "a lead sees their team's"
+    );
+    assert_eq!(
+        get(&lead_token, &burden(other)).await.unwrap().status(),
+        403,
+        "not another team's"
+    );
+    assert_eq!(
+        get(&member_token, &format!("/api/v1/teams/{}/burden", team.id))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        get(&lead_token, &format!("/api/v1/teams/{}/burden", team.id))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        get(
+            &lead_token,
+            &format!("/api/v1/teams/{}/burden", elsewhere.id)
+        )
+        .await
+        .unwrap()
+        .status(),
+        403
+    );
+    assert_eq!(
+        get(&member_token, &format!("/api/v1/teams/{}", elsewhere.id))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let teams: Value = get(&member_token, "/api/v1/teams")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(teams["teams"].as_array().unwrap().len(), 1, "{teams}");
+    // Only admins create people; a failed attempt stores nothing.
+    let res = app
+        .client
+        .post(app.url("/api/v1/people"))
+        .bearer_auth(&lead_token)
+        .json(&new_person("X", "x@example.com", "UTC"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(
+        app.store
+            .person_by_email("x@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A lead may add integrations for their own team only.
+    let res = app
+        .client
+        .post(app.url("/api/v1/integrations"))
+        .bearer_auth(&lead_token)
+        .json(&json!({"team": "search", "source": "alertmanager"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = app
+        .client
+        .post(app.url("/api/v1/integrations"))
+        .bearer_auth(&lead_token)
+        .json(&json!({"team": "payments", "source": "alertmanager"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = app
+        .client
+        .post(app.url("/api/v1/integrations"))
+        .bearer_auth(&lead_token)
+        .json(&json!({"team": "payments", "source": "nagios"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["field"],
+        "source"
+    );
+    assert_eq!(app.store.list_integrations(None).await.unwrap().len(), 1);
+    app.stop().await;
+}
+
+async fn sessions_live_in_the_database_and_need_csrf_for_writes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let hash = aftercare_server::auth::hash_password("a long password").unwrap();
+    let new = NewPerson {
+        name: "Admin".into(),
+        email: "admin@example.com".into(),
+        time_zone: "UTC".into(),
+        working_days: "mon,tue,wed,thu,fri".into(),
+        working_start: "08:00".into(),
+        working_end: "18:00".into(),
+        sleep_start: "22:00".into(),
+        sleep_end: "08:00".into(),
+    };
+    app.store.create_admin(&new, &hash).await.unwrap();
+    let bad = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "admin@example.com"),
+            ("password", "wrong password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "admin@example.com"),
+            ("password", "a long password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly")
+    );
+    // A second server process on the same database knows the session.
+    let second = crate::common::spawn_on(app.database_url()).await;
+    for server in [&app.address, &second.address] {
+        let me: Value = app
+            .client
+            .get(format!("http://{server}/api/v1/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["person"]["email"], "admin@example.com");
+    }
+    // Writes with a cookie need the CSRF token.
+    let res = app
+        .client
+        .post(app.url("/api/v1/teams"))
+        .header("cookie", &cookie)
+        .json(&json!({"name": "t"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(app.store.list_teams().await.unwrap().is_empty());
+    let sessions_csrf = {
+        let page = app
+            .client
+            .get(app.url("/teams"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let start = page.find("X-CSRF-Token\": \"").unwrap() + "X-CSRF-Token\": \"".len();
+        page[start..start + 32].to_string()
+    };
+    let res = app
+        .client
+        .post(app.url("/api/v1/teams"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &sessions_csrf)
+        .json(&json!({"name": "t"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = app
+        .client
+        .post(format!("http://{}/api/v1/teams", second.address))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &sessions_csrf)
+        .header("sec-fetch-site", "cross-site")
+        .json(&json!({"name": "u"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "cross-site writes are refused");
+    // Logging out on one server ends the session on both.
+    let res = app
+        .client
+        .post(format!("http://{}/logout", second.address))
+        .header("cookie", &cookie)
+        .form(&[("csrf", sessions_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    second.stop().await;
+    app.stop().await;
+}
+
+async fn operations_endpoints_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    app.get("/api/v1/people").await;
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("aftercare_http_requests_total"),
+        "{metrics}"
+    );
+    let spec: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    for path in [
+        "/me",
+        "/people",
+        "/people/{id}",
+        "/people/{id}/burden",
+        "/teams",
+        "/teams/{id}",
+        "/teams/{id}/members",
+        "/teams/{id}/burden",
+        "/integrations",
+        "/ingest/{integration}",
+        "/lens",
+        "/openapi.json",
+    ] {
+        assert!(
+            spec["paths"][path].is_object(),
+            "{path} is not in the OpenAPI document"
+        );
+    }
+    // The web UI's first run: no admin yet, so / leads to setup.
+    let res = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/setup");
+    app.stop().await;
+}
+
+async fn lens_endpoint_finds_blame(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let res = app
+        .post_json(
+            "/api/v1/lens",
+            &json!({"text": "The outage was caused by human error.\n\nThe disk filled up."}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "human-error" && f["start"]["line"] == 1),
+        "{v}"
+    );
+    assert!(
+        findings.iter().all(|f| f["start"]["line"] == 1),
+        "the system sentence passes: {v}"
+    );
+    let res = app.post_json("/api/v1/lens", &json!({"txt": "x"})).await;
+    assert_eq!(res.status(), 400);
+    app.stop().await;
+}

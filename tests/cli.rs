@@ -1,0 +1,390 @@
+//! The `aftercare` command end to end, against SQLite and PostgreSQL: imports that
+//! land whole or not at all (with line numbers), tokens, admins, integrations and
+//! burden as JSON.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use aftercare_store::Backend;
+use aftercare_store::testing::TestDatabase;
+use serde_json::Value;
+
+crate::on_both!(
+    people_import_is_whole_or_nothing,
+    pages_import_reports_bad_lines_and_imports_nothing,
+    burden_json_matches_the_api_shape,
+    tokens_admins_and_integrations,
+);
+
+fn aftercare(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .args(args)
+        .env("AFTERCARE_DATABASE_URL", db)
+        .output()
+        .expect("run aftercare")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn csv_file(dir: &tempfile::TempDir, name: &str, body: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, body).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+async fn database(backend: Backend) -> TestDatabase {
+    let db = TestDatabase::new(backend).await.unwrap();
+    // Create the schema once, so the commands below all find it migrated.
+    db.store().await.unwrap().close().await;
+    db
+}
+
+async fn people_import_is_whole_or_nothing(backend: Backend) {
+    let db = database(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = csv_file(
+        &dir,
+        "bad.csv",
+        "name,email,timezone,team,business_days,sleep_start\n\
+         Alex Rivera,alex@example.com,Europe/London,payments,,\n\
+         Priya,priya@example.com,Asia/Calcutta-ish,payments,,\n\
+         Noa,noa@example.com,Asia/Jerusalem,payments,sun-thy,\n\
+         Kim,kim@example.com,UTC,search,,7pm\n",
+    );
+    let out = aftercare(&db.url, &["import", "people", &bad]);
+    let (_, err) = text(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("line 3: timezone"), "{err}");
+    assert!(err.contains("line 4: working_days"), "{err}");
+    assert!(err.contains("line 5: sleep_start"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let store = db.store().await.unwrap();
+    assert_eq!(store.count_people().await.unwrap(), 0);
+
+    let good = csv_file(
+        &dir,
+        "good.csv",
+        "name,email,timezone,team,business_days,business_start,business_end,sleep_start,sleep_end\n\
+         Alex Rivera,alex@example.com,Europe/London,payments,,,,,\n\
+         Noa Levi,noa@example.com,Asia/Jerusalem,payments,sun-thu,09:00,17:00,23:00,07:00\n",
+    );
+    let out = aftercare(&db.url, &["import", "people", &good]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let noa = store
+        .person_by_email("noa@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            noa.working_days.as_str(),
+            noa.working_start.as_str(),
+            noa.sleep_start.as_str()
+        ),
+        ("mon,tue,wed,thu,sun", "09:00", "23:00")
+    );
+    // Re-importing updates by email.
+    let again = csv_file(
+        &dir,
+        "again.csv",
+        "name,email,timezone,team\nAlex R.,ALEX@example.com,America/New_York,payments\n",
+    );
+    let out = aftercare(&db.url, &["import", "people", &again]);
+    assert!(
+        text(&out).1.contains("0 people created, 1 updated"),
+        "{:?}",
+        text(&out)
+    );
+    let alex = store
+        .person_by_email("alex@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (alex.name.as_str(), alex.time_zone.as_str()),
+        ("Alex R.", "America/New_York")
+    );
+    assert_eq!(store.count_people().await.unwrap(), 2);
+    let payments = store.team_by_name("payments").await.unwrap().unwrap();
+    assert_eq!(store.team_members(payments.id).await.unwrap().len(), 2);
+    // A missing column is named.
+    let headless = csv_file(&dir, "headless.csv", "name,email\nA,a@example.com\n");
+    let (_, err) = text(&aftercare(&db.url, &["import", "people", &headless]));
+    assert!(err.contains("timezone") && err.contains("team"), "{err}");
+    store.close().await;
+    db.cleanup().await.unwrap();
+}
+
+async fn pages_import_reports_bad_lines_and_imports_nothing(backend: Backend) {
+    let db = database(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let people = csv_file(
+        &dir,
+        "people.csv",
+        "name,email,timezone,team\nAlex,alex@example.com,Europe/London,payments\n",
+    );
+    assert!(
+        aftercare(&db.url, &["import", "people", &people])
+            .status
+            .success()
+    );
+    let bad = csv_file(
+        &dir,
+        "pages.csv",
+        "email,at,incident_key,source\n\
+         alex@example.com,2026-03-04T23:30:00Z,inc-1,pagerduty\n\
+         alex@example.com,2026-03-05 02:00,inc-2,pagerduty\n\
+         ghost@example.com,2026-03-05T02:00:00Z,inc-3,pagerduty\n\
+         alex@example.com,2026-03-05T02:00:00+00:00,,pagerduty\n",
+    );
+    let out = aftercare(&db.url, &["import", "pages", &bad]);
+    let (_, err) = text(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("line 3: at"), "{err}");
+    assert!(err.contains("line 4: email"), "{err}");
+    assert!(err.contains("line 5: incident_key"), "{err}");
+    let store = db.store().await.unwrap();
+    assert_eq!(
+        store.count_notifications().await.unwrap(),
+        0,
+        "a bad row anywhere imports nothing"
+    );
+    let good = csv_file(
+        &dir,
+        "good.csv",
+        "email,at,incident_key\nalex@example.com,2026-03-04T23:30:00Z,inc-1\nALEX@example.com,2026-03-05T02:00:00+01:00,inc-2\n",
+    );
+    let out = aftercare(&db.url, &["import", "pages", &good]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(text(&out).1.contains("2 notifications imported"));
+    assert_eq!(store.count_notifications().await.unwrap(), 2);
+    let missing = dir.path().join("nope.csv");
+    let (_, err) = text(&aftercare(
+        &db.url,
+        &["import", "pages", &missing.to_string_lossy()],
+    ));
+    assert!(err.contains("nope.csv"), "{err}");
+    store.close().await;
+    db.cleanup().await.unwrap();
+}
+
+async fn burden_json_matches_the_api_shape(backend: Backend) {
+    let db = database(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let people = csv_file(
+        &dir,
+        "people.csv",
+        "name,email,timezone,team,sleep_start,sleep_end\nAlex,alex@example.com,Europe/London,payments,23:00,07:00\nSam,sam@example.com,UTC,payments,,\n",
+    );
+    assert!(
+        aftercare(&db.url, &["import", "people", &people])
+            .status
+            .success()
+    );
+    // London is on GMT in early March: 23:30Z is 23:30 local (sleep, night of 4th);
+    // 02:00Z on the 6th is the night of the 5th; 12:00Z on Friday 6th is business.
+    let pages = csv_file(
+        &dir,
+        "pages.csv",
+        "email,at,incident_key\nalex@example.com,2026-03-04T23:30:00Z,a\nalex@example.com,2026-03-06T02:00:00Z,b\nalex@example.com,2026-03-06T12:00:00Z,c\n",
+    );
+    assert!(
+        aftercare(&db.url, &["import", "pages", &pages])
+            .status
+            .success()
+    );
+    let out = aftercare(
+        &db.url,
+        &[
+            "burden",
+            "--person",
+            "alex@example.com",
+            "--from",
+            "2026-03-01T00:00:00Z",
+            "--to",
+            "2026-04-01T00:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["interruptions"],
+        serde_json::json!({"business": 1, "off": 0, "sleep": 2, "total": 3})
+    );
+    assert_eq!(v["disrupted_nights"], 2);
+    assert_eq!(v["longest_disrupted_streak"], 2);
+    assert_eq!(v["nights"], serde_json::json!(["2026-03-04", "2026-03-05"]));
+    let out = aftercare(
+        &db.url,
+        &[
+            "burden",
+            "--person",
+            "sam@example.com",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-04-01",
+            "--format",
+            "json",
+        ],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["interruptions"]["total"], 0,
+        "no pages is zeros, not an error"
+    );
+    let out = aftercare(
+        &db.url,
+        &[
+            "burden",
+            "--team",
+            "payments",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-04-01",
+            "--format",
+            "json",
+        ],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["members"].as_array().unwrap().len(), 2);
+    let out = aftercare(
+        &db.url,
+        &["burden", "--person", "alex@example.com", "--from", "March"],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("--from"), "{:?}", text(&out));
+    let out = aftercare(&db.url, &["burden", "--person", "nobody@example.com"]);
+    assert!(text(&out).1.contains("--person"), "{:?}", text(&out));
+    db.cleanup().await.unwrap();
+}
+
+async fn tokens_admins_and_integrations(backend: Backend) {
+    let db = database(backend).await;
+    let out = aftercare(&db.url, &["token", "create", "--admin"]);
+    assert!(out.status.success());
+    let (stdout, _) = text(&out);
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "only the token on stdout: {stdout:?}"
+    );
+    assert!(stdout.starts_with("aftercare_"));
+    let store = db.store().await.unwrap();
+    let hash = aftercare_server::auth::sha256_hex(stdout.trim());
+    assert!(store.api_token(&hash).await.unwrap().unwrap().is_admin);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "root@example.com",
+            "--password-stdin",
+        ])
+        .env("AFTERCARE_DATABASE_URL", &db.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    let root = store
+        .person_by_email("root@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(root.is_admin);
+    assert!(aftercare_server::auth::verify_password(
+        "a long enough password",
+        root.password_hash.as_deref().unwrap()
+    ));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "short@example.com",
+            "--password-stdin",
+        ])
+        .env("AFTERCARE_DATABASE_URL", &db.url)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("password"), "{:?}", text(&out));
+    assert!(
+        store
+            .person_by_email("short@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    store.ensure_team("payments").await.unwrap();
+    let out = aftercare(
+        &db.url,
+        &[
+            "integration",
+            "create",
+            "--team",
+            "payments",
+            "--source",
+            "alertmanager",
+        ],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let (stdout, stderr) = text(&out);
+    assert!(stdout.trim().starts_with("/api/v1/ingest/int_"), "{stdout}");
+    assert!(stderr.contains("secret:"));
+    let out = aftercare(
+        &db.url,
+        &[
+            "integration",
+            "create",
+            "--team",
+            "nope",
+            "--source",
+            "alertmanager",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("team"), "{:?}", text(&out));
+    let out = aftercare(
+        &db.url,
+        &[
+            "integration",
+            "create",
+            "--team",
+            "payments",
+            "--source",
+            "incident-io",
+            "--secret",
+            "not-whsec",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("secret"), "{:?}", text(&out));
+    assert_eq!(store.list_integrations(None).await.unwrap().len(), 1);
+    store.close().await;
+    db.cleanup().await.unwrap();
+}

@@ -1,0 +1,164 @@
+//! `spawn_app`: a real server on port 0 over a fresh database (SQLite file or a new
+//! PostgreSQL database), with an admin token, for end-to-end tests.
+
+use std::net::SocketAddr;
+
+use aftercare_server::{AppState, ServerConfig, auth};
+use aftercare_store::testing::TestDatabase;
+use aftercare_store::{Backend, Store};
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub store: Store,
+    pub client: reqwest::Client,
+    pub admin_token: String,
+    pub db: Option<TestDatabase>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address, path)
+    }
+
+    pub fn database_url(&self) -> String {
+        self.db.as_ref().map(|d| d.url.clone()).unwrap_or_default()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(&self.admin_token)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&self.admin_token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A token acting as the person with this email.
+    pub async fn token_for(&self, email: &str) -> String {
+        let person = self
+            .store
+            .person_by_email(email)
+            .await
+            .unwrap()
+            .expect("person exists");
+        let token = auth::new_api_token();
+        self.store
+            .create_api_token(&auth::sha256_hex(&token), Some(person.id), false, "test")
+            .await
+            .unwrap();
+        token
+    }
+
+    /// Stops the server gracefully and drops the test database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.store.close().await;
+        if let Some(db) = self.db.take() {
+            db.cleanup().await.expect("drop test database");
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let db = TestDatabase::new(backend).await.expect("test database");
+    let store = db.store().await.expect("connect");
+    let state = AppState::new(store.clone(), ServerConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        aftercare_server::serve(listener, state, async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("serve");
+    });
+    let admin_token = auth::new_api_token();
+    store
+        .create_api_token(&auth::sha256_hex(&admin_token), None, true, "test admin")
+        .await
+        .unwrap();
+    TestApp {
+        address,
+        store,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        admin_token,
+        db: Some(db),
+        stop: Some(stop),
+        server: Some(server),
+    }
+}
+
+/// Runs one story against SQLite and PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $story() { super::$story(aftercare_store::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $story() { super::$story(aftercare_store::Backend::Postgres).await } )*
+        }
+    };
+}
+
+/// Shared data: `../shared` beside the repository.
+pub fn shared(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(path)
+}
+
+/// Another server process's worth of state on an existing database: what a second
+/// `aftercare serve` behind a load balancer would be.
+pub async fn spawn_on(database_url: String) -> TestApp {
+    let store = Store::connect(&database_url).await.expect("connect");
+    let state = AppState::new(store.clone(), ServerConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        aftercare_server::serve(listener, state, async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("serve");
+    });
+    TestApp {
+        address,
+        store,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        admin_token: String::new(),
+        db: None,
+        stop: Some(stop),
+        server: Some(server),
+    }
+}

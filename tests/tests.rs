@@ -1,0 +1,10 @@
+//! Every integration test links into this one binary (ripgrep's layout), so the
+//! workspace is compiled once for all of them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod browser;
+mod cli;
+mod common;
+mod ingest;
+mod lens_cli;
