@@ -10,10 +10,18 @@ use anyhow::{Context, bail};
 use jiff::Timestamp;
 
 use aftercare_server::validate::{self, PersonInput};
-use aftercare_store::{ImportedPeople, NewNotification, NewPerson, Store};
+use aftercare_store::{ImportPerson, ImportedPeople, NewNotification, Store};
 
 /// Bad rows listed in full before the rest are only counted.
 const ERRORS_SHOWN: usize = 20;
+/// Optional people-CSV columns and the identity kind each one sets.
+pub const IDENTITY_COLUMNS: [(&str, &str); 5] = [
+    ("pagerduty_id", "pagerduty"),
+    ("opsgenie_username", "opsgenie"),
+    ("grafana_oncall_id", "grafana-oncall"),
+    ("incident_io_id", "incident-io"),
+    ("firehydrant_id", "firehydrant"),
+];
 /// Rows held in memory before they go to the database.
 const BATCH: usize = 10_000;
 
@@ -95,7 +103,12 @@ pub async fn people(store: &Store, path: &Path) -> anyhow::Result<ImportedPeople
         "sleep_end",
     ]
     .map(col);
-    let mut rows: Vec<(NewPerson, Option<String>)> = Vec::new();
+    // Optional identity columns: the ids each paging tool knows this person by.
+    let identity_columns: Vec<(&str, usize)> = IDENTITY_COLUMNS
+        .iter()
+        .filter_map(|(column_name, kind)| col(column_name).map(|i| (*kind, i)))
+        .collect();
+    let mut rows: Vec<ImportPerson> = Vec::new();
     let mut problems = Problems::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -134,7 +147,20 @@ pub async fn people(store: &Store, path: &Path) -> anyhow::Result<ImportedPeople
                     problems.add(line, e.to_string());
                     continue;
                 }
-                rows.push((p, team));
+                let identities = identity_columns
+                    .iter()
+                    .filter_map(|(kind, i)| {
+                        record
+                            .get(*i)
+                            .filter(|v| !v.is_empty())
+                            .map(|v| (kind.to_string(), v.to_string()))
+                    })
+                    .collect();
+                rows.push(ImportPerson {
+                    person: p,
+                    team,
+                    identities,
+                });
             }
             // The CSV calls the time zone column `timezone`.
             Err(e) if e.field == "time_zone" => {

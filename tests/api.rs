@@ -16,6 +16,7 @@ crate::on_both!(
     sessions_live_in_the_database_and_need_csrf_for_writes,
     operations_endpoints_answer,
     lens_endpoint_finds_blame,
+    people_change_their_own_hours_and_identities,
 );
 
 fn new_person(name: &str, email: &str, tz: &str) -> Value {
@@ -594,5 +595,89 @@ async fn lens_endpoint_finds_blame(backend: Backend) {
     );
     let res = app.post_json("/api/v1/lens", &json!({"txt": "x"})).await;
     assert_eq!(res.status(), 400);
+    app.stop().await;
+}
+
+async fn people_change_their_own_hours_and_identities(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let me = create(&app, "Me", "me@example.com", "UTC").await;
+    let other = create(&app, "Other", "other@example.com", "UTC").await;
+    let token = app.token_for("me@example.com").await;
+    let patch = |id: i64, body: Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/people/{id}")))
+            .bearer_auth(token.clone())
+            .json(&body)
+            .send()
+    };
+    let res = patch(
+        me,
+        json!({"sleep_start": "23:30", "sleep_end": "07:00", "time_zone": "Asia/Kathmandu"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            v["sleep_start"].as_str(),
+            v["time_zone"].as_str(),
+            v["working_start"].as_str()
+        ),
+        (Some("23:30"), Some("Asia/Kathmandu"), Some("08:00"))
+    );
+    let res = patch(
+        me,
+        json!({"working_days": "sun-thu", "working_end": "28:00"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["field"],
+        "working_end"
+    );
+    assert_eq!(
+        app.store.person(me).await.unwrap().unwrap().working_days,
+        "mon,tue,wed,thu,fri",
+        "a refused change changes nothing"
+    );
+    assert_eq!(
+        patch(other, json!({"name": "Hijacked"}))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let post = |id: i64, body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/people/{id}/identities")))
+            .bearer_auth(token.clone())
+            .json(&body)
+            .send()
+    };
+    let res = post(me, json!({"kind": "pagerduty", "external_id": "PME0001"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        app.store
+            .person_by_identity("pagerduty", "PME0001")
+            .await
+            .unwrap(),
+        Some(me)
+    );
+    let res = post(me, json!({"kind": "victorops", "external_id": "x"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["field"], "kind");
+    assert_eq!(
+        post(other, json!({"kind": "pagerduty", "external_id": "P2"}))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     app.stop().await;
 }

@@ -69,9 +69,9 @@ async fn people_import_is_whole_or_nothing(backend: Backend) {
     let good = csv_file(
         &dir,
         "good.csv",
-        "name,email,timezone,team,business_days,business_start,business_end,sleep_start,sleep_end\n\
-         Alex Rivera,alex@example.com,Europe/London,payments,,,,,\n\
-         Noa Levi,noa@example.com,Asia/Jerusalem,payments,sun-thu,09:00,17:00,23:00,07:00\n",
+        "name,email,timezone,team,business_days,business_start,business_end,sleep_start,sleep_end,pagerduty_id\n\
+         Alex Rivera,alex@example.com,Europe/London,payments,,,,,,PALEX01\n\
+         Noa Levi,noa@example.com,Asia/Jerusalem,payments,sun-thu,09:00,17:00,23:00,07:00,\n",
     );
     let out = aftercare(&db.url, &["import", "people", &good]);
     assert!(out.status.success(), "{:?}", text(&out));
@@ -87,6 +87,19 @@ async fn people_import_is_whole_or_nothing(backend: Backend) {
             noa.sleep_start.as_str()
         ),
         ("mon,tue,wed,thu,sun", "09:00", "23:00")
+    );
+    let alex_id = store
+        .person_by_identity("pagerduty", "PALEX01")
+        .await
+        .unwrap();
+    assert_eq!(
+        alex_id,
+        store
+            .person_by_email("alex@example.com")
+            .await
+            .unwrap()
+            .map(|p| p.id),
+        "identity columns link paging-tool ids"
     );
     // Re-importing updates by email.
     let again = csv_file(

@@ -138,6 +138,115 @@ pub async fn get_person(
     Ok(Json(out))
 }
 
+/// Fields a person (or an admin) may change; absent fields keep their value.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonPatch {
+    pub name: Option<String>,
+    #[serde(alias = "timezone")]
+    pub time_zone: Option<String>,
+    pub working_days: Option<String>,
+    pub working_start: Option<String>,
+    pub working_end: Option<String>,
+    pub sleep_start: Option<String>,
+    pub sleep_end: Option<String>,
+}
+
+fn may_edit(viewer: &Viewer, id: i64) -> Result<(), ApiError> {
+    if viewer.is_admin || viewer.person_id() == Some(id) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "a person's settings are changed by them or an admin".into(),
+        ))
+    }
+}
+
+pub async fn update_person(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    may_edit(&viewer, id)?;
+    let person = state
+        .store
+        .person(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
+    let patch: PersonPatch = parse_json(&body)?;
+    let input = PersonInput {
+        name: patch.name.unwrap_or(person.name),
+        email: person.email,
+        time_zone: patch.time_zone.unwrap_or(person.time_zone),
+        working_days: Some(patch.working_days.unwrap_or(person.working_days)),
+        working_start: Some(patch.working_start.unwrap_or(person.working_start)),
+        working_end: Some(patch.working_end.unwrap_or(person.working_end)),
+        sleep_start: Some(patch.sleep_start.unwrap_or(person.sleep_start)),
+        sleep_end: Some(patch.sleep_end.unwrap_or(person.sleep_end)),
+    };
+    let new = validate::person(&input)?;
+    let updated = state.store.update_person(id, &new).await?;
+    Ok(Json(person_json(&updated)))
+}
+
+/// The identity kinds people can be matched by: one per source, plus email.
+pub fn identity_kinds() -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = Source::ALL.iter().map(|s| s.as_str()).collect();
+    kinds.push("email");
+    kinds
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetIdentity {
+    pub kind: String,
+    pub external_id: String,
+}
+
+pub async fn set_identity(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    may_edit(&viewer, id)?;
+    state
+        .store
+        .person(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
+    let input: SetIdentity = parse_json(&body)?;
+    let kind = input.kind.trim().to_lowercase();
+    if !identity_kinds().contains(&kind.as_str()) {
+        return Err(ApiError::invalid(
+            "kind",
+            format!(
+                "{:?} is not an identity kind: use one of {}",
+                input.kind,
+                identity_kinds().join(", ")
+            ),
+        ));
+    }
+    let external_id = input.external_id.trim();
+    if external_id.is_empty() || external_id.len() > 256 {
+        return Err(ApiError::invalid(
+            "external_id",
+            "must be 1 to 256 characters",
+        ));
+    }
+    let external_id = if kind == "email" {
+        validate::email(external_id)?
+    } else {
+        external_id.to_string()
+    };
+    state.store.set_identity(id, &kind, &external_id).await?;
+    let identities = state.store.identities(id).await?;
+    Ok(Json(
+        json!({ "identities": identities.iter().map(|i| json!({"kind": i.kind, "external_id": i.external_id})).collect::<Vec<_>>() }),
+    ))
+}
+
 pub async fn person_burden(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,

@@ -77,7 +77,11 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/me", get(api::me))
         .route("/people", get(api::list_people).post(api::create_person))
-        .route("/people/{id}", get(api::get_person))
+        .route(
+            "/people/{id}",
+            get(api::get_person).patch(api::update_person),
+        )
+        .route("/people/{id}/identities", post(api::set_identity))
         .route("/people/{id}/burden", get(api::person_burden))
         .route("/teams", get(api::list_teams).post(api::create_team))
         .route("/teams/{id}", get(api::get_team))

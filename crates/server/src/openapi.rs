@@ -79,7 +79,8 @@ pub fn spec() -> Value {
         "paths": {
             "/me": {"get": op("Who the token or session belongs to", "The viewer")},
             "/people": {"get": op("The people directory", "People"), "post": op("Create a person (admin)", "Created")},
-            "/people/{id}": {"get": op("A person's settings, identities and teams", "Person")},
+            "/people/{id}": {"get": op("A person's settings, identities and teams", "Person"), "patch": op("Change a person's name, time zone, working days and hours, or sleep window (themselves or an admin)", "Person")},
+            "/people/{id}/identities": {"post": op("Link an external identity (pagerduty, opsgenie, grafana-oncall, incident-io, firehydrant, email) to a person", "Identities")},
             "/people/{id}/burden": {"get": person_burden},
             "/teams": {"get": op("Teams visible to the viewer", "Teams"), "post": op("Create a team (admin)", "Created")},
             "/teams/{id}": {"get": op("A team and its members", "Team")},

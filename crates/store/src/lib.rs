@@ -90,8 +90,16 @@ impl Store {
                 // An in-memory database exists per connection, so it must stay at one.
                 .max_connections(if in_memory { 1 } else { 8 })
                 .min_connections(if in_memory { 1 } else { 0 })
-                .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
-                .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+                .idle_timeout(if in_memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(600))
+                })
+                .max_lifetime(if in_memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(1800))
+                })
                 .connect_with(options)
                 .await?;
             sqlx::migrate!("migrations/sqlite").run(&pool).await?;
@@ -173,18 +181,20 @@ impl Store {
 
     /// Upserts many people and their team memberships in one transaction: an
     /// import file either lands whole or not at all.
-    pub async fn import_people(&self, rows: &[(NewPerson, Option<String>)]) -> Result<ImportedPeople> {
+    pub async fn import_people(&self, rows: &[ImportPerson]) -> Result<ImportedPeople> {
         let sql_find = "SELECT id FROM people WHERE email = $1";
         let sql_update = "UPDATE people SET name = $1, time_zone = $2, working_days = $3, working_start = $4, working_end = $5, sleep_start = $6, sleep_end = $7 WHERE id = $8";
         let sql_insert = "INSERT INTO people (name, email, time_zone, working_days, working_start, working_end, sleep_start, sleep_end, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9) RETURNING id";
-        let sql_team = "INSERT INTO teams (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+        let sql_team =
+            "INSERT INTO teams (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
         let sql_team_id = "SELECT id FROM teams WHERE name = $1";
         let sql_join = "INSERT INTO team_members (team_id, person_id, role) VALUES ($1, $2, 'member') ON CONFLICT (team_id, person_id) DO NOTHING";
+        let sql_identity = "INSERT INTO identities (person_id, kind, external_id) VALUES ($1, $2, $3) ON CONFLICT (kind, external_id) DO UPDATE SET person_id = excluded.person_id";
         let now = now_ms();
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let mut out = ImportedPeople::default();
-            for (new, team) in rows {
+            for ImportPerson { person: new, team, identities } in rows {
                 let email = new.email.trim().to_lowercase();
                 let existing: Option<i64> = sqlx::query_scalar(sql_find).bind(&email).fetch_optional(&mut *tx).await?;
                 let id = match existing {
@@ -212,6 +222,9 @@ impl Store {
                     let team_id: i64 = sqlx::query_scalar(sql_team_id).bind(team).fetch_one(&mut *tx).await?;
                     sqlx::query(sql_join).bind(team_id).bind(id).execute(&mut *tx).await?;
                 }
+                for (kind, external_id) in identities {
+                    sqlx::query(sql_identity).bind(id).bind(kind).bind(external_id).execute(&mut *tx).await?;
+                }
             }
             tx.commit().await?;
             Ok::<_, StoreError>(out)
@@ -220,27 +233,59 @@ impl Store {
 
     /// Every person's id by email, for resolving the rows of a bulk import.
     pub async fn person_ids_by_email(&self) -> Result<Vec<(String, i64)>> {
-        Ok(with_pool!(self, p => sqlx::query_as::<_, (String, i64)>("SELECT email, id FROM people").fetch_all(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, (String, i64)>("SELECT email, id FROM people").fetch_all(p).await)?,
+        )
+    }
+
+    /// Replaces a person's name and hours (their email stays their key).
+    pub async fn update_person(&self, id: i64, new: &NewPerson) -> Result<Person> {
+        let sql = "UPDATE people SET name = $1, time_zone = $2, working_days = $3, working_start = $4, working_end = $5, sleep_start = $6, sleep_end = $7 WHERE id = $8";
+        let done = with_pool!(self, p => sqlx::query(sql)
+            .bind(&new.name).bind(&new.time_zone).bind(&new.working_days)
+            .bind(&new.working_start).bind(&new.working_end)
+            .bind(&new.sleep_start).bind(&new.sleep_end).bind(id)
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound(format!("person {id}")));
+        }
+        self.person(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("person {id}")))
     }
 
     pub async fn person(&self, id: i64) -> Result<Option<Person>> {
         let sql = concat!("SELECT ", person_columns!(), " FROM people WHERE id = $1");
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Person>(sql).bind(id).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Person>(sql).bind(id).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn person_by_email(&self, email: &str) -> Result<Option<Person>> {
-        let sql = concat!("SELECT ", person_columns!(), " FROM people WHERE email = $1");
+        let sql = concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM people WHERE email = $1"
+        );
         let email = email.trim().to_lowercase();
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Person>(sql).bind(&email).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Person>(sql).bind(&email).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn list_people(&self) -> Result<Vec<Person>> {
-        let sql = concat!("SELECT ", person_columns!(), " FROM people ORDER BY name, id");
+        let sql = concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM people ORDER BY name, id"
+        );
         Ok(with_pool!(self, p => sqlx::query_as::<_, Person>(sql).fetch_all(p).await)?)
     }
 
     pub async fn count_people(&self) -> Result<i64> {
-        Ok(with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await)?,
+        )
     }
 
     /// True once any admin exists: first-run setup is offered only before that.
@@ -288,7 +333,8 @@ impl Store {
         if let Some(team) = self.team_by_name(name).await? {
             return Ok(team);
         }
-        let sql = "INSERT INTO teams (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+        let sql =
+            "INSERT INTO teams (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
         with_pool!(self, p => sqlx::query(sql).bind(name).bind(now_ms()).execute(p).await.map(|r| r.rows_affected()))?;
         self.team_by_name(name)
             .await?
@@ -296,15 +342,21 @@ impl Store {
     }
 
     pub async fn team(&self, id: i64) -> Result<Option<Team>> {
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Team>("SELECT id, name, created_at FROM teams WHERE id = $1").bind(id).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Team>("SELECT id, name, created_at FROM teams WHERE id = $1").bind(id).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn team_by_name(&self, name: &str) -> Result<Option<Team>> {
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Team>("SELECT id, name, created_at FROM teams WHERE name = $1").bind(name.trim()).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Team>("SELECT id, name, created_at FROM teams WHERE name = $1").bind(name.trim()).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn list_teams(&self) -> Result<Vec<Team>> {
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Team>("SELECT id, name, created_at FROM teams ORDER BY name").fetch_all(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Team>("SELECT id, name, created_at FROM teams ORDER BY name").fetch_all(p).await)?,
+        )
     }
 
     /// Adds a person to a team, or changes their role there.
@@ -367,11 +419,15 @@ impl Store {
     }
 
     pub async fn identities(&self, person_id: i64) -> Result<Vec<Identity>> {
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Identity>("SELECT person_id, kind, external_id FROM identities WHERE person_id = $1 ORDER BY kind, external_id").bind(person_id).fetch_all(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Identity>("SELECT person_id, kind, external_id FROM identities WHERE person_id = $1 ORDER BY kind, external_id").bind(person_id).fetch_all(p).await)?,
+        )
     }
 
     pub async fn person_by_identity(&self, kind: &str, external_id: &str) -> Result<Option<i64>> {
-        Ok(with_pool!(self, p => sqlx::query_scalar("SELECT person_id FROM identities WHERE kind = $1 AND external_id = $2").bind(kind).bind(external_id).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT person_id FROM identities WHERE kind = $1 AND external_id = $2").bind(kind).bind(external_id).fetch_optional(p).await)?,
+        )
     }
 
     // ---- sessions and tokens ------------------------------------------------
@@ -387,7 +443,9 @@ impl Store {
     /// The live session with this id hash, if it has not expired by `now_ms`.
     pub async fn session(&self, id_hash: &str, now_ms: i64) -> Result<Option<Session>> {
         let sql = "SELECT id_hash, person_id, csrf_token, created_at, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2";
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Session>(sql).bind(id_hash).bind(now_ms).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Session>(sql).bind(id_hash).bind(now_ms).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
@@ -400,14 +458,24 @@ impl Store {
         Ok(done)
     }
 
-    pub async fn create_api_token(&self, token_hash: &str, person_id: Option<i64>, is_admin: bool, label: &str) -> Result<i64> {
+    pub async fn create_api_token(
+        &self,
+        token_hash: &str,
+        person_id: Option<i64>,
+        is_admin: bool,
+        label: &str,
+    ) -> Result<i64> {
         let sql = "INSERT INTO api_tokens (token_hash, person_id, is_admin, label, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
-        Ok(with_pool!(self, p => sqlx::query_scalar(sql).bind(token_hash).bind(person_id).bind(is_admin).bind(label).bind(now_ms()).fetch_one(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar(sql).bind(token_hash).bind(person_id).bind(is_admin).bind(label).bind(now_ms()).fetch_one(p).await)?,
+        )
     }
 
     pub async fn api_token(&self, token_hash: &str) -> Result<Option<ApiToken>> {
         let sql = "SELECT id, token_hash, person_id, is_admin, label, created_at FROM api_tokens WHERE token_hash = $1";
-        Ok(with_pool!(self, p => sqlx::query_as::<_, ApiToken>(sql).bind(token_hash).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, ApiToken>(sql).bind(token_hash).fetch_optional(p).await)?,
+        )
     }
 
     // ---- integrations -------------------------------------------------------
@@ -423,12 +491,16 @@ impl Store {
     /// Looks an integration up by the id that appears in its ingest path.
     pub async fn integration(&self, public_id: &str) -> Result<Option<Integration>> {
         let sql = "SELECT id, public_id, team_id, source, name, secret, created_at FROM integrations WHERE public_id = $1";
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Integration>(sql).bind(public_id).fetch_optional(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Integration>(sql).bind(public_id).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn list_integrations(&self, team_id: Option<i64>) -> Result<Vec<Integration>> {
         let sql = "SELECT id, public_id, team_id, source, name, secret, created_at FROM integrations WHERE ($1 IS NULL OR team_id = $1) ORDER BY id";
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Integration>(sql).bind(team_id).fetch_all(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Integration>(sql).bind(team_id).fetch_all(p).await)?,
+        )
     }
 
     // ---- deliveries and notifications --------------------------------------
@@ -437,7 +509,10 @@ impl Store {
     /// transaction, so a 2xx can be sent for each as soon as this returns: one
     /// durable commit serves many concurrent senders. A delivery whose id was seen
     /// before for its integration is a replay and stores nothing.
-    pub async fn record_deliveries(&self, deliveries: &[NewDelivery]) -> Result<Vec<DeliveryOutcome>> {
+    pub async fn record_deliveries(
+        &self,
+        deliveries: &[NewDelivery],
+    ) -> Result<Vec<DeliveryOutcome>> {
         let insert = "INSERT INTO deliveries (integration_id, delivery_id, received_at, raw, event) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (integration_id, delivery_id) DO NOTHING RETURNING id";
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -484,23 +559,40 @@ impl Store {
     }
 
     pub async fn count_deliveries(&self) -> Result<i64> {
-        Ok(with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM deliveries").fetch_one(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM deliveries").fetch_one(p).await)?,
+        )
     }
 
     pub async fn count_notifications(&self) -> Result<i64> {
-        Ok(with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(p).await)?,
+        )
     }
 
     /// One person's notification instants in `[from, to)`, ascending (milliseconds).
-    pub async fn notification_instants(&self, person_id: i64, from: i64, to: i64) -> Result<Vec<i64>> {
+    pub async fn notification_instants(
+        &self,
+        person_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<i64>> {
         let sql = "SELECT at FROM notifications WHERE person_id = $1 AND at >= $2 AND at < $3 ORDER BY at";
-        Ok(with_pool!(self, p => sqlx::query_scalar(sql).bind(person_id).bind(from).bind(to).fetch_all(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar(sql).bind(person_id).bind(from).bind(to).fetch_all(p).await)?,
+        )
     }
 
     /// The instants of many people at once, grouped by person: one round trip for a
     /// whole team instead of one per member.
-    pub async fn notification_instants_for(&self, person_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, Vec<i64>)>> {
-        let mut grouped: Vec<(i64, Vec<i64>)> = person_ids.iter().map(|&id| (id, Vec::new())).collect();
+    pub async fn notification_instants_for(
+        &self,
+        person_ids: &[i64],
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, Vec<i64>)>> {
+        let mut grouped: Vec<(i64, Vec<i64>)> =
+            person_ids.iter().map(|&id| (id, Vec::new())).collect();
         grouped.sort_by_key(|(id, _)| *id);
         for chunk in person_ids.chunks(500) {
             let rows: Vec<(i64, i64)> = with_pool!(self, p => {
@@ -523,9 +615,16 @@ impl Store {
     }
 
     /// Pages that nobody could be found for, for one team in `[from, to)`.
-    pub async fn unattributed(&self, team_id: i64, from: i64, to: i64) -> Result<Vec<Notification>> {
+    pub async fn unattributed(
+        &self,
+        team_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Notification>> {
         let sql = "SELECT id, person_id, team_id, at, incident_key, source, basis FROM notifications WHERE person_id IS NULL AND team_id = $1 AND at >= $2 AND at < $3 ORDER BY at";
-        Ok(with_pool!(self, p => sqlx::query_as::<_, Notification>(sql).bind(team_id).bind(from).bind(to).fetch_all(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Notification>(sql).bind(team_id).bind(from).bind(to).fetch_all(p).await)?,
+        )
     }
 
     /// Starts an all-or-nothing bulk import of notifications: rows are streamed in

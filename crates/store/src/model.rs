@@ -186,3 +186,12 @@ pub struct ImportedPeople {
     pub created: u32,
     pub updated: u32,
 }
+
+/// One row of a people import: the person, the team they join, and their
+/// external identities as `(kind, external_id)` pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPerson {
+    pub person: NewPerson,
+    pub team: Option<String>,
+    pub identities: Vec<(String, String)>,
+}

@@ -41,10 +41,17 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("aftercare-test-{}", unique_suffix()));
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| StoreError::NotFound(format!("temp dir {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    StoreError::NotFound(format!("temp dir {}: {e}", dir.display()))
+                })?;
                 let url = format!("sqlite://{}", dir.join("aftercare.db").display());
-                Ok(TestDatabase { url, backend, _dir: Some(TempDir(dir)), admin_url: None, name: None })
+                Ok(TestDatabase {
+                    url,
+                    backend,
+                    _dir: Some(TempDir(dir)),
+                    admin_url: None,
+                    name: None,
+                })
             }
             Backend::Postgres => {
                 let admin_url = std::env::var("AFTERCARE_TEST_POSTGRES_URL")
@@ -52,10 +59,18 @@ impl TestDatabase {
                 let name = format!("aftercare_test_{}", unique_suffix());
                 use sqlx::Connection;
                 let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await?;
                 conn.close().await?;
                 let url = replace_database(&admin_url, &name);
-                Ok(TestDatabase { url, backend, _dir: None, admin_url: Some(admin_url), name: Some(name) })
+                Ok(TestDatabase {
+                    url,
+                    backend,
+                    _dir: None,
+                    admin_url: Some(admin_url),
+                    name: Some(name),
+                })
             }
         }
     }
@@ -69,7 +84,11 @@ impl TestDatabase {
         if let (Some(admin_url), Some(name)) = (&self.admin_url, &self.name) {
             use sqlx::Connection;
             let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await?;
             conn.close().await?;
         }
         Ok(())
@@ -101,8 +120,14 @@ mod tests {
 
     #[test]
     fn database_name_is_swapped_and_query_kept() {
-        assert_eq!(replace_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
-        assert_eq!(replace_database("postgres://u@h/postgres?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            replace_database("postgres://u@h:5432/postgres", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://u@h/postgres?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
         assert_eq!(replace_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }

@@ -12,7 +12,9 @@ where
     F: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let db = TestDatabase::new(backend).await.expect("create test database");
+    let db = TestDatabase::new(backend)
+        .await
+        .expect("create test database");
     let store = db.store().await.expect("connect and migrate");
     story(store.clone()).await;
     store.close().await;
@@ -73,9 +75,15 @@ fn note(person_id: Option<i64>, team_id: Option<i64>, at: i64, key: &str) -> New
 }
 
 async fn people_are_upserted_by_email(store: Store) {
-    let (alex, how) = store.upsert_person(&person("Alex Rivera", "Alex@Example.com", "Europe/London")).await.unwrap();
+    let (alex, how) = store
+        .upsert_person(&person("Alex Rivera", "Alex@Example.com", "Europe/London"))
+        .await
+        .unwrap();
     assert_eq!(how, Upserted::Created);
-    assert_eq!(alex.email, "alex@example.com", "emails are kept lower-case so lookups match");
+    assert_eq!(
+        alex.email, "alex@example.com",
+        "emails are kept lower-case so lookups match"
+    );
     let mut changed = person("Alex R.", "alex@example.com", "Asia/Kolkata");
     changed.sleep_start = "23:00".into();
     let (again, how) = store.upsert_person(&changed).await.unwrap();
@@ -84,62 +92,169 @@ async fn people_are_upserted_by_email(store: Store) {
     assert_eq!(again.time_zone, "Asia/Kolkata");
     assert_eq!(again.sleep_start, "23:00");
     assert_eq!(store.count_people().await.unwrap(), 1);
-    assert_eq!(store.person_by_email("ALEX@example.com").await.unwrap().unwrap().name, "Alex R.");
+    assert_eq!(
+        store
+            .person_by_email("ALEX@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "Alex R."
+    );
     assert!(store.person(alex.id + 1000).await.unwrap().is_none());
     assert!(!store.has_admin().await.unwrap());
 }
 
 async fn admins_are_created_whole(store: Store) {
-    let admin = store.create_admin(&person("Sam", "sam@example.com", "UTC"), "hash").await.unwrap();
+    let admin = store
+        .create_admin(&person("Sam", "sam@example.com", "UTC"), "hash")
+        .await
+        .unwrap();
     assert!(admin.is_admin);
     assert_eq!(admin.password_hash.as_deref(), Some("hash"));
     assert!(store.has_admin().await.unwrap());
-    let clash = store.create_admin(&person("Sam 2", "SAM@example.com", "UTC"), "h2").await;
+    let clash = store
+        .create_admin(&person("Sam 2", "SAM@example.com", "UTC"), "h2")
+        .await;
     assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
-    assert_eq!(store.count_people().await.unwrap(), 1, "a rejected admin stores nothing");
+    assert_eq!(
+        store.count_people().await.unwrap(),
+        1,
+        "a rejected admin stores nothing"
+    );
     store.set_password_hash(admin.id, "new").await.unwrap();
-    assert_eq!(store.person(admin.id).await.unwrap().unwrap().password_hash.as_deref(), Some("new"));
-    assert!(matches!(store.set_password_hash(admin.id + 99, "x").await, Err(StoreError::NotFound(_))));
+    assert_eq!(
+        store
+            .person(admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("new")
+    );
+    assert!(matches!(
+        store.set_password_hash(admin.id + 99, "x").await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn teams_memberships_and_roles(store: Store) {
     let payments = store.ensure_team("payments").await.unwrap();
-    assert_eq!(store.ensure_team(" payments ").await.unwrap().id, payments.id, "ensure_team is idempotent");
+    assert_eq!(
+        store.ensure_team(" payments ").await.unwrap().id,
+        payments.id,
+        "ensure_team is idempotent"
+    );
     let search = store.ensure_team("search").await.unwrap();
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
-    let (b, _) = store.upsert_person(&person("Blair", "b@example.com", "UTC")).await.unwrap();
-    store.set_membership(payments.id, a.id, TeamRole::Lead).await.unwrap();
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
+    let (b, _) = store
+        .upsert_person(&person("Blair", "b@example.com", "UTC"))
+        .await
+        .unwrap();
+    store
+        .set_membership(payments.id, a.id, TeamRole::Lead)
+        .await
+        .unwrap();
     store.join_team(payments.id, a.id).await.unwrap();
     store.join_team(payments.id, b.id).await.unwrap();
     store.join_team(search.id, b.id).await.unwrap();
     let members = store.team_members(payments.id).await.unwrap();
-    let roles: Vec<_> = members.iter().map(|m| (m.person.name.as_str(), m.role)).collect();
-    assert_eq!(roles, vec![("Alex", TeamRole::Lead), ("Blair", TeamRole::Member)], "joining never demotes a lead");
-    let teams: Vec<_> = store.memberships(b.id).await.unwrap().into_iter().map(|m| m.team.name).collect();
+    let roles: Vec<_> = members
+        .iter()
+        .map(|m| (m.person.name.as_str(), m.role))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![("Alex", TeamRole::Lead), ("Blair", TeamRole::Member)],
+        "joining never demotes a lead"
+    );
+    let teams: Vec<_> = store
+        .memberships(b.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.team.name)
+        .collect();
     assert_eq!(teams, vec!["payments", "search"]);
-    let names: Vec<_> = store.list_teams().await.unwrap().into_iter().map(|t| t.name).collect();
+    let names: Vec<_> = store
+        .list_teams()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
     assert_eq!(names, vec!["payments", "search"]);
-    assert_eq!(store.team_by_name("search").await.unwrap().unwrap().id, search.id);
+    assert_eq!(
+        store.team_by_name("search").await.unwrap().unwrap().id,
+        search.id
+    );
 }
 
 async fn identities_belong_to_one_person(store: Store) {
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
-    let (b, _) = store.upsert_person(&person("Blair", "b@example.com", "UTC")).await.unwrap();
-    store.set_identity(a.id, "pagerduty", "PXYZ123").await.unwrap();
-    assert_eq!(store.person_by_identity("pagerduty", "PXYZ123").await.unwrap(), Some(a.id));
-    assert_eq!(store.person_by_identity("opsgenie", "PXYZ123").await.unwrap(), None);
-    store.set_identity(b.id, "pagerduty", "PXYZ123").await.unwrap();
-    assert_eq!(store.person_by_identity("pagerduty", "PXYZ123").await.unwrap(), Some(b.id));
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
+    let (b, _) = store
+        .upsert_person(&person("Blair", "b@example.com", "UTC"))
+        .await
+        .unwrap();
+    store
+        .set_identity(a.id, "pagerduty", "PXYZ123")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .person_by_identity("pagerduty", "PXYZ123")
+            .await
+            .unwrap(),
+        Some(a.id)
+    );
+    assert_eq!(
+        store
+            .person_by_identity("opsgenie", "PXYZ123")
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .set_identity(b.id, "pagerduty", "PXYZ123")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .person_by_identity("pagerduty", "PXYZ123")
+            .await
+            .unwrap(),
+        Some(b.id)
+    );
     assert!(store.identities(a.id).await.unwrap().is_empty());
     assert_eq!(store.identities(b.id).await.unwrap().len(), 1);
 }
 
 async fn sessions_expire_and_are_shared(store: Store) {
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
-    let s = Session { id_hash: "h1".into(), person_id: a.id, csrf_token: "c".into(), created_at: 1_000, expires_at: 2_000 };
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
+    let s = Session {
+        id_hash: "h1".into(),
+        person_id: a.id,
+        csrf_token: "c".into(),
+        created_at: 1_000,
+        expires_at: 2_000,
+    };
     store.create_session(&s).await.unwrap();
     assert_eq!(store.session("h1", 1_500).await.unwrap(), Some(s.clone()));
-    assert_eq!(store.session("h1", 2_000).await.unwrap(), None, "a session is dead at its expiry instant");
+    assert_eq!(
+        store.session("h1", 2_000).await.unwrap(),
+        None,
+        "a session is dead at its expiry instant"
+    );
     assert_eq!(store.delete_expired_sessions(2_500).await.unwrap(), 1);
     store.create_session(&s).await.unwrap();
     store.delete_session("h1").await.unwrap();
@@ -147,32 +262,65 @@ async fn sessions_expire_and_are_shared(store: Store) {
 }
 
 async fn api_tokens_are_found_by_hash(store: Store) {
-    let id = store.create_api_token("tokhash", None, true, "cli").await.unwrap();
+    let id = store
+        .create_api_token("tokhash", None, true, "cli")
+        .await
+        .unwrap();
     let token = store.api_token("tokhash").await.unwrap().unwrap();
     assert_eq!(token.id, id);
     assert!(token.is_admin);
     assert_eq!(token.person_id, None);
     assert!(store.api_token("other").await.unwrap().is_none());
-    assert!(matches!(store.create_api_token("tokhash", None, false, "x").await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.create_api_token("tokhash", None, false, "x").await,
+        Err(StoreError::Conflict(_))
+    ));
 }
 
 async fn integrations_have_unique_public_ids(store: Store) {
     let team = store.ensure_team("payments").await.unwrap();
-    let new = NewIntegration { public_id: "int_abc".into(), team_id: team.id, source: "pagerduty".into(), name: "PD".into(), secret: "s".into() };
+    let new = NewIntegration {
+        public_id: "int_abc".into(),
+        team_id: team.id,
+        source: "pagerduty".into(),
+        name: "PD".into(),
+        secret: "s".into(),
+    };
     let made = store.create_integration(&new).await.unwrap();
     assert_eq!(made.public_id, "int_abc");
-    assert_eq!(store.integration("int_abc").await.unwrap(), Some(made.clone()));
-    assert!(matches!(store.create_integration(&new).await, Err(StoreError::Conflict(_))));
-    assert_eq!(store.list_integrations(Some(team.id)).await.unwrap(), vec![made.clone()]);
-    assert_eq!(store.list_integrations(Some(team.id + 1)).await.unwrap(), vec![]);
+    assert_eq!(
+        store.integration("int_abc").await.unwrap(),
+        Some(made.clone())
+    );
+    assert!(matches!(
+        store.create_integration(&new).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.list_integrations(Some(team.id)).await.unwrap(),
+        vec![made.clone()]
+    );
+    assert_eq!(
+        store.list_integrations(Some(team.id + 1)).await.unwrap(),
+        vec![]
+    );
     assert_eq!(store.list_integrations(None).await.unwrap(), vec![made]);
 }
 
 async fn deliveries_are_stored_once(store: Store) {
     let team = store.ensure_team("payments").await.unwrap();
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
     let integration = store
-        .create_integration(&NewIntegration { public_id: "i1".into(), team_id: team.id, source: "pagerduty".into(), name: "PD".into(), secret: "s".into() })
+        .create_integration(&NewIntegration {
+            public_id: "i1".into(),
+            team_id: team.id,
+            source: "pagerduty".into(),
+            name: "PD".into(),
+            secret: "s".into(),
+        })
         .await
         .unwrap();
     let delivery = |id: &str| NewDelivery {
@@ -181,25 +329,57 @@ async fn deliveries_are_stored_once(store: Store) {
         received_at: 5,
         raw: b"{\"raw\":true}".to_vec(),
         event_json: "{}".into(),
-        notifications: vec![note(Some(a.id), Some(team.id), 1_000, "inc-1"), note(None, Some(team.id), 1_000, "inc-1")],
+        notifications: vec![
+            note(Some(a.id), Some(team.id), 1_000, "inc-1"),
+            note(None, Some(team.id), 1_000, "inc-1"),
+        ],
     };
-    let first = store.record_deliveries(&[delivery("d1"), delivery("d1"), delivery("d2")]).await.unwrap();
+    let first = store
+        .record_deliveries(&[delivery("d1"), delivery("d1"), delivery("d2")])
+        .await
+        .unwrap();
     // d2 repeats d1's pages (same person, incident and instant): they are not counted twice.
-    assert!(matches!(first[0], DeliveryOutcome::Stored { notifications: 2, .. }));
-    assert_eq!(first[1], DeliveryOutcome::Duplicate, "a replay inside one group is caught too");
+    assert!(matches!(
+        first[0],
+        DeliveryOutcome::Stored {
+            notifications: 2,
+            ..
+        }
+    ));
+    assert_eq!(
+        first[1],
+        DeliveryOutcome::Duplicate,
+        "a replay inside one group is caught too"
+    );
     assert!(matches!(first[2], DeliveryOutcome::Stored { .. }));
     let again = store.record_deliveries(&[delivery("d1")]).await.unwrap();
     assert_eq!(again, vec![DeliveryOutcome::Duplicate]);
     assert_eq!(store.count_deliveries().await.unwrap(), 2);
-    assert_eq!(store.count_notifications().await.unwrap(), 2, "a replay stores no notifications");
-    assert_eq!(store.unattributed(team.id, 0, 10_000).await.unwrap().len(), 1);
+    assert_eq!(
+        store.count_notifications().await.unwrap(),
+        2,
+        "a replay stores no notifications"
+    );
+    assert_eq!(
+        store.unattributed(team.id, 0, 10_000).await.unwrap().len(),
+        1
+    );
 }
 
 async fn acknowledgements_claim_unattributed_pages(store: Store) {
     let team = store.ensure_team("payments").await.unwrap();
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
     let integration = store
-        .create_integration(&NewIntegration { public_id: "og".into(), team_id: team.id, source: "opsgenie".into(), name: "OG".into(), secret: "s".into() })
+        .create_integration(&NewIntegration {
+            public_id: "og".into(),
+            team_id: team.id,
+            source: "opsgenie".into(),
+            name: "OG".into(),
+            secret: "s".into(),
+        })
         .await
         .unwrap();
     let mut create = note(None, Some(team.id), 1_000, "alert-1");
@@ -209,12 +389,38 @@ async fn acknowledgements_claim_unattributed_pages(store: Store) {
     ack.source = "opsgenie".into();
     ack.basis = "acknowledged".into();
     ack.claims_unattributed = true;
-    let d = |id: &str, n: NewNotification| NewDelivery { integration_id: integration.id, delivery_id: id.into(), received_at: 0, raw: vec![], event_json: "{}".into(), notifications: vec![n] };
-    store.record_deliveries(&[d("create", create)]).await.unwrap();
-    store.record_deliveries(&[d("ack", ack.clone())]).await.unwrap();
-    assert_eq!(store.count_notifications().await.unwrap(), 1, "the acknowledgement claimed the page instead of adding one");
-    assert_eq!(store.notification_instants(a.id, 0, 2_000).await.unwrap(), vec![1_000]);
-    assert!(store.unattributed(team.id, 0, 2_000).await.unwrap().is_empty());
+    let d = |id: &str, n: NewNotification| NewDelivery {
+        integration_id: integration.id,
+        delivery_id: id.into(),
+        received_at: 0,
+        raw: vec![],
+        event_json: "{}".into(),
+        notifications: vec![n],
+    };
+    store
+        .record_deliveries(&[d("create", create)])
+        .await
+        .unwrap();
+    store
+        .record_deliveries(&[d("ack", ack.clone())])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.count_notifications().await.unwrap(),
+        1,
+        "the acknowledgement claimed the page instead of adding one"
+    );
+    assert_eq!(
+        store.notification_instants(a.id, 0, 2_000).await.unwrap(),
+        vec![1_000]
+    );
+    assert!(
+        store
+            .unattributed(team.id, 0, 2_000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // With nothing left to claim, an acknowledgement is a page of its own.
     let mut later = ack;
     later.incident_key = "alert-2".into();
@@ -223,13 +429,22 @@ async fn acknowledgements_claim_unattributed_pages(store: Store) {
 }
 
 async fn imports_are_all_or_nothing(store: Store) {
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
-    let rows: Vec<_> = (0..2_500).map(|i| note(Some(a.id), None, i * 1_000, "k")).collect();
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
+    let rows: Vec<_> = (0..2_500)
+        .map(|i| note(Some(a.id), None, i * 1_000, "k"))
+        .collect();
     let mut import = store.begin_import().await.unwrap();
     import.push(&rows).await.unwrap();
     assert_eq!(import.rows(), 2_500);
     drop(import);
-    assert_eq!(store.count_notifications().await.unwrap(), 0, "an import dropped before commit leaves nothing");
+    assert_eq!(
+        store.count_notifications().await.unwrap(),
+        0,
+        "an import dropped before commit leaves nothing"
+    );
     let mut import = store.begin_import().await.unwrap();
     import.push(&rows[..1_200]).await.unwrap();
     import.push(&rows[1_200..]).await.unwrap();
@@ -238,58 +453,168 @@ async fn imports_are_all_or_nothing(store: Store) {
 }
 
 async fn instants_are_ranged_and_grouped(store: Store) {
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
-    let (b, _) = store.upsert_person(&person("Blair", "b@example.com", "UTC")).await.unwrap();
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
+    let (b, _) = store
+        .upsert_person(&person("Blair", "b@example.com", "UTC"))
+        .await
+        .unwrap();
     let mut import = store.begin_import().await.unwrap();
     import
-        .push(&[note(Some(b.id), None, 30, "x"), note(Some(a.id), None, 20, "x"), note(Some(a.id), None, 10, "x"), note(Some(a.id), None, 40, "x")])
+        .push(&[
+            note(Some(b.id), None, 30, "x"),
+            note(Some(a.id), None, 20, "x"),
+            note(Some(a.id), None, 10, "x"),
+            note(Some(a.id), None, 40, "x"),
+        ])
         .await
         .unwrap();
     import.commit().await.unwrap();
-    assert_eq!(store.notification_instants(a.id, 10, 40).await.unwrap(), vec![10, 20], "[from, to) is half-open");
-    let grouped = store.notification_instants_for(&[b.id, a.id, a.id + b.id + 1], 0, 100).await.unwrap();
-    let mut expected = vec![(a.id, vec![10, 20, 40]), (b.id, vec![30]), (a.id + b.id + 1, vec![])];
+    assert_eq!(
+        store.notification_instants(a.id, 10, 40).await.unwrap(),
+        vec![10, 20],
+        "[from, to) is half-open"
+    );
+    let grouped = store
+        .notification_instants_for(&[b.id, a.id, a.id + b.id + 1], 0, 100)
+        .await
+        .unwrap();
+    let mut expected = vec![
+        (a.id, vec![10, 20, 40]),
+        (b.id, vec![30]),
+        (a.id + b.id + 1, vec![]),
+    ];
     expected.sort_by_key(|(id, _)| *id);
     assert_eq!(grouped, expected);
 }
 
 async fn migrations_are_idempotent(store: Store) {
-    store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    // `run` connected (and migrated) once already; the suite's own reconnect test
+    // below checks a second migration run keeps the data.
+    store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
     store.ping().await.unwrap();
-    // Connecting again runs the migrator again; it must find nothing to do and keep the data.
-    let kind = store.backend();
-    assert!(matches!(kind, Backend::Sqlite | Backend::Postgres));
+    assert_eq!(store.count_people().await.unwrap(), 1);
 }
 
 async fn people_imports_are_atomic(store: Store) {
+    let row = |p: NewPerson, team: Option<&str>, ids: &[(&str, &str)]| ImportPerson {
+        person: p,
+        team: team.map(str::to_string),
+        identities: ids
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
     let rows = vec![
-        (person("Alex", "a@example.com", "UTC"), Some("payments".to_string())),
-        (person("Blair", "b@example.com", "Asia/Kolkata"), Some("search".to_string())),
-        (person("Casey", "c@example.com", "UTC"), None),
+        row(
+            person("Alex", "a@example.com", "UTC"),
+            Some("payments"),
+            &[("pagerduty", "PABC123")],
+        ),
+        row(
+            person("Blair", "b@example.com", "Asia/Kolkata"),
+            Some("search"),
+            &[],
+        ),
+        row(
+            person("Casey", "c@example.com", "UTC"),
+            None,
+            &[("opsgenie", "casey@example.com")],
+        ),
     ];
     let done = store.import_people(&rows).await.unwrap();
-    assert_eq!(done, ImportedPeople { created: 3, updated: 0 });
+    assert_eq!(
+        done,
+        ImportedPeople {
+            created: 3,
+            updated: 0
+        }
+    );
     let again = store.import_people(&rows[..2]).await.unwrap();
-    assert_eq!(again, ImportedPeople { created: 0, updated: 2 }, "re-importing updates by email");
+    assert_eq!(
+        again,
+        ImportedPeople {
+            created: 0,
+            updated: 2
+        },
+        "re-importing updates by email"
+    );
     let payments = store.team_by_name("payments").await.unwrap().unwrap();
     assert_eq!(store.team_members(payments.id).await.unwrap().len(), 1);
-    let ids = store.person_ids_by_email().await.unwrap();
-    assert_eq!(ids.len(), 3);
-    // A row that breaks a constraint midway rolls the whole file back.
-    let mut bad = person("Dana", "d@example.com", "UTC");
-    bad.name = "Dana".into();
-    let clash = vec![(bad.clone(), None), (bad, Some("x".repeat(3)))];
-    let before = store.count_people().await.unwrap();
-    let _ = store.import_people(&clash).await;
-    let after = store.count_people().await.unwrap();
-    assert!(after == before || after == before + 1, "duplicates within one file update the same person");
+    assert_eq!(store.person_ids_by_email().await.unwrap().len(), 3);
+    let alex = store
+        .person_by_email("a@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .person_by_identity("pagerduty", "PABC123")
+            .await
+            .unwrap(),
+        Some(alex.id)
+    );
+    let casey = store
+        .person_by_email("c@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .person_by_identity("opsgenie", "casey@example.com")
+            .await
+            .unwrap(),
+        Some(casey.id)
+    );
+    let mut renamed = person("Alexandra", "a@example.com", "Pacific/Auckland");
+    renamed.sleep_end = "07:00".into();
+    let updated = store.update_person(alex.id, &renamed).await.unwrap();
+    assert_eq!(
+        (
+            updated.name.as_str(),
+            updated.time_zone.as_str(),
+            updated.sleep_end.as_str()
+        ),
+        ("Alexandra", "Pacific/Auckland", "07:00")
+    );
+    assert!(matches!(
+        store.update_person(alex.id + 100, &renamed).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // A later file adds people to an existing team without touching its members.
+    let later = vec![row(
+        person("Dana", "d@example.com", "UTC"),
+        Some("payments"),
+        &[],
+    )];
+    assert_eq!(
+        store.import_people(&later).await.unwrap(),
+        ImportedPeople {
+            created: 1,
+            updated: 0
+        }
+    );
+    assert_eq!(store.team_members(payments.id).await.unwrap().len(), 2);
 }
-
 async fn repeated_pages_are_stored_once(store: Store) {
     let team = store.ensure_team("payments").await.unwrap();
-    let (a, _) = store.upsert_person(&person("Alex", "a@example.com", "UTC")).await.unwrap();
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
     let integration = store
-        .create_integration(&NewIntegration { public_id: "inc".into(), team_id: team.id, source: "incident-io".into(), name: "io".into(), secret: "s".into() })
+        .create_integration(&NewIntegration {
+            public_id: "inc".into(),
+            team_id: team.id,
+            source: "incident-io".into(),
+            name: "io".into(),
+            secret: "s".into(),
+        })
         .await
         .unwrap();
     let d = |id: &str, ats: &[i64]| NewDelivery {
@@ -298,10 +623,67 @@ async fn repeated_pages_are_stored_once(store: Store) {
         received_at: 0,
         raw: vec![],
         event_json: "{}".into(),
-        notifications: ats.iter().map(|&at| note(Some(a.id), Some(team.id), at, "esc-1")).collect(),
+        notifications: ats
+            .iter()
+            .map(|&at| note(Some(a.id), Some(team.id), at, "esc-1"))
+            .collect(),
     };
     store.record_deliveries(&[d("e1", &[1_000])]).await.unwrap();
-    let second = store.record_deliveries(&[d("e2", &[1_000, 61_000])]).await.unwrap();
-    assert!(matches!(second[0], DeliveryOutcome::Stored { notifications: 1, .. }), "{second:?}");
-    assert_eq!(store.notification_instants(a.id, 0, 100_000).await.unwrap(), vec![1_000, 61_000], "the history repeated in the second delivery is not a new page");
+    let second = store
+        .record_deliveries(&[d("e2", &[1_000, 61_000])])
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            second[0],
+            DeliveryOutcome::Stored {
+                notifications: 1,
+                ..
+            }
+        ),
+        "{second:?}"
+    );
+    assert_eq!(
+        store.notification_instants(a.id, 0, 100_000).await.unwrap(),
+        vec![1_000, 61_000],
+        "the history repeated in the second delivery is not a new page"
+    );
+}
+
+/// Reconnecting runs the migrator again: it must find nothing to do and keep the data.
+async fn reconnect_keeps_data(backend: Backend) {
+    let db = TestDatabase::new(backend).await.unwrap();
+    let first = db.store().await.unwrap();
+    first
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
+    first.close().await;
+    let second = db.store().await.unwrap();
+    assert_eq!(second.count_people().await.unwrap(), 1);
+    assert_eq!(second.backend(), backend);
+    second.close().await;
+    db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn sqlite_reconnect_keeps_data() {
+    reconnect_keeps_data(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_reconnect_keeps_data() {
+    reconnect_keeps_data(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_named() {
+    let err = Store::connect("mysql://root@localhost/x")
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("mysql://root@localhost/x"),
+        "{err}"
+    );
 }
