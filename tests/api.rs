@@ -17,6 +17,7 @@ crate::on_both!(
     operations_endpoints_answer,
     lens_endpoint_finds_blame,
     people_change_their_own_hours_and_identities,
+    web_forms_manage_people_teams_and_hours,
 );
 
 fn new_person(name: &str, email: &str, tz: &str) -> Value {
@@ -678,6 +679,227 @@ async fn people_change_their_own_hours_and_identities(backend: Backend) {
             .unwrap()
             .status(),
         403
+    );
+    app.stop().await;
+}
+
+/// Logs in through the form and returns the session cookie and its CSRF token.
+async fn browser_login(app: &TestApp, email: &str, password: &str) -> (String, String) {
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "login as {email}");
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = app
+        .client
+        .get(app.url("/teams"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "X-CSRF-Token\": \"";
+    let start = page.find(marker).unwrap() + marker.len();
+    (cookie, page[start..start + 32].to_string())
+}
+
+async fn web_forms_manage_people_teams_and_hours(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let hash = aftercare_server::auth::hash_password("a long password").unwrap();
+    let admin = NewPerson {
+        name: "Admin".into(),
+        email: "admin@example.com".into(),
+        time_zone: "UTC".into(),
+        working_days: "mon,tue,wed,thu,fri".into(),
+        working_start: "08:00".into(),
+        working_end: "18:00".into(),
+        sleep_start: "22:00".into(),
+        sleep_end: "08:00".into(),
+    };
+    app.store.create_admin(&admin, &hash).await.unwrap();
+    let (cookie, csrf) = browser_login(&app, "admin@example.com", "a long password").await;
+    let form = |path: &str, fields: Vec<(&str, &str)>| {
+        let mut fields: Vec<(String, String)> = fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        fields.push(("csrf".into(), csrf.clone()));
+        app.client
+            .post(app.url(path))
+            .header("cookie", &cookie)
+            .form(&fields)
+            .send()
+    };
+    let res = form("/teams", vec![("name", "payments")]).await.unwrap();
+    assert_eq!(
+        (
+            res.status().as_u16(),
+            res.headers()["location"].to_str().unwrap()
+        ),
+        (303, "/teams?notice=team-added")
+    );
+    let res = form(
+        "/people",
+        vec![
+            ("name", "Noa"),
+            ("email", "noa@example.com"),
+            ("time_zone", "Asia/Jerusalem"),
+            ("team", "payments"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let noa = app
+        .store
+        .person_by_email("noa@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let payments = app.store.team_by_name("payments").await.unwrap().unwrap();
+    assert_eq!(app.store.team_members(payments.id).await.unwrap().len(), 1);
+    // A refused form says which field and stores nothing.
+    let res = form(
+        "/people",
+        vec![
+            ("name", "Bad"),
+            ("email", "bad@example.com"),
+            ("time_zone", "Nowhere/Land"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("time_zone"));
+    assert!(
+        app.store
+            .person_by_email("bad@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Without the CSRF token nothing happens.
+    let res = app
+        .client
+        .post(app.url("/teams"))
+        .header("cookie", &cookie)
+        .form(&[("name", "sneaky")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(app.store.team_by_name("sneaky").await.unwrap().is_none());
+    // Hours: Sun–Thu with a late sleep window.
+    let path = format!("/people/{}/settings", noa.id);
+    let res = form(
+        &path,
+        vec![
+            ("time_zone", "Asia/Jerusalem"),
+            ("working_days", "sun-thu"),
+            ("working_start", "09:00"),
+            ("working_end", "17:00"),
+            ("sleep_start", "23:30"),
+            ("sleep_end", "07:00"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let noa = app.store.person(noa.id).await.unwrap().unwrap();
+    assert_eq!(
+        (noa.working_days.as_str(), noa.sleep_start.as_str()),
+        ("mon,tue,wed,thu,sun", "23:30")
+    );
+    let res = form(
+        &path,
+        vec![
+            ("time_zone", "Asia/Jerusalem"),
+            ("working_days", "sun-thu"),
+            ("working_start", "9am"),
+            ("working_end", "17:00"),
+            ("sleep_start", "23:30"),
+            ("sleep_end", "07:00"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        app.store
+            .person(noa.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .working_start,
+        "09:00",
+        "a refused change changes nothing"
+    );
+    let res = form(
+        &format!("/people/{}/identities", noa.id),
+        vec![("kind", "opsgenie"), ("external_id", "noa@example.com")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.store
+            .person_by_identity("opsgenie", "noa@example.com")
+            .await
+            .unwrap(),
+        Some(noa.id)
+    );
+    let res = form(
+        &format!("/teams/{}/members", payments.id),
+        vec![("email", "noa@example.com"), ("role", "lead")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.store.memberships(noa.id).await.unwrap()[0].role,
+        TeamRole::Lead
+    );
+    // The person page shows the saved notice, the hours form and the identity.
+    let page = app
+        .client
+        .get(app.url(&format!("/people/{}?notice=identity-saved", noa.id)))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Identity linked"), "notice shown");
+    assert!(
+        page.contains("name=\"sleep_start\"") && page.contains("value=\"23:30\""),
+        "hours form prefilled"
+    );
+    let page = app
+        .client
+        .get(app.url("/people?notice=<script>"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("<script>alert") && !page.contains("notice=<script>"),
+        "notices are fixed texts, not echoed input"
     );
     app.stop().await;
 }

@@ -288,6 +288,25 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The viewer of a form post (HTML forms carry the CSRF token as a field), checked
+/// like any other cookie-authenticated write. `None` when not logged in.
+pub async fn form_viewer(
+    state: &AppState,
+    headers: axum::http::HeaderMap,
+    csrf: &str,
+) -> Result<Option<Viewer>, ApiError> {
+    let (mut parts, _) = axum::http::Request::post("/")
+        .body(())
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .into_parts();
+    parts.headers = headers;
+    let Some(viewer) = authenticate(state, &parts).await? else {
+        return Ok(None);
+    };
+    check_csrf(&parts, &viewer, Some(csrf))?;
+    Ok(Some(viewer))
+}
+
 /// Extractor for JSON API handlers: authenticated, and CSRF-checked when the
 /// credential is a cookie.
 pub struct ApiViewer(pub Viewer);

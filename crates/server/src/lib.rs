@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod ingest;
+pub mod manage;
 pub mod openapi;
 pub mod service;
 pub mod validate;

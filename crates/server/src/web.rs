@@ -30,9 +30,21 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
         .route("/me", get(me_page))
-        .route("/people", get(people_page))
+        .route("/people", get(people_page).post(crate::manage::add_person))
         .route("/people/{id}", get(person_page))
-        .route("/teams", get(teams_page))
+        .route("/teams", get(teams_page).post(crate::manage::add_team))
+        .route(
+            "/teams/{id}/members",
+            axum::routing::post(crate::manage::add_member),
+        )
+        .route(
+            "/people/{id}/settings",
+            axum::routing::post(crate::manage::save_settings),
+        )
+        .route(
+            "/people/{id}/identities",
+            axum::routing::post(crate::manage::add_identity),
+        )
         .route("/teams/{id}", get(team_page))
         .route(
             "/integrations",
@@ -113,6 +125,7 @@ impl IntoResponse for PageError {
             nav_name: None,
             heading: heading.into(),
             message,
+            back: "/".into(),
         };
         (status, render(&page)).into_response()
     }
@@ -141,6 +154,7 @@ fn refused(v: &Viewer, reason: &str) -> Response {
         nav_name,
         heading: "Not yours to see".into(),
         message: sentence(reason),
+        back: "/".into(),
     };
     (StatusCode::FORBIDDEN, render(&page)).into_response()
 }
@@ -162,6 +176,7 @@ struct MessagePage {
     nav_name: Option<String>,
     heading: String,
     message: String,
+    back: String,
 }
 
 fn nav(v: &Viewer) -> (String, Option<String>) {
@@ -355,16 +370,10 @@ async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let (mut parts, _) = axum::http::Request::post("/logout")
-        .body(())
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .into_parts();
-    parts.headers = headers;
-    if let Some(v) = auth::authenticate(&state, &parts).await? {
-        auth::check_csrf(&parts, &v, Some(&form.csrf))?;
-        if let auth::Credential::Session(s) = &v.credential {
-            state.store.delete_session(&s.id_hash).await?;
-        }
+    if let Some(v) = auth::form_viewer(&state, headers, &form.csrf).await?
+        && let auth::Credential::Session(s) = &v.credential
+    {
+        state.store.delete_session(&s.id_hash).await?;
     }
     Ok((
         [(header::SET_COOKIE, auth::clear_cookie())],
@@ -390,11 +399,20 @@ struct PeoplePage {
     csrf: String,
     nav_name: Option<String>,
     people: Vec<PersonRow>,
+    is_admin: bool,
+    teams: Vec<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
 }
 
 async fn people_page(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let Some(v) = viewer else {
         return Ok(login_redirect());
@@ -416,10 +434,24 @@ async fn people_page(
         });
     }
     let (csrf, nav_name) = nav(&v);
+    let teams = if v.is_admin {
+        state
+            .store
+            .list_teams()
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(render(&PeoplePage {
         csrf,
         nav_name,
         people: rows,
+        is_admin: v.is_admin,
+        teams,
+        notice: crate::manage::notice_text(q.notice.as_deref()),
     }))
 }
 
@@ -433,6 +465,7 @@ async fn me_page(MaybeViewer(viewer): MaybeViewer) -> Response {
 #[derive(Deserialize)]
 struct DaysQuery {
     days: Option<i64>,
+    notice: Option<String>,
 }
 
 const DAY_CHOICES: [i64; 4] = [30, 90, 180, 365];
@@ -651,10 +684,21 @@ async fn person_page(
         ),
     };
     let (csrf, nav_name) = nav(&v);
+    let can_edit = v.is_admin || v.person_id() == Some(id);
+    let identities = if can_edit {
+        state.store.identities(id).await?
+    } else {
+        Vec::new()
+    };
     Ok(render(&PersonPage {
         csrf,
         nav_name,
         panel,
+        can_edit,
+        settings: person,
+        identities,
+        identity_kinds: crate::api::identity_kinds(),
+        notice: crate::manage::notice_text(q.notice.as_deref()),
     }))
 }
 
@@ -664,6 +708,12 @@ struct PersonPage {
     csrf: String,
     nav_name: Option<String>,
     panel: PersonPanel,
+    /// The person themselves or an admin: may change hours and identities.
+    can_edit: bool,
+    settings: aftercare_store::Person,
+    identities: Vec<aftercare_store::Identity>,
+    identity_kinds: Vec<&'static str>,
+    notice: Option<&'static str>,
 }
 
 // ---- teams ---------------------------------------------------------------------
@@ -680,11 +730,14 @@ struct TeamsPage {
     csrf: String,
     nav_name: Option<String>,
     teams: Vec<TeamTile>,
+    is_admin: bool,
+    notice: Option<&'static str>,
 }
 
 async fn teams_page(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let Some(v) = viewer else {
         return Ok(login_redirect());
@@ -705,6 +758,8 @@ async fn teams_page(
         csrf,
         nav_name,
         teams: tiles,
+        is_admin: v.is_admin,
+        notice: crate::manage::notice_text(q.notice.as_deref()),
     }))
 }
 
@@ -741,6 +796,8 @@ struct TeamPage {
     show_members: bool,
     members: Vec<MemberRow>,
     strip_width: i64,
+    team_id: i64,
+    notice: Option<&'static str>,
 }
 
 /// A member carrying at least twice the team median of sleep interruptions is
@@ -845,6 +902,8 @@ async fn team_page(
         show_members: v.leads_team(id),
         members,
         strip_width: span_days * 4,
+        team_id: id,
+        notice: crate::manage::notice_text(q.notice.as_deref()),
     }))
 }
 
@@ -946,15 +1005,9 @@ async fn integrations_submit(
     headers: HeaderMap,
     Form(form): Form<IntegrationForm>,
 ) -> Result<Response, PageError> {
-    let (mut parts, _) = axum::http::Request::post("/integrations")
-        .body(())
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .into_parts();
-    parts.headers = headers;
-    let Some(v) = auth::authenticate(&state, &parts).await? else {
+    let Some(v) = auth::form_viewer(&state, headers, &form.csrf).await? else {
         return Ok(login_redirect());
     };
-    auth::check_csrf(&parts, &v, Some(&form.csrf))?;
     let input = CreateIntegration {
         team: form.team,
         source: form.source,
