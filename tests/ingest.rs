@@ -16,6 +16,7 @@ crate::on_both!(
     replays_store_nothing,
     events_v2_samples_are_refused_with_a_clear_message,
     opsgenie_acknowledgement_claims_the_page,
+    pages_naming_nobody_go_to_whoever_is_on_call,
 );
 
 struct Counts {
@@ -475,6 +476,58 @@ async fn opsgenie_acknowledgement_claims_the_page(backend: Backend) {
             .unwrap()
             .len(),
         1
+    );
+    app.stop().await;
+}
+
+async fn pages_naming_nobody_go_to_whoever_is_on_call(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app).await;
+    let path = integration(&app, Source::Alertmanager).await;
+    let team = app.store.team_by_name("payments").await.unwrap().unwrap();
+    let jordan = app
+        .store
+        .person_by_email("jordan.lee@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = Timestamp::now().as_millisecond();
+    app.store
+        .replace_shifts(
+            team.id,
+            "test",
+            &[aftercare_store::NewShift {
+                person_id: jordan.id,
+                starts_at: now - 3_600_000,
+                ends_at: now + 3_600_000,
+            }],
+        )
+        .await
+        .unwrap();
+    // Alertmanager says nobody; the schedule says Jordan.
+    let body = std::fs::read(shared("data/webhooks/alertmanager/firing.json")).unwrap();
+    let headers = signing::headers(
+        Source::Alertmanager,
+        &fixture_secret(Source::Alertmanager),
+        &body,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert_eq!(post(&app, &path, &headers, body).await.status(), 202);
+    assert_eq!(
+        app.store
+            .notification_instants(jordan.id, now - 3_600_000, now + 3_600_000)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        app.store
+            .unattributed(team.id, 0, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
     );
     app.stop().await;
 }

@@ -168,13 +168,27 @@ pub async fn notifications_for(
         };
         if matched.is_empty() {
             // An acknowledgement by someone we do not know adds nothing: the page
-            // it refers to is already stored as unattributed.
+            // it refers to is already stored.
             if page.basis != Basis::Acknowledged {
-                out.push(NewNotification {
-                    basis: "unattributed".into(),
-                    claims_unattributed: false,
-                    ..base
-                });
+                // The payload names nobody we know: the person on call for the
+                // integration's team at that instant, if a schedule says so;
+                // otherwise the page is kept as unattributed and shown as such.
+                match store
+                    .on_call(integration.team_id, page.at.as_millisecond())
+                    .await?
+                {
+                    Some(pid) => out.push(NewNotification {
+                        person_id: Some(pid),
+                        basis: "on_call".into(),
+                        claims_unattributed: false,
+                        ..base
+                    }),
+                    None => out.push(NewNotification {
+                        basis: "unattributed".into(),
+                        claims_unattributed: false,
+                        ..base
+                    }),
+                }
             }
         } else {
             for pid in matched {

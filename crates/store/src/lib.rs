@@ -503,6 +503,56 @@ impl Store {
         )
     }
 
+    // ---- shifts -------------------------------------------------------------
+
+    /// Replaces a team's shifts from one source over the span the new shifts cover
+    /// (a schedule export covers a window; shifts outside it are kept), in one
+    /// transaction. Returns how many shifts were stored.
+    pub async fn replace_shifts(
+        &self,
+        team_id: i64,
+        source: &str,
+        shifts: &[NewShift],
+    ) -> Result<u64> {
+        let (Some(from), Some(to)) = (
+            shifts.iter().map(|s| s.starts_at).min(),
+            shifts.iter().map(|s| s.ends_at).max(),
+        ) else {
+            return Ok(0);
+        };
+        let now = now_ms();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM shifts WHERE team_id = $1 AND source = $2 AND starts_at < $3 AND ends_at > $4")
+                .bind(team_id).bind(source).bind(to).bind(from)
+                .execute(&mut *tx).await?;
+            for s in shifts {
+                sqlx::query("INSERT INTO shifts (team_id, person_id, starts_at, ends_at, source, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(team_id).bind(s.person_id).bind(s.starts_at).bind(s.ends_at).bind(source).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(shifts.len() as u64)
+        })
+    }
+
+    /// Who was on call for a team at an instant: of the shifts covering it, the one
+    /// that began last (an override sits inside the regular shift it replaces).
+    pub async fn on_call(&self, team_id: i64, at: i64) -> Result<Option<i64>> {
+        let sql = "SELECT person_id FROM shifts WHERE team_id = $1 AND starts_at <= $2 AND ends_at > $2 ORDER BY starts_at DESC, id DESC LIMIT 1";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar(sql).bind(team_id).bind(at).fetch_optional(p).await)?,
+        )
+    }
+
+    /// A team's shifts overlapping `[from, to)`, in order.
+    pub async fn shifts(&self, team_id: i64, from: i64, to: i64) -> Result<Vec<Shift>> {
+        let sql = "SELECT id, team_id, person_id, starts_at, ends_at, source FROM shifts WHERE team_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at, id";
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Shift>(sql).bind(team_id).bind(from).bind(to).fetch_all(p).await)?,
+        )
+    }
+
     // ---- deliveries and notifications --------------------------------------
 
     /// Stores a group of webhook deliveries and their notifications in one
@@ -528,7 +578,7 @@ impl Store {
                 let mut stored = 0u32;
                 for n in &d.notifications {
                     if n.claims_unattributed && n.person_id.is_some() {
-                        let claimed = sqlx::query("UPDATE notifications SET person_id = $1, basis = $2 WHERE id IN (SELECT id FROM notifications WHERE person_id IS NULL AND team_id = $3 AND incident_key = $4 AND source = $5)")
+                        let claimed = sqlx::query("UPDATE notifications SET person_id = $1, basis = $2 WHERE id IN (SELECT id FROM notifications WHERE (person_id IS NULL OR basis = 'on_call') AND team_id = $3 AND incident_key = $4 AND source = $5)")
                             .bind(n.person_id).bind(&n.basis).bind(n.team_id).bind(&n.incident_key).bind(&n.source)
                             .execute(&mut *tx).await?;
                         if claimed.rows_affected() > 0 {

@@ -144,8 +144,8 @@ pub struct NewNotification {
     pub incident_key: String,
     pub source: String,
     pub basis: String,
-    /// When set, this notification first tries to claim an unattributed one for the
-    /// same team and incident (an Opsgenie acknowledgement naming who was paged for
+    /// When set, this notification first tries to claim an unattributed (or only
+    /// schedule-attributed, basis `on_call`) one for the same team and incident (an Opsgenie acknowledgement naming who was paged for
     /// an alert whose creation named nobody) and is inserted only if there is none.
     pub claims_unattributed: bool,
 }
@@ -194,4 +194,22 @@ pub struct ImportPerson {
     pub person: NewPerson,
     pub team: Option<String>,
     pub identities: Vec<(String, String)>,
+}
+
+/// An on-call shift to store; instants in milliseconds, `starts_at < ends_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewShift {
+    pub person_id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Shift {
+    pub id: i64,
+    pub team_id: i64,
+    pub person_id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub source: String,
 }

@@ -46,6 +46,7 @@ conformance!(
     instants_are_ranged_and_grouped,
     migrations_are_idempotent,
     people_imports_are_atomic,
+    shifts_say_who_is_on_call,
     repeated_pages_are_stored_once,
 );
 
@@ -421,11 +422,47 @@ async fn acknowledgements_claim_unattributed_pages(store: Store) {
             .unwrap()
             .is_empty()
     );
+    // A page the schedule attributed is claimed by its acknowledger too: who acked
+    // is better evidence than who was rostered.
+    let (b, _) = store
+        .upsert_person(&person("Blair", "b@example.com", "UTC"))
+        .await
+        .unwrap();
+    let mut rostered = note(Some(b.id), Some(team.id), 5_000, "alert-3");
+    rostered.source = "opsgenie".into();
+    rostered.basis = "on_call".into();
+    let mut acked = note(Some(a.id), Some(team.id), 5_000, "alert-3");
+    acked.source = "opsgenie".into();
+    acked.basis = "acknowledged".into();
+    acked.claims_unattributed = true;
+    store
+        .record_deliveries(&[d("rostered", rostered)])
+        .await
+        .unwrap();
+    store.record_deliveries(&[d("acked", acked)]).await.unwrap();
+    assert_eq!(
+        store
+            .notification_instants(a.id, 4_000, 6_000)
+            .await
+            .unwrap(),
+        vec![5_000]
+    );
+    assert!(
+        store
+            .notification_instants(b.id, 4_000, 6_000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // With nothing left to claim, an acknowledgement is a page of its own.
     let mut later = ack;
     later.incident_key = "alert-2".into();
     store.record_deliveries(&[d("ack2", later)]).await.unwrap();
-    assert_eq!(store.count_notifications().await.unwrap(), 2);
+    assert_eq!(
+        store.count_notifications().await.unwrap(),
+        3,
+        "the rostered page was claimed, the later ack added one"
+    );
 }
 
 async fn imports_are_all_or_nothing(store: Store) {
@@ -685,5 +722,71 @@ async fn unsupported_urls_are_named() {
     assert!(
         err.to_string().contains("mysql://root@localhost/x"),
         "{err}"
+    );
+}
+
+async fn shifts_say_who_is_on_call(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let other_team = store.ensure_team("search").await.unwrap();
+    let (a, _) = store
+        .upsert_person(&person("Alex", "a@example.com", "UTC"))
+        .await
+        .unwrap();
+    let (b, _) = store
+        .upsert_person(&person("Blair", "b@example.com", "UTC"))
+        .await
+        .unwrap();
+    let week = |p: i64, s: i64, e: i64| NewShift {
+        person_id: p,
+        starts_at: s,
+        ends_at: e,
+    };
+    // Alex 0..100, Blair overrides 40..60 inside it, Blair 100..200.
+    let n = store
+        .replace_shifts(
+            team.id,
+            "ical:primary",
+            &[week(a.id, 0, 100), week(b.id, 40, 60), week(b.id, 100, 200)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(store.on_call(team.id, 10).await.unwrap(), Some(a.id));
+    assert_eq!(
+        store.on_call(team.id, 50).await.unwrap(),
+        Some(b.id),
+        "an override wins inside its span"
+    );
+    assert_eq!(
+        store.on_call(team.id, 100).await.unwrap(),
+        Some(b.id),
+        "shifts are [start, end)"
+    );
+    assert_eq!(store.on_call(team.id, 200).await.unwrap(), None);
+    assert_eq!(store.on_call(other_team.id, 10).await.unwrap(), None);
+    // Re-importing a window replaces the shifts it overlaps and keeps the rest.
+    store
+        .replace_shifts(team.id, "ical:primary", &[week(a.id, 100, 200)])
+        .await
+        .unwrap();
+    assert_eq!(store.on_call(team.id, 150).await.unwrap(), Some(a.id));
+    assert_eq!(
+        store.on_call(team.id, 10).await.unwrap(),
+        Some(a.id),
+        "shifts outside the new window are kept"
+    );
+    let all = store.shifts(team.id, 0, 1_000).await.unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|s| (s.person_id, s.starts_at))
+            .collect::<Vec<_>>(),
+        vec![(a.id, 0), (b.id, 40), (a.id, 100)]
+    );
+    assert_eq!(
+        store
+            .replace_shifts(team.id, "ical:primary", &[])
+            .await
+            .unwrap(),
+        0
     );
 }
