@@ -557,6 +557,8 @@ async fn operations_endpoints_answer(backend: Backend) {
         "/teams/{id}",
         "/teams/{id}/members",
         "/teams/{id}/burden",
+        "/teams/{id}/schedule",
+        "/teams/{id}/shifts",
         "/integrations",
         "/ingest/{integration}",
         "/lens",

@@ -14,6 +14,7 @@ crate::on_both!(
     pages_import_reports_bad_lines_and_imports_nothing,
     burden_json_matches_the_api_shape,
     tokens_admins_and_integrations,
+    schedules_import_from_the_shell,
 );
 
 fn aftercare(db: &str, args: &[&str]) -> Output {
@@ -398,6 +399,65 @@ async fn tokens_admins_and_integrations(backend: Backend) {
     assert!(!out.status.success());
     assert!(text(&out).1.contains("secret"), "{:?}", text(&out));
     assert_eq!(store.list_integrations(None).await.unwrap().len(), 1);
+    store.close().await;
+    db.cleanup().await.unwrap();
+}
+
+async fn schedules_import_from_the_shell(backend: Backend) {
+    let db = database(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let people = csv_file(
+        &dir,
+        "people.csv",
+        "name,email,timezone,team\nAlex Rivera,alex.rivera@example.com,Europe/London,payments\nSam Okafor,sam.okafor@example.com,Europe/London,payments\nJordan Lee,jordan.lee@example.com,America/New_York,payments\n",
+    );
+    assert!(
+        aftercare(&db.url, &["import", "people", &people])
+            .status
+            .success()
+    );
+    let ics = crate::common::shared("data/ical/CONSTRUCTED_dst_europe_london_pagerduty_style.ics");
+    let out = aftercare(
+        &db.url,
+        &[
+            "schedule",
+            "import",
+            "--team",
+            "payments",
+            &ics.to_string_lossy(),
+        ],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(
+        text(&out).1.contains("shifts imported for payments"),
+        "{:?}",
+        text(&out)
+    );
+    let store = db.store().await.unwrap();
+    let team = store.team_by_name("payments").await.unwrap().unwrap();
+    // Alex's week across the spring transition is 167 hours, not 168.
+    let alex = store
+        .person_by_email("alex.rivera@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let shifts = store.shifts(team.id, 0, i64::MAX).await.unwrap();
+    let week = shifts
+        .iter()
+        .find(|s| s.person_id == alex.id && s.ends_at - s.starts_at > 100 * 3_600_000)
+        .unwrap();
+    assert_eq!((week.ends_at - week.starts_at) / 3_600_000, 167);
+    let out = aftercare(
+        &db.url,
+        &[
+            "schedule",
+            "import",
+            "--team",
+            "nope",
+            &ics.to_string_lossy(),
+        ],
+    );
+    assert!(text(&out).1.contains("--team"), "{:?}", text(&out));
     store.close().await;
     db.cleanup().await.unwrap();
 }

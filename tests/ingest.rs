@@ -17,6 +17,7 @@ crate::on_both!(
     events_v2_samples_are_refused_with_a_clear_message,
     opsgenie_acknowledgement_claims_the_page,
     pages_naming_nobody_go_to_whoever_is_on_call,
+    schedules_import_from_ical_whole_or_not_at_all,
 );
 
 struct Counts {
@@ -528,6 +529,102 @@ async fn pages_naming_nobody_go_to_whoever_is_on_call(backend: Backend) {
             .await
             .unwrap()
             .is_empty()
+    );
+    app.stop().await;
+}
+
+async fn schedules_import_from_ical_whole_or_not_at_all(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let res = app
+        .post_json("/api/v1/teams", &json!({"name": "payments"}))
+        .await;
+    let team = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let ics = std::fs::read_to_string(shared("data/ical/pagerduty_schedule_export.ics")).unwrap();
+    let import = |body: String| {
+        app.client
+            .post(app.url(&format!("/api/v1/teams/{team}/schedule")))
+            .bearer_auth(&app.admin_token)
+            .header("content-type", "text/calendar")
+            .body(body)
+            .send()
+    };
+    // Nobody it names is known yet: refused, naming them, nothing stored.
+    let res = import(ics.clone()).await.unwrap();
+    assert_eq!(res.status(), 400);
+    let err: Value = res.json().await.unwrap();
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("alex.rivera@example.com"),
+        "{err}"
+    );
+    assert!(
+        app.store
+            .shifts(team, 0, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    people(&app).await;
+    let res = import(ics.clone()).await.unwrap();
+    assert_eq!(res.status(), 201);
+    let done: Value = res.json().await.unwrap();
+    assert!(done["shifts"].as_u64().unwrap() >= 5, "{done}");
+    assert_eq!(done["source"], "ical:Payments Primary");
+    // 2026-01-07 20:00 UTC falls in Jordan's 18:00–23:00 override of Alex's week.
+    let jordan = app
+        .store
+        .person_by_email("jordan.lee@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let alex = app
+        .store
+        .person_by_email("alex.rivera@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let at = |s: &str| s.parse::<Timestamp>().unwrap().as_millisecond();
+    assert_eq!(
+        app.store
+            .on_call(team, at("2026-01-07T20:00:00Z"))
+            .await
+            .unwrap(),
+        Some(jordan.id)
+    );
+    assert_eq!(
+        app.store
+            .on_call(team, at("2026-01-06T03:00:00Z"))
+            .await
+            .unwrap(),
+        Some(alex.id)
+    );
+    // Importing the same export again replaces rather than duplicates.
+    let before = app.store.shifts(team, 0, i64::MAX).await.unwrap().len();
+    assert_eq!(import(ics).await.unwrap().status(), 201);
+    assert_eq!(
+        app.store.shifts(team, 0, i64::MAX).await.unwrap().len(),
+        before
+    );
+    let shifts: Value = app
+        .get(&format!(
+            "/api/v1/teams/{team}/shifts?from=2026-01-01&to=2026-03-01"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shifts["shifts"].as_array().unwrap().len(), before);
+    assert_eq!(shifts["shifts"][0]["name"], "Alex Rivera");
+    // Not a calendar: the error says where.
+    let res = import("<html>login</html>".into()).await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.json::<Value>().await.unwrap()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 1")
     );
     app.stop().await;
 }

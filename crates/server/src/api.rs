@@ -35,6 +35,7 @@ pub fn period(q: &PeriodQuery) -> Result<aftercare_burden::Period, ApiError> {
 fn service_error(e: service::ServiceError) -> ApiError {
     match e {
         service::ServiceError::Store(s) => s.into(),
+        service::ServiceError::Schedule(reason) => ApiError::Malformed(reason),
         other => ApiError::Internal(other.to_string()),
     }
 }
@@ -581,4 +582,76 @@ pub async fn lens(
         .collect();
     let findings = crate::web::lens_findings(&input.text, names);
     Ok(Json(json!({ "findings": findings })))
+}
+
+/// Imports a team's on-call schedule from an iCalendar export (the request body,
+/// `text/calendar`). Leads of the team and admins.
+pub async fn import_schedule(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let team = state
+        .store
+        .team(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
+    if !viewer.leads_team(id) {
+        return Err(ApiError::Forbidden(
+            "only the team's leads and admins may import its schedule".into(),
+        ));
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::Malformed("body: not UTF-8 text; send the .ics file as text/calendar".into())
+    })?;
+    let done = service::import_schedule(&state.store, &team, text)
+        .await
+        .map_err(service_error)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(&done).map_err(|e| ApiError::Internal(e.to_string()))?),
+    ))
+}
+
+pub async fn team_shifts(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let team = visible_team(&state, &viewer, id).await?;
+    let period = period(&q)?;
+    let shifts = state
+        .store
+        .shifts(
+            team.id,
+            period.from().as_millisecond(),
+            period.to().as_millisecond(),
+        )
+        .await?;
+    // Anyone rostered is named, member of the team or not (a schedule may lend
+    // people from elsewhere).
+    let people: std::collections::HashMap<i64, String> = state
+        .store
+        .list_people()
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let fmt = |ms: i64| {
+        jiff::Timestamp::from_millisecond(ms)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    Ok(Json(json!({
+        "team": team_json(&team),
+        "shifts": shifts.iter().map(|s| json!({
+            "person_id": s.person_id,
+            "name": people.get(&s.person_id),
+            "start": fmt(s.starts_at),
+            "end": fmt(s.ends_at),
+            "source": s.source,
+        })).collect::<Vec<_>>(),
+    })))
 }

@@ -88,6 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route("/teams/{id}", get(api::get_team))
         .route("/teams/{id}/members", post(api::set_member))
         .route("/teams/{id}/burden", get(api::team_burden))
+        .route("/teams/{id}/schedule", post(api::import_schedule))
+        .route("/teams/{id}/shifts", get(api::team_shifts))
         .route(
             "/integrations",
             get(api::list_integrations).post(api::create_integration),

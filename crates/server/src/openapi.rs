@@ -86,6 +86,8 @@ pub fn spec() -> Value {
             "/teams/{id}": {"get": op("A team and its members", "Team")},
             "/teams/{id}/members": {"post": op("Add a member or set their role (lead or admin)", "Membership")},
             "/teams/{id}/burden": {"get": team_burden},
+            "/teams/{id}/schedule": {"post": op("Import the team's on-call schedule from an iCalendar export (body: text/calendar); all shifts or none", "Imported")},
+            "/teams/{id}/shifts": {"get": op("The team's on-call shifts in [from, to)", "Shifts")},
             "/integrations": {"get": op("Integrations of the teams the viewer leads", "Integrations"), "post": op("Create an integration; returns its ingest path and secret once", "Created")},
             "/ingest/{integration}": {"post": ingest},
             "/lens": {"post": op("Check review text for blameful wording", "Findings")},

@@ -12,6 +12,9 @@ use aftercare_store::{Person, Store, StoreError, Team, TeamRole};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
+    /// A schedule export that cannot be read, or that names people we do not know.
+    #[error("{0}")]
+    Schedule(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A person's stored settings no longer parse (for example a time zone that a
@@ -248,4 +251,84 @@ mod tests {
         assert_eq!(field, "from");
         assert!(reason.contains("before"), "{reason}");
     }
+}
+
+/// What a schedule import stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportedSchedule {
+    pub shifts: u64,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub source: String,
+}
+
+/// Imports an iCalendar on-call export (PagerDuty, Opsgenie, ...) as the team's
+/// shifts: all of them or, if any shift names someone Aftercare does not know,
+/// none. Re-importing a newer export replaces the shifts it overlaps.
+pub async fn import_schedule(
+    store: &Store,
+    team: &Team,
+    ical: &str,
+) -> Result<ImportedSchedule, ServiceError> {
+    let shifts = aftercare_schedule::parse_ical(ical)
+        .map_err(|e| ServiceError::Schedule(format!("calendar: {e}")))?;
+    let people: std::collections::HashMap<String, i64> =
+        store.person_ids_by_email().await?.into_iter().collect();
+    let by_name: std::collections::HashMap<String, i64> = store
+        .list_people()
+        .await?
+        .into_iter()
+        .map(|p| (p.name.to_lowercase(), p.id))
+        .collect();
+    let mut unknown = std::collections::BTreeSet::new();
+    let mut rows = Vec::with_capacity(shifts.len());
+    for s in &shifts {
+        let found = s
+            .person
+            .email
+            .as_ref()
+            .and_then(|e| people.get(e))
+            .or_else(|| {
+                s.person
+                    .name
+                    .as_ref()
+                    .and_then(|n| by_name.get(&n.to_lowercase()))
+            });
+        match found {
+            Some(&person_id) => rows.push(aftercare_store::NewShift {
+                person_id,
+                starts_at: s.start.as_millisecond(),
+                ends_at: s.end.as_millisecond(),
+            }),
+            None => {
+                let who = s
+                    .person
+                    .email
+                    .clone()
+                    .or_else(|| s.person.name.clone())
+                    .unwrap_or_else(|| "nobody".into());
+                unknown.insert(format!("{who} (shift starting {})", s.start));
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown.into_iter().collect();
+        return Err(ServiceError::Schedule(format!(
+            "calendar: {} shift(s) name people who are not in Aftercare, so nothing was imported; add them (or their email) first: {}",
+            list.len(),
+            list.join("; ")
+        )));
+    }
+    let schedule = shifts.iter().find_map(|s| s.schedule.clone());
+    let source = match &schedule {
+        Some(name) => format!("ical:{name}"),
+        None => "ical".to_string(),
+    };
+    let stored = store.replace_shifts(team.id, &source, &rows).await?;
+    Ok(ImportedSchedule {
+        shifts: stored,
+        from: shifts.iter().map(|s| s.start).min(),
+        to: shifts.iter().map(|s| s.end).max(),
+        source,
+    })
 }
