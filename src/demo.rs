@@ -55,7 +55,12 @@ struct DemoPerson {
 }
 
 const fn p(name: &'static str, tz: &'static str) -> DemoPerson {
-    DemoPerson { name, tz, days: "mon-fri", sleep: ("22:00", "08:00") }
+    DemoPerson {
+        name,
+        tz,
+        days: "mon-fri",
+        sleep: ("22:00", "08:00"),
+    }
 }
 
 struct DemoTeam {
@@ -82,7 +87,12 @@ fn teams() -> Vec<DemoTeam> {
                 p("Alex Rivera", "Europe/London"),
                 p("Sam Okafor", "Europe/London"),
                 p("Priya Natarajan", "Asia/Kolkata"),
-                DemoPerson { name: "Noa Levi", tz: "Asia/Jerusalem", days: "sun-thu", sleep: ("23:00", "07:00") },
+                DemoPerson {
+                    name: "Noa Levi",
+                    tz: "Asia/Jerusalem",
+                    days: "sun-thu",
+                    sleep: ("23:00", "07:00"),
+                },
                 p("Mateo Fernández", "Europe/Berlin"),
                 p("Grace Huang", "America/New_York"),
                 p("Tom Becker", "Europe/Berlin"),
@@ -99,7 +109,12 @@ fn teams() -> Vec<DemoTeam> {
             people: vec![
                 p("Jordan Lee", "America/Los_Angeles"),
                 p("Maya Patel", "America/New_York"),
-                DemoPerson { name: "Liam O'Connor", tz: "America/Chicago", days: "mon-fri", sleep: ("23:30", "07:30") },
+                DemoPerson {
+                    name: "Liam O'Connor",
+                    tz: "America/Chicago",
+                    days: "mon-fri",
+                    sleep: ("23:30", "07:30"),
+                },
                 p("Chloe Martin", "America/Los_Angeles"),
                 p("Omar Haddad", "America/New_York"),
                 p("Emma Schulz", "Europe/Berlin"),
@@ -118,7 +133,12 @@ fn teams() -> Vec<DemoTeam> {
                 p("Ethan Brown", "Australia/Sydney"),
                 p("Isla Thompson", "Pacific/Auckland"),
                 p("Arjun Mehta", "Asia/Kolkata"),
-                DemoPerson { name: "Zoe Nguyen", tz: "Australia/Melbourne", days: "mon-fri", sleep: ("21:30", "06:30") },
+                DemoPerson {
+                    name: "Zoe Nguyen",
+                    tz: "Australia/Melbourne",
+                    days: "mon-fri",
+                    sleep: ("21:30", "06:30"),
+                },
                 p("Oliver Wright", "Europe/London"),
                 p("Sofia Rossi", "Europe/Rome"),
                 p("Daniel Cohen", "America/New_York"),
@@ -145,11 +165,15 @@ fn email_of(name: &str) -> String {
 
 pub async fn fill(store: &Store) -> anyhow::Result<()> {
     if store.person_by_email(DEMO_ADMIN).await?.is_some() {
-        eprintln!("the demo organisation is already here; log in as {DEMO_ADMIN} / {DEMO_PASSWORD}");
+        eprintln!(
+            "the demo organisation is already here; log in as {DEMO_ADMIN} / {DEMO_PASSWORD}"
+        );
         return Ok(());
     }
     if store.count_people().await? > 0 {
-        bail!("this database already has people: `aftercare demo` only fills an empty database (point --database-url at a new one)");
+        bail!(
+            "this database already has people: `aftercare demo` only fills an empty database (point --database-url at a new one)"
+        );
     }
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let admin = NewPerson {
@@ -185,9 +209,17 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
             let new = aftercare_server::validate::person(&input)?;
             let (person, _) = store.upsert_person(&new).await?;
             store.join_team(team.id, person.id).await?;
-            store.set_identity(person.id, team_def.source, &format!("{}-{:03}", &team_def.source[..2].to_uppercase(), person.id)).await?;
+            store
+                .set_identity(
+                    person.id,
+                    team_def.source,
+                    &format!("{}-{:03}", &team_def.source[..2].to_uppercase(), person.id),
+                )
+                .await?;
             if i == 0 {
-                store.set_membership(team.id, person.id, TeamRole::Lead).await?;
+                store
+                    .set_membership(team.id, person.id, TeamRole::Lead)
+                    .await?;
                 store.set_password_hash(person.id, &hash).await?;
                 leads.push((team_def.name, person.email.clone()));
             }
@@ -228,9 +260,16 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
                     t = t.checked_add(SignedDuration::from_secs(30))?;
                 }
                 if rng.unit() < 0.2 {
-                    let later = at.checked_add(SignedDuration::from_secs(600 + rng.below(1_200) as i64))?;
+                    let later =
+                        at.checked_add(SignedDuration::from_secs(600 + rng.below(1_200) as i64))?;
                     if later < now {
-                        notifications.push(demo_note(person, team.id, later, &key, team_def.source));
+                        notifications.push(demo_note(
+                            person,
+                            team.id,
+                            later,
+                            &key,
+                            team_def.source,
+                        ));
                     }
                 }
             }

@@ -3,6 +3,7 @@
 //! `AFTERCARE_DATABASE_URL`), so scripts can aim any of them at a SQLite file or a
 //! PostgreSQL database.
 
+mod bench_cmd;
 mod demo;
 mod import;
 mod lens_cmd;
@@ -18,7 +19,11 @@ use aftercare_server::{AppState, ServerConfig, api, auth, service, validate};
 use aftercare_store::Store;
 
 #[derive(Parser)]
-#[command(name = "aftercare", version, about = "Incident response for the humans: burden you can see, humane on-call, care after incidents")]
+#[command(
+    name = "aftercare",
+    version,
+    about = "Incident response for the humans: burden you can see, humane on-call, care after incidents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,7 +32,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Db {
     /// sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
-    #[arg(long, env = "AFTERCARE_DATABASE_URL", default_value = "sqlite://aftercare.db", global = true)]
+    #[arg(
+        long,
+        env = "AFTERCARE_DATABASE_URL",
+        default_value = "sqlite://aftercare.db",
+        global = true
+    )]
     database_url: String,
 }
 
@@ -90,6 +100,14 @@ enum Command {
     },
     /// Check incident reviews for blameful and hindsight wording.
     Lens(lens_cmd::LensArgs),
+    /// On-call schedules.
+    Schedule {
+        #[command(subcommand)]
+        command: ScheduleCommand,
+    },
+    /// Benchmarks (burden at scale, webhook ingest); see bench/README.md.
+    #[command(hide = true)]
+    Bench(bench_cmd::BenchArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,6 +169,19 @@ enum ImportCommand {
 }
 
 #[derive(Subcommand)]
+enum ScheduleCommand {
+    /// Import a team's shifts from an iCalendar export (PagerDuty, Opsgenie, ...):
+    /// all shifts or none; re-importing replaces the shifts the export covers.
+    Import {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        team: String,
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum IntegrationCommand {
     /// Create an integration and print its ingest path and secret.
     Create {
@@ -173,7 +204,10 @@ fn main() -> ExitCode {
     if let Command::Lens(args) = cli.command {
         return lens_cmd::run(args);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -190,15 +224,21 @@ fn main() -> ExitCode {
 }
 
 async fn open(db: &Db) -> anyhow::Result<Store> {
-    Store::connect(&db.database_url).await.with_context(|| format!("opening {}", db.database_url))
+    Store::connect(&db.database_url)
+        .await
+        .with_context(|| format!("opening {}", db.database_url))
 }
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     // JSON lines for log shippers when asked; readable text otherwise.
     if std::env::var("AFTERCARE_LOG_FORMAT").is_ok_and(|v| v == "json") {
-        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .json()
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
@@ -225,15 +265,26 @@ async fn shutdown_signal() {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { db, listen, secure_cookies } => {
+        Command::Serve {
+            db,
+            listen,
+            secure_cookies,
+        } => {
             init_tracing();
             let store = open(&db).await?;
-            let addr: SocketAddr = listen.parse().with_context(|| format!("--listen {listen:?}: not an address like 127.0.0.1:8080"))?;
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+            let addr: SocketAddr = listen.parse().with_context(|| {
+                format!("--listen {listen:?}: not an address like 127.0.0.1:8080")
+            })?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
             let state = AppState::new(store.clone(), ServerConfig { secure_cookies });
             tracing::info!(address = %listener.local_addr()?, database = ?store.backend(), "aftercare is serving");
             if !store.has_admin().await? {
-                tracing::info!("no admin yet: open http://{}/setup to create one", listener.local_addr()?);
+                tracing::info!(
+                    "no admin yet: open http://{}/setup to create one",
+                    listener.local_addr()?
+                );
             }
             aftercare_server::serve(listener, state, shutdown_signal()).await?;
             store.close().await;
@@ -243,12 +294,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let store = open(&db).await?;
             demo::fill(&store).await
         }
-        Command::Admin { command: AdminCommand::Create { db, email, name, time_zone, password_stdin } } => {
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    db,
+                    email,
+                    name,
+                    time_zone,
+                    password_stdin,
+                },
+        } => {
             let store = open(&db).await?;
             let password = read_password(password_stdin)?;
             auth::check_password(&password)?;
             let input = validate::PersonInput {
-                name: name.unwrap_or_else(|| email.split('@').next().unwrap_or("admin").to_string()),
+                name: name
+                    .unwrap_or_else(|| email.split('@').next().unwrap_or("admin").to_string()),
                 email,
                 time_zone,
                 ..Default::default()
@@ -267,44 +328,97 @@ async fn run(command: Command) -> anyhow::Result<()> {
             eprintln!("admin {} ready", person.email);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { db, admin, email, label } } => {
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    db,
+                    admin,
+                    email,
+                    label,
+                },
+        } => {
             let store = open(&db).await?;
             let person_id = match &email {
-                Some(e) => Some(store.person_by_email(e).await?.with_context(|| format!("--email: no person with email {e}"))?.id),
+                Some(e) => Some(
+                    store
+                        .person_by_email(e)
+                        .await?
+                        .with_context(|| format!("--email: no person with email {e}"))?
+                        .id,
+                ),
                 None => None,
             };
             let token = auth::new_api_token();
-            store.create_api_token(&auth::sha256_hex(&token), person_id, admin, &label).await?;
+            store
+                .create_api_token(&auth::sha256_hex(&token), person_id, admin, &label)
+                .await?;
             println!("{token}");
             Ok(())
         }
-        Command::Import { command: ImportCommand::People { db, file } } => {
+        Command::Import {
+            command: ImportCommand::People { db, file },
+        } => {
             let store = open(&db).await?;
             let done = import::people(&store, &file).await?;
             eprintln!("{} people created, {} updated", done.created, done.updated);
             Ok(())
         }
-        Command::Import { command: ImportCommand::Pages { db, file } } => {
+        Command::Import {
+            command: ImportCommand::Pages { db, file },
+        } => {
             let store = open(&db).await?;
             let n = import::pages(&store, &file).await?;
             eprintln!("{n} notifications imported");
             Ok(())
         }
-        Command::Integration { command: IntegrationCommand::Create { db, team, source, secret, name } } => {
+        Command::Integration {
+            command:
+                IntegrationCommand::Create {
+                    db,
+                    team,
+                    source,
+                    secret,
+                    name,
+                },
+        } => {
             let store = open(&db).await?;
             let state = AppState::new(store, ServerConfig::default());
-            let made = api::create_integration_for(&state, None, &api::CreateIntegration { team, source, name, secret }).await?;
+            let made = api::create_integration_for(
+                &state,
+                None,
+                &api::CreateIntegration {
+                    team,
+                    source,
+                    name,
+                    secret,
+                },
+            )
+            .await?;
             println!("{}", made["ingest_path"].as_str().unwrap_or_default());
             eprintln!("secret: {}", made["secret"].as_str().unwrap_or_default());
-            eprintln!("{}", made["how_to_authenticate"].as_str().unwrap_or_default());
+            eprintln!(
+                "{}",
+                made["how_to_authenticate"].as_str().unwrap_or_default()
+            );
             Ok(())
         }
-        Command::Burden { db, person, team, from, to, format } => {
+        Command::Burden {
+            db,
+            person,
+            team,
+            from,
+            to,
+            format,
+        } => {
             let store = open(&db).await?;
-            let period = service::parse_period(from.as_deref(), to.as_deref()).map_err(|(field, reason)| anyhow::anyhow!("--{field}: {reason}"))?;
+            let period = service::parse_period(from.as_deref(), to.as_deref())
+                .map_err(|(field, reason)| anyhow::anyhow!("--{field}: {reason}"))?;
             let out = match (&person, &team) {
                 (Some(email), _) => {
-                    let p = store.person_by_email(email).await?.with_context(|| format!("--person: no person with email {email}"))?;
+                    let p = store
+                        .person_by_email(email)
+                        .await?
+                        .with_context(|| format!("--person: no person with email {email}"))?;
                     let burden = service::person_burden(&store, &p, period).await?;
                     let mut v = serde_json::to_value(&burden)?;
                     v["person"] = serde_json::to_value(service::PersonSummary::from(&p))?;
@@ -313,7 +427,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     v
                 }
                 (None, Some(name)) => {
-                    let t = store.team_by_name(name).await?.with_context(|| format!("--team: no team called {name:?}"))?;
+                    let t = store
+                        .team_by_name(name)
+                        .await?
+                        .with_context(|| format!("--team: no team called {name:?}"))?;
                     serde_json::to_value(service::team_burden(&store, &t, period).await?)?
                 }
                 (None, None) => bail!("give --person EMAIL or --team NAME"),
@@ -325,7 +442,31 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Schedule {
+            command: ScheduleCommand::Import { db, team, file },
+        } => {
+            let store = open(&db).await?;
+            let t = store
+                .team_by_name(&team)
+                .await?
+                .with_context(|| format!("--team: no team called {team:?}"))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("{}: cannot read", file.display()))?;
+            let done = service::import_schedule(&store, &t, &text)
+                .await
+                .with_context(|| file.display().to_string())?;
+            let span = match (done.from, done.to) {
+                (Some(f), Some(t)) => format!(" from {f} to {t}"),
+                _ => String::new(),
+            };
+            eprintln!(
+                "{} shifts imported for {team}{span} ({})",
+                done.shifts, done.source
+            );
+            Ok(())
+        }
         Command::Lens(_) => Ok(()),
+        Command::Bench(args) => bench_cmd::run(args).await,
     }
 }
 
@@ -335,15 +476,29 @@ fn write_burden_text(w: &mut impl Write, v: &serde_json::Value) -> std::io::Resu
         writeln!(
             w,
             "{name:<28} sleep {:>4}  off {:>4}  business {:>4}  total {:>4}  disrupted nights {:>3}  longest streak {:>2}",
-            i["sleep"], i["off"], i["business"], i["total"], b["disrupted_nights"], b["longest_disrupted_streak"]
+            i["sleep"],
+            i["off"],
+            i["business"],
+            i["total"],
+            b["disrupted_nights"],
+            b["longest_disrupted_streak"]
         )
     };
-    writeln!(w, "{} to {}", v["from"].as_str().unwrap_or(""), v["to"].as_str().unwrap_or(""))?;
+    writeln!(
+        w,
+        "{} to {}",
+        v["from"].as_str().unwrap_or(""),
+        v["to"].as_str().unwrap_or("")
+    )?;
     if let Some(members) = v["members"].as_array() {
         for m in members {
             line(w, m["person"]["email"].as_str().unwrap_or(""), m)?;
         }
-        writeln!(w, "team median of sleep interruptions: {}", v["spread"]["median_sleep"])?;
+        writeln!(
+            w,
+            "team median of sleep interruptions: {}",
+            v["spread"]["median_sleep"]
+        )?;
     } else {
         line(w, v["person"]["email"].as_str().unwrap_or(""), v)?;
     }
@@ -353,14 +508,18 @@ fn write_burden_text(w: &mut impl Write, v: &serde_json::Value) -> std::io::Resu
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
         let password = line.trim_end_matches(['\n', '\r']).to_string();
         if password.is_empty() {
             bail!("--password-stdin: standard input had no password on its first line");
         }
         return Ok(password);
     }
-    let first = rpassword::prompt_password("Password: ").context("reading the password (use --password-stdin in scripts)")?;
+    let first = rpassword::prompt_password("Password: ")
+        .context("reading the password (use --password-stdin in scripts)")?;
     let again = rpassword::prompt_password("Again: ").context("reading the password")?;
     if first != again {
         bail!("the two passwords differ");

@@ -1,0 +1,2138 @@
+//! The nine rules. A cheap multi-pattern scan marks the sentences that contain any cue word; only
+//! those are tokenised and read closely, by who the subject is (a person, a role, a team, an
+//! activity or a system), negation, quotation, and whether an action is described or judged.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::Config;
+use crate::Rule;
+use crate::lexicon::*;
+use crate::text::{Kind, Token, sentences, tokenize};
+
+pub(crate) struct Hit {
+    pub rule: Rule,
+    pub start: usize,
+    pub end: usize,
+    pub suggestion: &'static str,
+}
+
+pub(crate) fn why(rule: Rule) -> &'static str {
+    match rule {
+        Rule::HumanError => {
+            "\"Human error\" names an outcome to be explained, not a cause (Etsy, \"Blameless PostMortems and a Just Culture\", 2012; PagerDuty's postmortem guide: \"an individual's action should never be considered a root cause\")."
+        }
+        Rule::RootCause => {
+            "A single root cause hides the other contributing factors: PagerDuty's postmortem guide (citing Richard Cook) and Etsy's Debriefing Facilitation Guide (2016), which calls the urge to find one \"seductive\"."
+        }
+        Rule::Counterfactual => {
+            "Counterfactuals describe what did not happen and judge people against knowledge they only had afterwards (Dekker, The Field Guide to Understanding 'Human Error', ch. 5 \"They should have...\"; Etsy 2012)."
+        }
+        Rule::Judgement => {
+            "Labels for a person's care or character commit the fundamental attribution error (PagerDuty) and the bad-apple theory (Dekker; Etsy's \"those careless humans\")."
+        }
+        Rule::Minimizing => {
+            "Words like \"simply\", \"just\" and \"obviously\" make the work sound easy, implying people should have seen it (the condescending-words list of retext-equality, used by alex)."
+        }
+        Rule::BlameNaming => {
+            "Naming a person or a singled-out role as the subject of the failure puts the person, not the system, under review; PagerDuty's blameless guidance abstracts to an unspecific responder (seed 000: \"No names\")."
+        }
+        Rule::WhyQuestion => {
+            "\"Why did you...\" asks a person to justify themselves; PagerDuty's blameless guidance, after Allspaw's \"The Infinite Hows\", asks \"what\" and \"how\" instead."
+        }
+        Rule::Hindsight => {
+            "Certainty and awareness that were only available afterwards hide how the situation looked at the time (Dekker, \"The danger of losing situation awareness\", 2015; the NHS LRRIT evaluators)."
+        }
+        Rule::Punitive => {
+            "Sanctions and the allocation of blame are what a blameless review leaves out, so that people keep telling what happened (Etsy, \"Blameless PostMortems and a Just Culture\", 2012; PagerDuty)."
+        }
+    }
+}
+
+const S_HUMAN_ERROR: &str = "Describe the action, what the person expected to happen, and what in the system made this outcome possible, instead of calling it an error.";
+const S_ROOT_CAUSE: &str =
+    "Say \"contributing factors\" (or name the factor itself) instead of a single root cause.";
+const S_COUNTERFACTUAL: &str = "Describe what people saw and knew at that moment, and ask what would have helped then (e.g. \"the replica lag was not visible when the decision was made\").";
+const S_JUDGEMENT: &str = "Describe the conditions people worked in (time pressure, tooling, the signals available) instead of judging their care or character.";
+const S_MINIMIZING: &str =
+    "Drop the minimizing word and describe what made this hard to see or do at the time.";
+const S_BLAME_NAMING: &str = "Abstract to the role in the system (\"a responder\", \"the deploy\") and describe the action without singling out a person.";
+const S_WHY: &str = "Ask \"what did you see at that point?\" or \"how did it make sense at the time?\" instead of asking why.";
+const S_HINDSIGHT: &str =
+    "Describe what was visible and known at the time, separately from what is known now.";
+const S_PUNITIVE: &str = "Keep the review on learning and on changes to the system; leave out sanctions and who is to blame.";
+
+pub(crate) fn suggestion_for(rule: Rule) -> &'static str {
+    match rule {
+        Rule::HumanError => S_HUMAN_ERROR,
+        Rule::RootCause => S_ROOT_CAUSE,
+        Rule::Counterfactual => S_COUNTERFACTUAL,
+        Rule::Judgement => S_JUDGEMENT,
+        Rule::Minimizing => S_MINIMIZING,
+        Rule::BlameNaming => S_BLAME_NAMING,
+        Rule::WhyQuestion => S_WHY,
+        Rule::Hindsight => S_HINDSIGHT,
+        Rule::Punitive => S_PUNITIVE,
+    }
+}
+
+/// Word beginnings each rule needs; a sentence is read only by the rules whose cues it contains.
+/// The extra rules listed for a cue are those that fire from inside another rule's reading
+/// (a counterfactual "failed to notice" is also hindsight, for example).
+#[rustfmt::skip]
+const CUES: &[(u16, &[&str])] = &[
+    (bit(Rule::RootCause), &["root", "rca"]),
+    (
+        bit(Rule::HumanError),
+        &[
+            "human error", "operator error", "user error", "pilot error", "people error",
+            "personnel error", "human mistake", "operator mistake", "user mistake", "mistake",
+            "typo", "fat-f", "fat f", "misc", "mist", "misj", "misr", "misu", "misi", "misl",
+            "misn", "missp", "mis-", "blunder", "oversight", "slip-up", "accident", "inadvertent",
+            "unintention", "erroneous", "incorrect", "wrongly", "unknowing", "unwitting",
+        ],
+    ),
+    (
+        bit(Rule::Counterfactual) | bit(Rule::Hindsight) | bit(Rule::HumanError) | bit(Rule::Minimizing),
+        &[
+            "should", "could have", "could've", "couldn't have", "could not have",
+            "could never have", "would have", "would've", "wouldn't have", "would not have",
+            "would never have", "ought", "failed to", "fail to", "fails to", "failing to",
+            "failure to", "neglect", "omit", "forg", "overlook", "had ", "despite", "in spite",
+            "yet no", "yet nobody", "though",
+        ],
+    ),
+    (
+        bit(Rule::Judgement),
+        &[
+            "careless", "sloppi", "sloppy", "neglig", "complacen", "lazy", "lazi", "incompeten",
+            "reckless", "irresponsib", "inattent", "thoughtless", "cavalier", "lackadaisical",
+            "unprofessional", "slapdash", "slipshod", "amateurish", "clueless", "idiot", "stupid",
+            "dumb", "foolish", "cowboy", "bad apple", "careful", "more aware", "attentive",
+            "diligen", "vigilan", "disciplined", "cautious", "mindful", "conscientious",
+            "attention", "know better", "known better", "knew better", "closely", "properly",
+            "thoroughly", "bother", "lack of",
+        ],
+    ),
+    (
+        bit(Rule::Minimizing),
+        &[
+            "just had", "just needed", "just did", "just didn't", "just forgot", "just ignored",
+            "just failed", "just neglected", "just missed", "just overlooked", "just skipped",
+            "just never", "just chose", "just decided", "just assumed", "simply", "only had",
+            "only needed", "merely", "obvious", "clearly", "evident", "plainly", "naturally",
+            "of course", "needless", "trivial", "easy for", "simple for", "straightforward for",
+            "clear for", "apparent for", "everyone know", "everybody know", "anyone know",
+            "without saying", "all we", "all they", "all you", "all he", "all she",
+        ],
+    ),
+    (bit(Rule::WhyQuestion), &["why", "thinking"]),
+    (
+        bit(Rule::Hindsight),
+        &[
+            "situational", "situation aware", "ignor", "disregard", "dismiss", "signs were",
+            "signs was", "warnings were", "flags were", "writing was", "inevitab", "going to",
+            "bound to", "matter of time", "was clear", "was obvious", "was apparent",
+            "was evident", "despite", "everyone", "everybody", "anyone", "anybody",
+        ],
+    ),
+    (
+        bit(Rule::Punitive),
+        &[
+            "disciplin", "reprimand", "punish", "punitive", "performance review",
+            "performance improvement", "written warning", "fired", "sacked", "terminated",
+            "blame", "fault", "is responsible", "was responsible", "are responsible",
+            "were responsible", "accountable", "answer for", "owns", "owned", "own the",
+            "own this", "is on ", "was on ", "falls on", "fell on", "rests on", "lies on",
+            "revoked", "consequences",
+        ],
+    ),
+    (
+        bit(Rule::BlameNaming),
+        &[
+            "the one who", "the one that", "deleted", "dropped", "removed", "broke", "disabled",
+            "wiped", "truncated", "overwrote", "destroyed", "corrupted", "crashed", "killed",
+            "erased", "purged", "caused", "took down", "brought down", "knocked", "let ",
+            "merged", "pushed", "deployed", "shipped", "committed", "applied", "approved",
+            "released", "ran ",
+        ],
+    ),
+];
+
+const EXTRA_TERMS: u16 = 1 << 15;
+
+const fn bit(rule: Rule) -> u16 {
+    1 << rule as u16
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Engine {
+    cues: Option<AhoCorasick>,
+    /// Rules to run for each cue pattern, by pattern id.
+    masks: Vec<u16>,
+    names: HashSet<String>,
+    extra: Vec<(Rule, Vec<String>)>,
+}
+
+impl Engine {
+    pub fn new(config: &Config) -> Engine {
+        let mut names = HashSet::new();
+        for n in &config.names {
+            for part in n.split_whitespace() {
+                let p = part.trim_start_matches('@').to_lowercase();
+                if p.chars().count() > 1 {
+                    names.insert(p);
+                }
+            }
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut masks: Vec<u16> = Vec::new();
+        for (mask, words) in CUES {
+            for w in *words {
+                patterns.push(w.to_string());
+                masks.push(*mask);
+            }
+        }
+        let mut extra = Vec::new();
+        for rule in Rule::ALL {
+            for term in &config.rule(rule).terms {
+                let lower = term.to_lowercase();
+                let words: Vec<String> = tokenize(&lower, &lower, 0..lower.len())
+                    .into_iter()
+                    .map(|t| t.lower.into_owned())
+                    .collect();
+                if let Some(first) = words.first() {
+                    patterns.push(first.clone());
+                    masks.push(EXTRA_TERMS);
+                    extra.push((rule, words));
+                }
+            }
+        }
+        // Matching runs on the ASCII-lower-cased text, so a case-sensitive DFA suffices.
+        let cues = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::Standard)
+            // Cue words start with common letters: a prefilter only adds work here.
+            .prefilter(false)
+            .build(&patterns)
+            .ok();
+        Engine {
+            cues,
+            masks,
+            names,
+            extra,
+        }
+    }
+
+    pub fn run(&self, masked: &str, breaks: &[usize]) -> Vec<Hit> {
+        // ASCII lower-casing keeps byte offsets, so tokens can borrow their lower-case form.
+        let lower = masked.to_ascii_lowercase();
+        let mut hits = Vec::new();
+        let read = |range: Range<usize>, mask: u16, hits: &mut Vec<Hit>| {
+            let s = Sentence {
+                t: tokenize(masked, &lower, range),
+                names: &self.names,
+                hits: RefCell::new(Vec::new()),
+                faults: RefCell::new(Vec::new()),
+            };
+            s.run(mask, &self.extra);
+            hits.append(&mut s.hits.into_inner());
+        };
+        // Blocks (between consecutive breaks) are split into sentences only when a cue falls in
+        // them: most text has none, and splitting is a good part of the cost.
+        let block_of = |at: usize| -> Range<usize> {
+            let k = breaks.partition_point(|b| *b <= at);
+            let start = if k == 0 { 0 } else { breaks[k - 1] };
+            let end = breaks.get(k).copied().unwrap_or(masked.len());
+            start..end
+        };
+        let Some(ac) = &self.cues else {
+            let mut sents = Vec::new();
+            let mut prev = 0;
+            for &b in breaks.iter().chain(std::iter::once(&masked.len())) {
+                if b > prev {
+                    sentences(masked, prev..b, &mut sents);
+                    prev = b;
+                }
+            }
+            for r in sents {
+                read(r, u16::MAX, &mut hits);
+            }
+            return hits;
+        };
+        let mut block: Range<usize> = 0..0;
+        let mut sents: Vec<Range<usize>> = Vec::new();
+        let mut current: Option<(Range<usize>, u16)> = None;
+        for m in ac.find_iter(&lower) {
+            let at = m.start();
+            if !(block.start <= at && at < block.end) {
+                block = block_of(at);
+                sents.clear();
+                sentences(masked, block.clone(), &mut sents);
+            }
+            let idx = sents.partition_point(|r| r.end <= at);
+            let Some(range) = sents.get(idx).filter(|r| r.start <= at) else {
+                continue;
+            };
+            let mask = self
+                .masks
+                .get(m.pattern().as_usize())
+                .copied()
+                .unwrap_or(u16::MAX);
+            match &mut current {
+                Some((r, m)) if r.start == range.start => *m |= mask,
+                _ => {
+                    if let Some((r, m)) = current.take() {
+                        read(r, m, &mut hits);
+                    }
+                    current = Some((range.clone(), mask));
+                }
+            }
+        }
+        if let Some((r, m)) = current {
+            read(r, m, &mut hits);
+        }
+        hits
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Person,
+    Activity,
+    Thing,
+    Elided,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Subject {
+    who: Who,
+    /// Token range of the subject phrase, when there is one.
+    span: Option<(usize, usize)>,
+    /// A named person, an @handle or a definite singular role ("the DBA").
+    singled: bool,
+    /// The phrase is owned by people ("our overcommit"): a decision, not a property of a system.
+    owned: bool,
+}
+
+const ELIDED: Subject = Subject {
+    who: Who::Elided,
+    span: None,
+    singled: false,
+    owned: false,
+};
+
+struct Sentence<'a> {
+    t: Vec<Token<'a>>,
+    names: &'a HashSet<String>,
+    hits: RefCell<Vec<Hit>>,
+    /// Subjects of faults found by other rules, for blame-naming.
+    faults: RefCell<Vec<Subject>>,
+}
+
+const MODALS: &[&str] = &[
+    "should",
+    "could",
+    "would",
+    "ought",
+    "should've",
+    "could've",
+    "would've",
+    "shouldn't",
+    "couldn't",
+    "wouldn't",
+    "oughtn't",
+];
+/// Passive participles of things people do in review and response ("should have been caught").
+const HUMAN_PASSIVE: &[&str] = &[
+    "caught",
+    "addressed",
+    "done",
+    "rushed",
+    "avoided",
+    "prevented",
+    "tested",
+    "checked",
+    "verified",
+    "reviewed",
+    "validated",
+    "considered",
+    "followed",
+    "escalated",
+    "communicated",
+    "handled",
+    "investigated",
+    "noticed",
+    "spotted",
+    "flagged",
+    "raised",
+    "reported",
+    "fixed",
+    "planned",
+    "prioritised",
+    "prioritized",
+    "documented",
+    "announced",
+    "coordinated",
+    "approved",
+    "paged",
+    "alerted",
+    "informed",
+    "notified",
+    "consulted",
+    "discussed",
+    "asked",
+    "halted",
+    "paused",
+    "postponed",
+    "delayed",
+    "performed",
+    "anticipated",
+    "foreseen",
+    "mitigated",
+    "questioned",
+    "read",
+    "rejected",
+    "blocked",
+    "double-checked",
+    "caught",
+];
+/// Verbs whose counterfactual names a missed chance to stop the incident, whatever the subject.
+const PREVENTION: &[&str] = &[
+    "prevented",
+    "avoided",
+    "averted",
+    "caught",
+    "helped",
+    "stopped",
+    "saved",
+    "spared",
+    "mitigated",
+];
+const MINIMIZING_ADJ: &[&str] = &[
+    "obvious",
+    "clear",
+    "evident",
+    "apparent",
+    "trivial",
+    "easy",
+    "simple",
+    "straightforward",
+    "self-evident",
+];
+const MANUAL_PARTICIPLES: &[&str] = &[
+    "set",
+    "changed",
+    "deleted",
+    "removed",
+    "dropped",
+    "configured",
+    "misconfigured",
+    "edited",
+    "modified",
+    "merged",
+    "pushed",
+    "committed",
+    "applied",
+    "typed",
+    "entered",
+    "deployed",
+    "disabled",
+    "enabled",
+    "killed",
+    "overwritten",
+    "renamed",
+    "moved",
+    "copied",
+    "pasted",
+    "added",
+    "introduced",
+    "turned",
+    "switched",
+    "left",
+    "run",
+    "rerun",
+    "released",
+    "published",
+    "shipped",
+    "truncated",
+    "wiped",
+    "rebooted",
+    "restarted",
+    "shut",
+    "stopped",
+    "scaled",
+    "revoked",
+    "rotated",
+    "approved",
+    "closed",
+    "reverted",
+    "selected",
+    "chosen",
+    "clicked",
+];
+const PERCEPTION: &[&str] = &[
+    "appreciate",
+    "realise",
+    "realize",
+    "recognise",
+    "recognize",
+    "notice",
+    "see",
+    "spot",
+    "grasp",
+    "understand",
+    "anticipate",
+    "foresee",
+    "identify",
+    "detect",
+    "consider",
+];
+const WARN_NOUNS: &[&str] = &[
+    "warning",
+    "warnings",
+    "alert",
+    "alerts",
+    "sign",
+    "signs",
+    "signal",
+    "signals",
+    "alarm",
+    "alarms",
+    "risk",
+    "risks",
+    "advice",
+    "concern",
+    "concerns",
+    "flag",
+    "flags",
+    "feedback",
+    "report",
+    "reports",
+    "notification",
+    "notifications",
+    "caution",
+    "symptoms",
+    "indicators",
+    "pages",
+    "page",
+];
+const QUOTES_OPEN: &[&str] = &["\u{201c}", "\u{2018}"];
+const QUOTES_CLOSE: &[&str] = &["\u{201d}", "\u{2019}"];
+const CLAUSE_PUNCT: &[&str] = &[
+    ",", ";", ":", "(", ")", "\u{2014}", "\u{2013}", "\"", "\u{201c}", "\u{201d}", "?", "!", "[",
+    "]",
+];
+
+impl<'a> Sentence<'a> {
+    fn n(&self) -> usize {
+        self.t.len()
+    }
+    fn w(&self, i: usize) -> &str {
+        self.t.get(i).map_or("", |t| &*t.lower)
+    }
+    fn wb(&self, i: usize, back: usize) -> &str {
+        i.checked_sub(back).map_or("", |j| self.w(j))
+    }
+    fn any(&self, i: usize, list: &[&str]) -> bool {
+        in_list(self.w(i), list)
+    }
+    fn punct(&self, i: usize) -> bool {
+        self.t.get(i).is_some_and(|t| t.kind == Kind::Punct)
+    }
+    fn push(&self, rule: Rule, a: usize, b: usize) {
+        let (Some(s), Some(e)) = (self.t.get(a), self.t.get(b.max(a + 1) - 1)) else {
+            return;
+        };
+        self.hits.borrow_mut().push(Hit {
+            rule,
+            start: s.start,
+            end: e.end,
+            suggestion: suggestion_for(rule),
+        });
+    }
+    fn fault(&self, s: Subject) {
+        if s.singled {
+            self.faults.borrow_mut().push(s);
+        }
+    }
+
+    /// Inside quotation marks: the words are mentioned (discussed, or a rule quoted), not used.
+    fn quoted(&self, i: usize) -> bool {
+        let mut straight = 0;
+        let mut open = 0i32;
+        for t in &self.t[..i.min(self.n())] {
+            if t.kind != Kind::Punct {
+                continue;
+            }
+            if t.lower == "\"" {
+                straight += 1;
+            } else if in_list(&t.lower, QUOTES_OPEN) {
+                open += 1;
+            } else if in_list(&t.lower, QUOTES_CLOSE) && open > 0 {
+                open -= 1;
+            }
+        }
+        straight % 2 == 1 || open > 0
+    }
+
+    /// Token range of the punctuation-delimited clause around `i`.
+    fn clause(&self, i: usize) -> (usize, usize) {
+        let mut a = i;
+        while a > 0 && !(self.punct(a - 1) && in_list(self.w(a - 1), CLAUSE_PUNCT)) {
+            a -= 1;
+        }
+        let mut b = i;
+        while b < self.n() && !(self.punct(b) && in_list(self.w(b), CLAUSE_PUNCT)) {
+            b += 1;
+        }
+        (a, b)
+    }
+
+    /// The clause left of `i`, also stopping at clause words ("that catches typos").
+    fn left_clause_start(&self, i: usize) -> usize {
+        let mut a = i;
+        while a > 0 {
+            let k = a - 1;
+            if (self.punct(k) && in_list(self.w(k), CLAUSE_PUNCT))
+                || self.any(k, CLAUSE_WORDS)
+                || self.any(k, RELATIVES)
+            {
+                break;
+            }
+            a -= 1;
+        }
+        a
+    }
+
+    /// Start of the clause around `i` for voice: stops at punctuation, relatives and
+    /// subordinators, but not at "as" or prepositions.
+    fn sub_clause_start(&self, i: usize) -> usize {
+        const SUB: &[&str] = &[
+            "because", "since", "although", "though", "while", "whilst", "whereas", "when",
+            "after", "before", "if", "unless", "until", "so", "but", "yet", "and", "or",
+        ];
+        let mut a = i;
+        while a > 0 {
+            let k = a - 1;
+            if (self.punct(k) && in_list(self.w(k), CLAUSE_PUNCT))
+                || self.any(k, SUB)
+                || self.any(k, RELATIVES)
+            {
+                break;
+            }
+            a -= 1;
+        }
+        a
+    }
+
+    fn has_between(&self, a: usize, b: usize, list: &[&str]) -> bool {
+        (a..b.min(self.n())).any(|k| self.any(k, list))
+    }
+
+    /// "not human error", "X is never a root cause", "no blame".
+    fn negated_mention(&self, a: usize, b: usize) -> bool {
+        const NEG: &[&str] = &["no", "not", "never", "without", "nor"];
+        if self.any(a.wrapping_sub(1), NEG)
+            || (in_list(self.wb(a, 1), &["a", "an", "any"]) && in_list(self.wb(a, 2), NEG))
+        {
+            return true;
+        }
+        if self.any(b, BE) && in_list(self.w(b + 1), &["never", "not", "no", "rarely", "seldom"]) {
+            return true;
+        }
+        in_list(self.w(b), &["isn't", "wasn't", "aren't", "weren't"])
+    }
+
+    fn name_token(&self, i: usize) -> bool {
+        let Some(t) = self.t.get(i) else {
+            return false;
+        };
+        if !t.cap || t.kind != Kind::Word {
+            return false;
+        }
+        let w = t.lower.strip_suffix("'s").unwrap_or(&t.lower);
+        GIVEN.contains(w) || self.names.contains(w)
+    }
+    fn handle(&self, i: usize) -> bool {
+        self.t.get(i).is_some_and(|t| t.kind == Kind::Handle)
+    }
+    fn base(&self, i: usize) -> &str {
+        let w = self.w(i);
+        w.strip_suffix("'s").unwrap_or(w)
+    }
+    fn person_token(&self, i: usize) -> bool {
+        let w = self.base(i);
+        if w.starts_with("operator") && self.software_operator(i) {
+            return false;
+        }
+        in_list(w, PERSON_PRONOUNS)
+            || self.handle(i)
+            || self.name_token(i)
+            || is_role(w)
+            || is_group(w)
+            || (w == "one" && self.wb(i, 1) == "no")
+    }
+
+    /// "the Kubernetes operator", "a Postgres operator": software, not a person. A person who
+    /// operates is "the operator", "a human operator", "the on-call operator".
+    fn software_operator(&self, i: usize) -> bool {
+        const HUMAN_MODIFIERS: &[&str] = &[
+            "human",
+            "primary",
+            "secondary",
+            "first",
+            "second",
+            "on-call",
+            "oncall",
+            "senior",
+            "junior",
+            "night",
+            "new",
+            "system",
+            "network",
+            "console",
+            "shift",
+        ];
+        let prev = self.wb(i, 1);
+        i > 0
+            && !self.punct(i - 1)
+            && !in_list(prev, DETERMINERS)
+            && !in_list(prev, HUMAN_MODIFIERS)
+            && !in_list(prev, CLAUSE_WORDS)
+            && !in_list(prev, AUX)
+    }
+
+    fn skippable(&self, i: usize) -> bool {
+        let w = self.w(i);
+        !self.punct(i) && (in_list(w, AUX) || in_list(w, NEGATORS) || is_adverb(w))
+    }
+
+    /// Who does the verb (or modal, or adverb) at `v`?
+    fn subject(&self, v: usize) -> Subject {
+        let mut j = v;
+        while j > 0 && self.skippable(j - 1) {
+            j -= 1;
+        }
+        if j == 0 {
+            return ELIDED;
+        }
+        let k = j - 1;
+        if self.punct(k) || self.any(k, CLAUSE_WORDS) {
+            return ELIDED;
+        }
+        if self.any(k, RELATIVES) {
+            let mut e = k;
+            if e > 0 && self.w(e - 1) == "," {
+                e -= 1;
+            }
+            let ante = self.np(e);
+            if self.w(k) == "who" || self.w(k) == "whom" {
+                return Subject {
+                    who: Who::Person,
+                    ..ante
+                };
+            }
+            if ante.who == Who::Elided {
+                return Subject {
+                    who: Who::Thing,
+                    ..ante
+                };
+            }
+            return ante;
+        }
+        self.np(j)
+    }
+
+    /// Classifies the noun phrase that ends just before token `end`.
+    fn np(&self, end: usize) -> Subject {
+        let mut a = end;
+        let mut len = 0;
+        while a > 0 && len < 10 {
+            let k = a - 1;
+            if self.punct(k)
+                || self.any(k, CLAUSE_WORDS)
+                || self.any(k, RELATIVES)
+                || self.any(k, AUX)
+            {
+                break;
+            }
+            a -= 1;
+            len += 1;
+        }
+        if a == end {
+            return ELIDED;
+        }
+        let last = end - 1;
+        let owned = (a..end).any(|k| self.any(k, POSSESSIVE_DETERMINERS));
+        if self.person_token(last) {
+            return Subject {
+                who: Who::Person,
+                span: Some((self.np_start(a, last), end)),
+                singled: self.singled(a, last),
+                owned,
+            };
+        }
+        let mut head = last;
+        for p in a + 1..end {
+            if self.any(p, PREPOSITIONS) {
+                head = p - 1;
+                break;
+            }
+        }
+        if self.person_token(head) {
+            return Subject {
+                who: Who::Person,
+                span: Some((self.np_start(a, head), head + 1)),
+                singled: self.singled(a, head),
+                owned,
+            };
+        }
+        // "Tom's apply", "the DBA's migration": a person's action.
+        if let Some(p) = (a..head).find(|&k| self.w(k).ends_with("'s") && self.person_token(k)) {
+            return Subject {
+                who: Who::Person,
+                span: Some((self.np_start(a, p), p + 1)),
+                singled: self.singled(a, p),
+                owned,
+            };
+        }
+        if is_activity(self.w(head)) {
+            return Subject {
+                who: Who::Activity,
+                span: Some((a, head + 1)),
+                singled: false,
+                owned,
+            };
+        }
+        Subject {
+            who: Who::Thing,
+            span: Some((a, head + 1)),
+            singled: false,
+            owned,
+        }
+    }
+
+    fn np_start(&self, a: usize, head: usize) -> usize {
+        (a..head)
+            .find(|&k| self.any(k, DETERMINERS))
+            .unwrap_or(head)
+    }
+
+    fn singled(&self, a: usize, head: usize) -> bool {
+        if self.handle(head) || self.name_token(head) {
+            return true;
+        }
+        if !is_singular_role(self.base(head)) {
+            return false;
+        }
+        match (a..head).find(|&k| self.any(k, DETERMINERS)) {
+            Some(d) => in_list(self.w(d), DEFINITE),
+            None => false,
+        }
+    }
+
+    fn run(&self, mask: u16, extra: &[(Rule, Vec<String>)]) {
+        let on = |r: Rule| mask & bit(r) != 0;
+        if on(Rule::RootCause) {
+            self.root_cause();
+        }
+        if on(Rule::HumanError) {
+            self.human_error();
+        }
+        if on(Rule::Counterfactual) {
+            self.counterfactual();
+        }
+        if on(Rule::Judgement) {
+            self.judgement();
+        }
+        if on(Rule::Minimizing) {
+            self.minimizing();
+        }
+        if on(Rule::WhyQuestion) {
+            self.why_question();
+        }
+        if on(Rule::Hindsight) {
+            self.hindsight();
+        }
+        if on(Rule::Punitive) {
+            self.punitive();
+        }
+        // Always: faults other rules found with a singled-out subject are reported here.
+        self.blame_naming(on(Rule::BlameNaming));
+        if mask & EXTRA_TERMS != 0 {
+            self.extra_terms(extra);
+        }
+    }
+
+    fn root_cause(&self) {
+        for i in 0..self.n() {
+            let w = self.w(i);
+            let span = if w == "root"
+                && in_list(self.w(i + 1), &["cause", "causes", "caused", "causing"])
+            {
+                Some(i + 2)
+            } else if w.starts_with("root-caus") || ((w == "rca" || w == "rcas") && self.t[i].cap) {
+                Some(i + 1)
+            } else {
+                None
+            };
+            if let Some(e) = span
+                && !self.quoted(i)
+            {
+                self.push(Rule::RootCause, i, e);
+            }
+        }
+    }
+
+    fn preventive(&self, i: usize) -> bool {
+        const PREVENT: &[&str] = &[
+            "resistant",
+            "resilient",
+            "tolerant",
+            "prone",
+            "proof",
+            "against",
+            "prevent",
+            "prevents",
+            "preventing",
+            "reduce",
+            "reduces",
+            "reducing",
+            "avoid",
+            "avoids",
+            "avoiding",
+            "minimize",
+            "minimise",
+            "minimizes",
+            "minimises",
+            "guard",
+            "guards",
+            "protect",
+            "protects",
+            "catch",
+            "catches",
+            "catching",
+            "mitigate",
+            "mitigates",
+            "eliminate",
+            "eliminates",
+            "fewer",
+            "less",
+            "susceptible",
+            "detect",
+            "detects",
+            "flag",
+            "flags",
+            "lint",
+            "linter",
+            "linters",
+            "spot",
+            "spots",
+            "surface",
+            "surfaces",
+            "handle",
+            "handles",
+            "forgiving",
+            "room",
+            "risk",
+            "chance",
+            "chances",
+            "likelihood",
+        ];
+        let a = self.left_clause_start(i);
+        self.has_between(a, i, PREVENT)
+    }
+
+    fn human_error(&self) {
+        const WHO: &[&str] = &["human", "operator", "user", "pilot", "personnel", "people"];
+        const ERR: &[&str] = &["error", "errors", "mistake", "mistakes"];
+        const COMPOUND: &[&str] = &[
+            "message",
+            "messages",
+            "code",
+            "codes",
+            "handling",
+            "handler",
+            "rate",
+            "rates",
+            "page",
+            "pages",
+            "response",
+            "responses",
+            "class",
+            "classes",
+            "type",
+            "types",
+            "status",
+            "log",
+            "logs",
+            "text",
+            "string",
+            "dialog",
+            "output",
+            "budget",
+            "path",
+            "paths",
+            "case",
+            "cases",
+            "condition",
+            "conditions",
+            "screen",
+            "banner",
+            "reporting",
+        ];
+        const EMIT: &[&str] = &[
+            "return", "returns", "returned", "raise", "raises", "raised", "throw", "throws",
+            "threw", "show", "shows", "showed", "display", "displays", "emit", "emits",
+        ];
+        const SLIPS: &[&str] = &[
+            "typo",
+            "typos",
+            "fat-finger",
+            "fat-fingering",
+            "mis-click",
+            "misclick",
+            "slip-up",
+            "blunder",
+            "blunders",
+            "mistake",
+            "mistakes",
+        ];
+        const MIS_VERBS: &[&str] = &[
+            "misconfigured",
+            "mistyped",
+            "misread",
+            "misjudged",
+            "misunderstood",
+            "misinterpreted",
+            "mislabeled",
+            "mislabelled",
+            "miscalculated",
+            "misclicked",
+            "fat-fingered",
+            "misremembered",
+            "misnamed",
+            "misspelled",
+            "misspelt",
+            "mis-configured",
+            "mis-typed",
+            "mis-clicked",
+        ];
+        const SLIP_ADV: &[&str] = &[
+            "accidentally",
+            "accidently",
+            "mistakenly",
+            "inadvertently",
+            "unintentionally",
+            "erroneously",
+            "incorrectly",
+            "wrongly",
+            "unknowingly",
+            "unwittingly",
+        ];
+        for i in 0..self.n() {
+            let w = self.w(i);
+            if in_list(w, WHO) && self.any(i + 1, ERR) {
+                let generic = in_list(self.wb(i, 1), &["any", "every", "all"]);
+                let typed = self.any(i + 2, COMPOUND)
+                    || (i.saturating_sub(3)..i).any(|k| {
+                        self.any(k, EMIT) || self.w(k).chars().all(|c| c.is_ascii_digit())
+                    });
+                if !generic
+                    && !typed
+                    && !self.preventive(i)
+                    && !self.negated_mention(i, i + 2)
+                    && !self.quoted(i)
+                {
+                    self.push(Rule::HumanError, i, i + 2);
+                }
+                continue;
+            }
+            let slip = in_list(w, SLIPS)
+                || (w == "fat" && self.w(i + 1).starts_with("finger"))
+                || (w == "oversight" && in_list(self.wb(i, 1), &["an", "the", "simple"]));
+            if slip && !in_list(self.wb(i, 1), WHO) {
+                if !self.preventive(i) && !self.negated_mention(i, i + 1) && !self.quoted(i) {
+                    self.push(Rule::HumanError, i, i + 1);
+                }
+                continue;
+            }
+            if in_list(w, MIS_VERBS) {
+                let prev = self.wb(i, 1);
+                if in_list(prev, DETERMINERS) || in_list(prev, BE) || self.quoted(i) {
+                    continue;
+                }
+                let s = self.subject(i);
+                if matches!(s.who, Who::Person | Who::Activity) {
+                    self.push(Rule::HumanError, i, i + 1);
+                    self.fault(s);
+                }
+                continue;
+            }
+            if in_list(w, SLIP_ADV) {
+                if self.quoted(i) {
+                    continue;
+                }
+                let s = self.subject(i);
+                let fire = match s.who {
+                    Who::Person | Who::Activity => true,
+                    // "..., accidentally overwriting X": a consequence, not an act.
+                    _ if self.w(i + 1).ends_with("ing") => false,
+                    _ if in_list(w, &["incorrectly", "wrongly", "erroneously"]) => false,
+                    _ => {
+                        let (_, b) = self.clause(i);
+                        let a = self.sub_clause_start(i);
+                        let before = (a..i)
+                            .any(|k| self.any(k, BE) && in_list(self.w(k + 1), MANUAL_PARTICIPLES));
+                        let after = self.any(i.wrapping_sub(1), BE)
+                            && in_list(self.w(i + 1), MANUAL_PARTICIPLES)
+                            && i + 1 < b;
+                        before || after
+                    }
+                };
+                if fire {
+                    self.push(Rule::HumanError, i, i + 1);
+                    self.fault(s);
+                }
+            }
+        }
+    }
+
+    fn counterfactual(&self) {
+        let n = self.n();
+        for i in 0..n {
+            let w = self.w(i);
+            if in_list(w, MODALS) {
+                self.modal_perfect(i);
+                continue;
+            }
+            match w {
+                "if" => self.conditional(i),
+                "had" if i == 0 || self.punct(i - 1) => self.inverted_conditional(i),
+                "failed" | "fail" | "fails" | "failing" if self.w(i + 1) == "to" => {
+                    let s = self.subject(i);
+                    if matches!(s.who, Who::Person | Who::Activity) {
+                        self.push(Rule::Counterfactual, i, i + 3);
+                        self.fault(s);
+                        if self.any(i + 2, PERCEPTION) {
+                            self.push(Rule::Hindsight, i, i + 3);
+                        }
+                    }
+                }
+                "failure" if self.w(i + 1) == "to" => {
+                    let p = i.checked_sub(1).filter(|&p| self.w(p).ends_with("'s"));
+                    if let Some(p) = p.filter(|&p| self.person_token(p)) {
+                        self.push(Rule::Counterfactual, p, i + 3);
+                    }
+                }
+                "neglected" | "neglecting" | "neglect" | "neglects" | "omitted" | "omitting"
+                | "omit" | "omits" | "overlooked" | "overlooking" | "overlook" => {
+                    if w.starts_with("omit") && self.w(i + 1) != "to" {
+                        continue;
+                    }
+                    let passive = self.any(i.wrapping_sub(1), BE);
+                    let s = self.subject(i);
+                    if passive || s.who != Who::Thing {
+                        self.push(Rule::Counterfactual, i, i + 1);
+                        self.fault(s);
+                        self.caused_slip(i, s);
+                    }
+                }
+                "forgot" | "forgetting" | "forget" | "forgets" => {
+                    let next = self.w(i + 1);
+                    if !(next == "to"
+                        || next == "about"
+                        || (next.ends_with("ing") && next.len() > 4))
+                    {
+                        continue;
+                    }
+                    let s = self.subject(i);
+                    if s.who != Who::Thing {
+                        self.push(Rule::Counterfactual, i, i + 1);
+                        self.fault(s);
+                        self.caused_slip(i, s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.negated_despite();
+    }
+
+    /// "came down to someone forgetting": the slip is offered as the explanation.
+    fn caused_slip(&self, i: usize, s: Subject) {
+        if s.who != Who::Person {
+            return;
+        }
+        let causal = (0..i).any(|k| {
+            (self.w(k) == "down" && self.w(k + 1) == "to")
+                || (self.w(k) == "caused" && self.w(k + 1) == "by")
+                || (self.w(k) == "due" && self.w(k + 1) == "to")
+                || (self.w(k) == "because" && self.w(k + 1) == "of")
+                || (self.w(k) == "result" && self.w(k + 1) == "of")
+        });
+        if causal {
+            self.push(Rule::HumanError, i, i + 1);
+        }
+    }
+
+    fn modal_perfect(&self, i: usize) {
+        let n = self.n();
+        let mut k = i + 1;
+        if !self.w(i).ends_with("'ve") {
+            while k < n && (self.w(k) == "not" || self.w(k) == "to" || self.skip_adv(k)) {
+                k += 1;
+            }
+            if self.w(k) != "have" {
+                return;
+            }
+            k += 1;
+        }
+        while k < n && self.skip_adv(k) {
+            k += 1;
+        }
+        let x = self.w(k);
+        if x == "been" || x == "be" {
+            let mut y = k + 1;
+            while y < n && self.skip_adv(y) {
+                y += 1;
+            }
+            let yw = self.w(y);
+            let s = self.subject(i);
+            if in_list(yw, HUMAN_PASSIVE) {
+                self.push(Rule::Counterfactual, i, y + 1);
+            } else if in_list(yw, MINIMIZING_ADJ) {
+                self.push(Rule::Counterfactual, i, y + 1);
+                self.push(Rule::Minimizing, y, y + 1);
+            } else if s.owned && s.who != Who::Person {
+                self.push(Rule::Counterfactual, i, y + 1);
+            }
+        } else if x != "had" && is_participle(x) {
+            let s = self.subject(i);
+            // "X would not have prevented Y" weighs a measure; it blames nobody.
+            let negated = (i..k).any(|j| self.any(j, NEGATORS));
+            let missed_chance = in_list(x, PREVENTION) && !negated;
+            if missed_chance || matches!(s.who, Who::Person | Who::Activity) {
+                self.push(Rule::Counterfactual, i, k + 1);
+                if s.who == Who::Person {
+                    self.fault(s);
+                }
+            }
+        }
+    }
+
+    fn skip_adv(&self, k: usize) -> bool {
+        let w = self.w(k);
+        w != "been" && !self.punct(k) && is_adverb(w)
+    }
+
+    /// "if (only) the team had followed ...", with a person or activity as subject.
+    fn conditional(&self, i: usize) {
+        let mut a = i + 1;
+        if self.w(a) == "only" {
+            a += 1;
+        }
+        let Some(h) = (a..(a + 8).min(self.n()))
+            .take_while(|&k| !self.punct(k))
+            .find(|&k| self.w(k) == "had" || self.w(k) == "hadn't")
+        else {
+            return;
+        };
+        if h == a {
+            return;
+        }
+        let mut p = h + 1;
+        while p < self.n() && self.skip_adv(p) {
+            p += 1;
+        }
+        if !is_participle(self.w(p)) || self.w(p) == "been" {
+            return;
+        }
+        let s = self.np(h);
+        if matches!(s.who, Who::Person | Who::Activity) {
+            self.push(Rule::Counterfactual, i, p + 1);
+            self.fault(s);
+        }
+    }
+
+    /// "Had we waited, ..."
+    fn inverted_conditional(&self, i: usize) {
+        let Some(p) = (i + 1..(i + 6).min(self.n()))
+            .take_while(|&k| !self.punct(k))
+            .find(|&k| is_participle(self.w(k)))
+        else {
+            return;
+        };
+        if p == i + 1 || self.w(p) == "been" {
+            return;
+        }
+        let s = self.np(p);
+        if s.who == Who::Person {
+            self.push(Rule::Counterfactual, i, p + 1);
+            self.fault(s);
+        }
+    }
+
+    /// "did not disable the pipeline despite being aware", "could see it, yet no one acted",
+    /// "although they knew the risk, they did not ...": a person's inaction set against what they
+    /// are said to have known.
+    fn negated_despite(&self) {
+        const CONTRAST: &[&str] = &["despite", "yet", "although", "though", "spite"];
+        const AWARE: &[&str] = &[
+            "aware", "knew", "known", "knowing", "warned", "warning", "warnings", "see", "saw",
+            "seen", "visible", "obvious", "clear", "risk", "risks",
+        ];
+        let n = self.n();
+        let Some(c) = (0..n).find(|&k| self.any(k, CONTRAST)) else {
+            return;
+        };
+        for g in 0..n {
+            let w = self.w(g);
+            let (len, person) = if w == "didn't" || w == "never" {
+                (2, false)
+            } else if w == "did" && self.w(g + 1) == "not" {
+                (3, false)
+            } else if w == "no" && self.w(g + 1) == "one" {
+                (3, true)
+            } else if w == "nobody" {
+                (2, true)
+            } else {
+                continue;
+            };
+            let aware = |r: std::ops::Range<usize>| r.clone().any(|k| self.any(k, AWARE));
+            let framed = if g > c {
+                aware(0..g)
+            } else {
+                in_list(self.w(c), &["despite", "spite"]) && aware(c + 1..(c + 5).min(n))
+            };
+            if framed && (person || matches!(self.subject(g).who, Who::Person | Who::Elided)) {
+                self.push(Rule::Counterfactual, g, g + len);
+                return;
+            }
+        }
+    }
+
+    fn judgement(&self) {
+        const CHARACTER: &[&str] = &[
+            "careless",
+            "carelessly",
+            "carelessness",
+            "sloppy",
+            "sloppily",
+            "sloppiness",
+            "negligent",
+            "negligently",
+            "negligence",
+            "complacent",
+            "complacency",
+            "lazy",
+            "lazily",
+            "laziness",
+            "incompetent",
+            "incompetence",
+            "incompetently",
+            "reckless",
+            "recklessly",
+            "recklessness",
+            "irresponsible",
+            "irresponsibly",
+            "inattentive",
+            "inattention",
+            "thoughtless",
+            "thoughtlessly",
+            "cavalier",
+            "lackadaisical",
+            "unprofessional",
+            "slapdash",
+            "slipshod",
+            "amateurish",
+            "clueless",
+            "idiotic",
+            "stupid",
+            "dumb",
+            "foolish",
+            "foolishly",
+            "cowboy",
+        ];
+        const QUALITIES: &[&str] = &[
+            "careful",
+            "aware",
+            "attentive",
+            "diligent",
+            "vigilant",
+            "disciplined",
+            "cautious",
+            "mindful",
+            "conscientious",
+        ];
+        const QUALITY_ADV: &[&str] = &[
+            "carefully",
+            "attentively",
+            "diligently",
+            "cautiously",
+            "mindfully",
+            "vigilantly",
+        ];
+        const CARE_NOUNS: &[&str] = &[
+            "attention",
+            "care",
+            "diligence",
+            "discipline",
+            "rigour",
+            "rigor",
+            "ownership",
+            "focus",
+            "professionalism",
+            "awareness",
+        ];
+        let n = self.n();
+        for i in 0..n {
+            let w = self.w(i);
+            if in_list(w, CHARACTER) || (w == "bad" && self.w(i + 1).starts_with("apple")) {
+                if w.starts_with("laz") && !self.lazy_about_people(i) {
+                    continue;
+                }
+                if !self.quoted(i) && !self.negated_mention(i, i + 1) {
+                    self.push(Rule::Judgement, i, i + 1);
+                    let s = self.subject(i);
+                    self.fault(s);
+                }
+                continue;
+            }
+            if w == "more" && self.any(i + 1, QUALITIES) {
+                let back = (i.saturating_sub(2)..i).any(|k| self.any(k, BE) || self.w(k) == "get");
+                if back {
+                    self.push(Rule::Judgement, i, i + 2);
+                }
+                continue;
+            }
+            if w == "more" && self.any(i + 1, QUALITY_ADV) {
+                self.push(Rule::Judgement, i, i + 2);
+                continue;
+            }
+            if in_list(w, QUALITIES)
+                && !in_list(w, &["aware", "disciplined"])
+                && ((i.saturating_sub(2)..i).any(|k| self.any(k, NEGATORS))
+                    || self.w(i + 1) == "enough" && self.wb(i, 1) == "not")
+            {
+                let s = self.subject(i);
+                if matches!(s.who, Who::Person | Who::Elided) {
+                    self.push(Rule::Judgement, i.saturating_sub(1), i + 1);
+                    self.fault(s);
+                }
+                continue;
+            }
+            if in_list(w, &["paying", "pay", "paid"]) && self.w(i + 1) == "attention" {
+                if (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS)) {
+                    let s = self.subject(i);
+                    self.push(Rule::Judgement, i, i + 2);
+                    self.fault(s);
+                }
+                continue;
+            }
+            if w == "lack" && self.w(i + 1) == "of" && self.any(i + 2, CARE_NOUNS) {
+                if self.w(i + 2) == "awareness" || self.w(i + 3) == "awareness" {
+                    continue; // situational awareness: hindsight
+                }
+                self.push(Rule::Judgement, i, i + 3);
+                continue;
+            }
+            if w == "better" && in_list(self.wb(i, 1), &["know", "known", "knew"]) {
+                self.push(Rule::Judgement, i - 1, i + 1);
+                continue;
+            }
+            if in_list(w, &["bother", "bothered"])
+                && (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS) || self.w(k) == "nobody")
+            {
+                self.push(Rule::Judgement, i, i + 1);
+                continue;
+            }
+            if in_list(w, &["closely", "carefully", "properly", "thoroughly"]) {
+                let (a, _) = self.clause(i);
+                let Some(neg) = (a.max(i.saturating_sub(5))..i).find(|&k| self.any(k, NEGATORS))
+                else {
+                    continue;
+                };
+                let s = self.subject(neg);
+                if s.who == Who::Person {
+                    self.push(Rule::Judgement, neg, i + 1);
+                    self.fault(s);
+                }
+            }
+        }
+    }
+
+    /// "lazy" is mostly technical (lazy loading, lazy lookups); it judges only people or their
+    /// habits: "lazy testing habits", "the team was lazy".
+    fn lazy_about_people(&self, i: usize) -> bool {
+        const HABITS: &[&str] = &[
+            "habit",
+            "habits",
+            "attitude",
+            "attitudes",
+            "approach",
+            "work",
+            "culture",
+            "practice",
+            "practices",
+            "review",
+            "reviews",
+            "engineering",
+            "mindset",
+        ];
+        let next = self.w(i + 1);
+        if self.person_token(i + 1) || in_list(next, HABITS) || is_activity(next) {
+            return true;
+        }
+        self.any(i.wrapping_sub(1), BE) && self.subject(i).who == Who::Person
+    }
+
+    fn has_blame_cue(&self) -> bool {
+        let n = self.n();
+        (0..n).any(|k| {
+            let w = self.w(k);
+            let nx = self.w(k + 1);
+            (in_list(w, &["hard", "difficult", "impossible"])
+                && nx == "to"
+                && in_list(
+                    self.w(k + 2),
+                    &["justify", "explain", "excuse", "understand"],
+                ))
+                || (w == "no" && in_list(nx, &["reason", "excuse"]))
+                || in_list(w, &["inexcusable", "unacceptable", "unjustifiable"])
+                || (w == "right" && nx == "there")
+                || (w == "plain" && nx == "sight")
+                || (in_list(w, &["was", "were"])
+                    && (nx == "going"
+                        || (in_list(nx, &["always", "never"]) && self.w(k + 2) == "going")))
+                || (w == "bound" && nx == "to")
+                || (in_list(w, MODALS) && nx == "have")
+                || in_list(w, &["should've", "could've"])
+        })
+    }
+
+    fn minimizing(&self) {
+        const MIN_ADV: &[&str] = &["just", "simply", "only", "merely"];
+        const SENT_ADV: &[&str] = &["obviously", "clearly", "evidently", "plainly", "naturally"];
+        const FAULT_VERBS: &[&str] = &[
+            "didn't",
+            "did",
+            "forgot",
+            "ignored",
+            "failed",
+            "neglected",
+            "missed",
+            "overlooked",
+            "skipped",
+            "never",
+            "chose",
+            "decided",
+            "assumed",
+        ];
+        let n = self.n();
+        let cue = self.has_blame_cue();
+        for i in 0..n {
+            let w = self.w(i);
+            if in_list(w, MIN_ADV) {
+                let nx = self.w(i + 1);
+                let had_to = in_list(nx, &["had", "needed"]) && self.w(i + 2) == "to";
+                let fault_verb = w != "only"
+                    && in_list(nx, FAULT_VERBS)
+                    && (nx != "did" || self.w(i + 2) == "not");
+                if had_to || fault_verb {
+                    let s = self.subject(i);
+                    if matches!(s.who, Who::Person | Who::Elided) {
+                        self.push(Rule::Minimizing, i, i + 1);
+                        if fault_verb && w == "simply" && s.who == Who::Person {
+                            self.fault(s);
+                        }
+                    }
+                }
+                continue;
+            }
+            if w == "all" && in_list(self.w(i + 1), PERSON_PRONOUNS) && self.w(i + 2) == "had" {
+                self.push(Rule::Minimizing, i, i + 4);
+                continue;
+            }
+            if in_list(w, MINIMIZING_ADJ) && self.w(i + 1) == "for" {
+                let end = (i + 2..(i + 6).min(n)).find(|&k| self.w(k) == "to");
+                if let Some(e) = end
+                    && (i + 2..e).any(|k| self.person_token(k))
+                {
+                    self.push(Rule::Minimizing, i, i + 1);
+                }
+                continue;
+            }
+            let course = w == "of" && self.w(i + 1) == "course";
+            if (in_list(w, SENT_ADV) || course) && cue && !self.quoted(i) {
+                self.push(Rule::Minimizing, i, if course { i + 2 } else { i + 1 });
+                continue;
+            }
+            if in_list(w, &["everyone", "everybody", "anyone"])
+                && in_list(self.w(i + 1), &["knows", "know"])
+            {
+                self.push(Rule::Minimizing, i, i + 2);
+                continue;
+            }
+            if (w == "needless" && self.w(i + 1) == "to")
+                || (w == "without" && self.w(i + 1) == "saying")
+            {
+                self.push(Rule::Minimizing, i, i + 2);
+            }
+        }
+    }
+
+    fn why_question(&self) {
+        const MODIFIED: &[&str] = &[
+            "rotation",
+            "rotations",
+            "schedule",
+            "schedules",
+            "shift",
+            "shifts",
+            "handbook",
+            "channel",
+            "runbook",
+            "runbooks",
+            "tool",
+            "tools",
+            "tooling",
+            "page",
+            "pages",
+            "pager",
+            "load",
+            "burden",
+            "policy",
+            "process",
+            "guide",
+            "docs",
+            "week",
+            "queue",
+            "alias",
+            "group",
+            "list",
+            "rota",
+            "handoff",
+            "handover",
+            "phone",
+            "laptop",
+            "account",
+            "accounts",
+            "dashboard",
+            "calendar",
+            "config",
+            "machine",
+        ];
+        let n = self.n();
+        for i in 0..n {
+            let w = self.w(i);
+            if w == "what"
+                && in_list(self.w(i + 1), &["was", "were"])
+                && in_list(self.w(i + 2), &["you", "they", "he", "she"])
+                && self.w(i + 3) == "thinking"
+            {
+                self.push(Rule::WhyQuestion, i, i + 4);
+                continue;
+            }
+            if w != "why" {
+                continue;
+            }
+            if in_list(self.wb(i, 1), &["is", "that's", "five", "5", "the"])
+                || in_list(self.w(i + 1), &["question", "questions", "whys", "not"])
+            {
+                continue;
+            }
+            let mut k = i + 1;
+            if self.any(k, AUX) {
+                k += 1;
+            }
+            if self.w(k) == "not" {
+                k += 1;
+            }
+            let mut fired = false;
+            for j in k..(k + 5).min(n) {
+                if self.punct(j) {
+                    break;
+                }
+                if self.person_token(j) && !in_list(self.w(j), &["us", "me", "i", "we"]) {
+                    if is_role(self.base(j)) && self.any(j + 1, MODIFIED) {
+                        break;
+                    }
+                    self.push(Rule::WhyQuestion, i, j + 1);
+                    let s = self.np(j + 1);
+                    self.fault(s);
+                    fired = true;
+                    break;
+                }
+                if is_participle(self.w(j)) && j > k {
+                    break;
+                }
+            }
+            if !fired
+                && (i + 1..n)
+                    .take_while(|&j| self.w(j) != "?" || j == i + 1)
+                    .any(|j| self.w(j) == "your")
+            {
+                self.push(Rule::WhyQuestion, i, i + 1);
+                fired = true;
+            }
+            if fired {
+                // Whoever is named in a why-question is the one asked to justify themselves.
+                for j in 0..n {
+                    if self.handle(j)
+                        || self.name_token(j)
+                        || (is_singular_role(self.base(j))
+                            && self.singled(j.saturating_sub(3), j)
+                            && !self.any(j + 1, MODIFIED))
+                    {
+                        let s = self.np(j + 1);
+                        if s.singled {
+                            self.faults.borrow_mut().push(s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn hindsight(&self) {
+        const IGNORE: &[&str] = &[
+            "ignored",
+            "ignoring",
+            "ignore",
+            "ignores",
+            "disregarded",
+            "disregarding",
+            "disregard",
+            "dismissed",
+            "dismissing",
+        ];
+        let n = self.n();
+        for i in 0..n {
+            let w = self.w(i);
+            if in_list(w, &["situational", "situation"]) && self.w(i + 1) == "awareness" {
+                let a = (i.saturating_sub(3)..i).find(|&k| {
+                    in_list(
+                        self.w(k),
+                        &[
+                            "lost", "losing", "lose", "loss", "lack", "lacked", "lacking",
+                        ],
+                    )
+                });
+                if let Some(a) = a {
+                    self.push(Rule::Hindsight, a, i + 2);
+                    let s = self.subject(a);
+                    self.fault(s);
+                }
+                continue;
+            }
+            if in_list(w, IGNORE) {
+                let (_, b) = self.clause(i);
+                let object = (i + 1..(i + 7).min(b))
+                    .take_while(|&k| !self.any(k, CLAUSE_WORDS) && !self.any(k, RELATIVES))
+                    .any(|k| {
+                        self.any(k, WARN_NOUNS)
+                            || (self.w(k) == "red" && self.w(k + 1).starts_with("flag"))
+                    });
+                let be = (i.saturating_sub(5)..i).rev().find(|&k| self.any(k, BE));
+                if object {
+                    let s = self.subject(i);
+                    if s.who != Who::Thing && !self.quoted(i) {
+                        self.push(Rule::Hindsight, i, i + 1);
+                        self.fault(s);
+                    }
+                } else if let Some(be) = be {
+                    let s = self.subject(be);
+                    let head_warn = s
+                        .span
+                        .is_some_and(|(a, e)| (a..e).any(|k| self.any(k, WARN_NOUNS)));
+                    if head_warn && !self.quoted(i) {
+                        self.push(Rule::Hindsight, i, i + 1);
+                    }
+                }
+                continue;
+            }
+            if in_list(w, &["signs", "warnings", "flags", "writing"]) {
+                let mut k = i + 1;
+                if in_list(self.w(k), &["were", "was"]) {
+                    k += 1;
+                    if self.w(k) == "all" {
+                        k += 1;
+                    }
+                    if self.w(k) == "there"
+                        || (w == "writing" && self.w(k) == "on" && self.w(k + 2) == "wall")
+                    {
+                        self.push(Rule::Hindsight, i, k + 1);
+                    }
+                }
+                continue;
+            }
+            if (w == "inevitably" || w == "inevitable")
+                && !self.negated_mention(i, i + 1)
+                && !self.quoted(i)
+            {
+                self.push(Rule::Hindsight, i, i + 1);
+                continue;
+            }
+            if in_list(w, &["was", "were"]) {
+                let mut k = i + 1;
+                let certain = in_list(self.w(k), &["always", "never"]);
+                if certain {
+                    k += 1;
+                }
+                let going = self.w(k) == "going" && self.w(k + 1) == "to";
+                let bound = self.w(k) == "bound" && self.w(k + 1) == "to";
+                let sure = (0..n).any(|j| {
+                    in_list(
+                        self.w(j),
+                        &["obviously", "clearly", "inevitably", "certainly", "surely"],
+                    ) || (self.w(j) == "of" && self.w(j + 1) == "course")
+                });
+                if bound || (going && (certain || sure)) {
+                    self.push(Rule::Hindsight, i, k + 2);
+                    continue;
+                }
+                if self.wb(i, 1) == "it"
+                    && in_list(self.w(i + 1), &["clear", "obvious", "evident", "apparent"])
+                    && !in_list(
+                        self.w(i + 2),
+                        &["from", "in", "at", "after", "now", "today", "once"],
+                    )
+                {
+                    self.push(Rule::Hindsight, i - 1, i + 2);
+                }
+                continue;
+            }
+            if w == "matter" && self.w(i + 1) == "of" && self.w(i + 2) == "time" {
+                self.push(Rule::Hindsight, i, i + 3);
+                continue;
+            }
+            if w == "despite" {
+                let mut k = i + 1;
+                while k < n
+                    && in_list(
+                        self.w(k),
+                        &[
+                            "being", "having", "been", "the", "clear", "repeated", "several",
+                            "many", "multiple", "all", "early",
+                        ],
+                    )
+                {
+                    k += 1;
+                }
+                if in_list(
+                    self.w(k),
+                    &[
+                        "aware", "warned", "warning", "warnings", "knowing", "known", "signs",
+                        "alerts",
+                    ],
+                ) {
+                    self.push(Rule::Hindsight, i, k + 1);
+                }
+                continue;
+            }
+            if in_list(w, &["everyone", "everybody", "anyone", "anybody"]) {
+                let mut k = i + 1;
+                if in_list(self.w(k), &["could", "can", "would"]) {
+                    k += 1;
+                    if self.w(k) == "have" {
+                        k += 1;
+                    }
+                }
+                if in_list(
+                    self.w(k),
+                    &["see", "saw", "seen", "knew", "known", "tell", "told"],
+                ) && k > i + 1
+                    || in_list(self.w(k), &["saw", "knew"])
+                {
+                    self.push(Rule::Hindsight, i, k + 1);
+                }
+            }
+        }
+    }
+
+    fn punitive(&self) {
+        let n = self.n();
+        for i in 0..n {
+            let w = self.w(i);
+            let span: Option<(usize, usize)> = match w {
+                "disciplinary" | "reprimand" | "reprimanded" | "punish" | "punished"
+                | "punishment" | "punishing" | "punitive" => Some((i, i + 1)),
+                "performance" if in_list(self.w(i + 1), &["review", "reviews", "improvement"]) => {
+                    Some((i, i + 2))
+                }
+                "written" if self.w(i + 1) == "warning" => Some((i, i + 2)),
+                "face" | "faces" | "facing" | "faced" => (i + 1..(i + 3).min(n))
+                    .find(|&k| self.w(k) == "consequences")
+                    .map(|k| (i, k + 1)),
+                "fired" | "sacked" | "terminated"
+                    if in_list(
+                        self.wb(i, 1),
+                        &["be", "been", "was", "were", "got", "get", "is"],
+                    ) =>
+                {
+                    let s = self.subject(i);
+                    (s.who == Who::Person).then_some((i, i + 1))
+                }
+                "blame" | "blamed" | "blaming" | "blames" => {
+                    if self.wb(i, 1) == "git" {
+                        None
+                    } else {
+                        Some((i, i + 1))
+                    }
+                }
+                "fault" => {
+                    let p = self.wb(i, 1);
+                    if p == "at"
+                        || p == "whose"
+                        || in_list(p, POSSESSIVE_DETERMINERS)
+                        || (p.ends_with("'s") && i > 0 && self.person_token(i - 1))
+                        || in_list(self.w(i + 1), &["lies"])
+                    {
+                        Some((i.saturating_sub(1), i + 1))
+                    } else {
+                        None
+                    }
+                }
+                "accountable" => {
+                    let held = (i.saturating_sub(4)..i)
+                        .any(|k| in_list(self.w(k), &["held", "hold", "holds", "holding"]));
+                    let who = self.wb(i, 1) == "is" && self.wb(i, 2) == "who";
+                    (held || who).then_some((i, i + 1))
+                }
+                "responsible"
+                    if in_list(self.wb(i, 1), &["is", "was", "are", "were"])
+                        && self.wb(i, 2) == "who" =>
+                {
+                    Some((i - 2, i + 1))
+                }
+                "answer" if self.w(i + 1) == "for" && !self.punct(i + 2) => Some((i, i + 2)),
+                "owns" | "own" | "owned"
+                    if in_list(self.w(i + 1), &["this", "the", "that"])
+                        && in_list(
+                            self.w(i + 2),
+                            &["failure", "outage", "incident", "mistake", "error"],
+                        ) =>
+                {
+                    Some((i, i + 3))
+                }
+                "on" if in_list(
+                    self.wb(i, 1),
+                    &["is", "was", "falls", "fell", "rests", "lies"],
+                ) && (in_list(self.w(i + 1), &["him", "her", "them", "you"])
+                    || self.handle(i + 1)
+                    || self.name_token(i + 1)) =>
+                {
+                    let s = self.subject(i - 1);
+                    let about_failure = s.span.is_some_and(|(a, e)| {
+                        (a..e).any(|k| {
+                            in_list(
+                                self.w(k),
+                                &[
+                                    "outage", "incident", "failure", "this", "that", "it", "blame",
+                                    "fault", "mistake", "error",
+                                ],
+                            )
+                        })
+                    });
+                    about_failure.then_some((i - 1, i + 2))
+                }
+                "revoked" => {
+                    let access = (i.saturating_sub(4)..i).find(|&k| self.w(k) == "access");
+                    access
+                        .filter(|&a| {
+                            (a.saturating_sub(3)..a)
+                                .any(|k| in_list(self.w(k), &["his", "her", "their"]))
+                        })
+                        .map(|a| (a, i + 1))
+                }
+                _ => None,
+            };
+            let Some((a, b)) = span else {
+                continue;
+            };
+            let (c, _) = self.clause(i);
+            let negated = (c..i).any(|k| self.any(k, NEGATORS) || self.any(k, &["nobody", "none"]))
+                || self.w(i + 1).starts_with("less")
+                || self.quoted(i);
+            if !negated {
+                self.push(Rule::Punitive, a, b);
+            }
+        }
+    }
+
+    fn blame_naming(&self, harm_cues: bool) {
+        const HARM: &[&str] = &[
+            "deleted",
+            "dropped",
+            "removed",
+            "broke",
+            "disabled",
+            "misconfigured",
+            "wiped",
+            "truncated",
+            "overwrote",
+            "destroyed",
+            "corrupted",
+            "caused",
+            "crashed",
+            "killed",
+            "erased",
+            "purged",
+        ];
+        const CARRIERS: &[&str] = &[
+            "merged",
+            "pushed",
+            "deployed",
+            "shipped",
+            "committed",
+            "applied",
+            "approved",
+            "released",
+            "ran",
+        ];
+        const PURPOSE: &[&str] = &[
+            "prevent", "fix", "restore", "mitigate", "test", "recover", "unblock", "free", "clean",
+            "resolve", "stop", "repair",
+        ];
+        const BAD: &[&str] = &[
+            "bad",
+            "broken",
+            "faulty",
+            "buggy",
+            "wrong",
+            "untested",
+            "incorrect",
+            "problematic",
+        ];
+        const DESTRUCTIVE: &[&str] = &[
+            "deleted",
+            "dropped",
+            "removed",
+            "disabled",
+            "wiped",
+            "truncated",
+            "killed",
+            "erased",
+            "purged",
+        ];
+        const DISPOSABLE: &[&str] = &[
+            "stale",
+            "old",
+            "unused",
+            "test",
+            "temporary",
+            "obsolete",
+            "orphaned",
+            "spurious",
+            "duplicate",
+            "broken",
+            "faulty",
+            "bad",
+            "leftover",
+            "expired",
+            "stuck",
+            "failed",
+            "dangling",
+            "dead",
+            "extra",
+        ];
+        let n = self.n();
+        let intended = (0..n).any(|k| {
+            self.w(k) == "as"
+                && in_list(
+                    self.w(k + 1),
+                    &["planned", "intended", "agreed", "expected", "scheduled"],
+                )
+        });
+        for v in (0..n).filter(|_| harm_cues) {
+            let w = self.w(v);
+            let harmful = if in_list(w, DESTRUCTIVE) {
+                // Clearing away what was meant to go is a response action, not a fault.
+                let object_disposable = (v + 1..(v + 7).min(n))
+                    .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
+                    .any(|k| self.any(k, DISPOSABLE));
+                !intended && !object_disposable
+            } else if in_list(w, HARM) {
+                true
+            } else if w == "took" || w == "brought" || w == "knocked" {
+                in_list(self.w(v + 1), &["down", "out"])
+                    || (v + 2..(v + 6).min(n)).any(|k| in_list(self.w(k), &["down", "out"]))
+            } else if w == "let" {
+                (v + 1..(v + 7).min(n)).any(|k| {
+                    in_list(
+                        self.w(k),
+                        &[
+                            "expire", "lapse", "fill", "run", "slip", "die", "rot", "break", "fail",
+                        ],
+                    )
+                })
+            } else if in_list(w, CARRIERS) {
+                (v + 1..(v + 8).min(n)).any(|k| {
+                    (self.any(k, RELATIVES)
+                        && in_list(
+                            self.w(k + 1),
+                            &[
+                                "broke", "took", "brought", "caused", "crashed", "deleted",
+                                "removed", "disabled",
+                            ],
+                        ))
+                        || self.any(k, BAD)
+                })
+            } else if w == "one" && self.wb(v, 1) == "the" && self.any(v + 1, RELATIVES) {
+                // "X was the one who changed it"
+                let be = v.checked_sub(2).filter(|&b| self.any(b, BE));
+                if let Some(be) = be {
+                    let s = self.subject(be);
+                    self.fault(s);
+                }
+                false
+            } else {
+                false
+            };
+            if !harmful {
+                continue;
+            }
+            let (_, b) = self.clause(v);
+            let purpose = (v + 1..b)
+                .any(|k| (self.w(k) == "to" && self.any(k + 1, PURPOSE)) || self.w(k) == "order");
+            if purpose {
+                continue;
+            }
+            let s = self.subject(v);
+            self.fault(s);
+        }
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        let faults = self.faults.take();
+        for s in faults {
+            if let Some(span) = s.span.filter(|_| s.singled)
+                && !seen.contains(&span)
+            {
+                seen.push(span);
+                self.push(Rule::BlameNaming, span.0, span.1);
+            }
+        }
+    }
+
+    fn extra_terms(&self, extra: &[(Rule, Vec<String>)]) {
+        for (rule, words) in extra {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let n = self.n();
+            if words.is_empty() || words.len() > n {
+                continue;
+            }
+            for i in 0..=n - words.len() {
+                if words.iter().enumerate().all(|(k, w)| self.w(i + k) == *w)
+                    && !self.quoted(i)
+                    && !self.negated_mention(i, i + words.len())
+                {
+                    self.push(*rule, i, i + words.len());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Examples for every rule, written for this test (not taken from the evaluation data): each
+//! `fires` sentence must produce its rule, each `passes` sentence must produce no finding at all.
+//! docs/lens.md shows the same examples.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use aftercare_lens::{Config, Lens, Rule};
+
+fn rules_of(lens: &Lens, text: &str) -> Vec<Rule> {
+    lens.check(text).into_iter().map(|f| f.rule).collect()
+}
+
+#[track_caller]
+fn check(rule: Rule, fires: &[&str], passes: &[&str]) {
+    let lens = Lens::default();
+    let mut wrong = Vec::new();
+    for s in fires {
+        let got = rules_of(&lens, s);
+        if !got.contains(&rule) {
+            wrong.push(format!("should fire {rule}: {s}  (got {got:?})"));
+        }
+    }
+    for s in passes {
+        let got = rules_of(&lens, s);
+        if !got.is_empty() {
+            wrong.push(format!("should pass: {s}  (got {got:?})"));
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn human_error() {
+    check(
+        Rule::HumanError,
+        &[
+            "The incident was caused by operator error while rotating the keys.",
+            "A typo in the Helm values pointed the ingress at the wrong service.",
+            "An SRE accidentally deleted the bucket that held the build cache.",
+            "Human error during the migration left the replica without a primary.",
+            "Our vendor misconfigured the firewall rule for the new subnet.",
+            "The cluster was accidentally scaled to zero during the cleanup.",
+        ],
+        &[
+            "The pipeline was triggered unintentionally by a tag push.",
+            "The new wizard makes the form less prone to human error.",
+            "Human error is never the whole story, so we look at the system.",
+            "The API returns a 422 user error when the token is expired.",
+            "The job retried, accidentally overwriting the earlier results.",
+            "We added a spell checker that flags typos in runbooks.",
+        ],
+    );
+}
+
+#[test]
+fn root_cause() {
+    check(
+        Rule::RootCause,
+        &[
+            "## Root cause",
+            "The root cause was an expired intermediate certificate.",
+            "We root-caused the memory growth to an unbounded cache.",
+            "An RCA will be shared with customers next week.",
+        ],
+        &[
+            "The root partition filled up on two nodes.",
+            "We rotated the root CA and the underlying certificates.",
+            "The underlying cause was a retry storm against the API.",
+            "The doc asks teams to avoid the phrase \"root cause\" in headings.",
+        ],
+    );
+}
+
+#[test]
+fn counterfactual() {
+    check(
+        Rule::Counterfactual,
+        &[
+            "The on-call engineer should have escalated to the database team.",
+            "They failed to check the replica lag before promoting it.",
+            "The team neglected to update the runbook after the migration.",
+            "If the reviewer had run the tests locally, the bug would have been found.",
+            "A canary deploy could have prevented the outage.",
+            "This should have been caught in code review.",
+            "Had we paused the rollout, fewer customers would have seen errors.",
+        ],
+        &[
+            "The pod failed to start because the image was missing.",
+            "It could have been much worse without the read replica.",
+            "The alert should have fired at 90% but the rule used the wrong metric.",
+            "Every service should have an owner listed in the catalogue.",
+            "Nobody noticed the dashboard because it was not linked from the alert.",
+            "The scheduler would have retried the job if the lease had not expired.",
+            "A rate limit would not have prevented this particular failure.",
+        ],
+    );
+}
+
+#[test]
+fn judgement() {
+    check(
+        Rule::Judgement,
+        &[
+            "The change was careless and rushed.",
+            "We need to be more careful when editing production config.",
+            "The reviewer was not paying attention to the diff.",
+            "Complacency set in after a year without incidents.",
+            "Engineers should know better than to skip the checklist.",
+        ],
+        &[
+            "The loader uses lazy initialisation for the plugin registry.",
+            "The impact on latency was negligible.",
+            "We did not know that the flag also controlled the cache.",
+            "Please be careful: the staging and production contexts look alike.",
+        ],
+    );
+}
+
+#[test]
+fn minimizing() {
+    check(
+        Rule::Minimizing,
+        &[
+            "We simply had to restart the consumer, which took a minute.",
+            "The responder just needed to run the failover script.",
+            "The graph clearly showed the spike, so the slow response is hard to justify.",
+            "It would have been easy for the on-call to roll back.",
+            "The engineers simply did not read the warning.",
+        ],
+        &[
+            "The proxy simply forwards the header to the backend.",
+            "Latency clearly improved after the index was added.",
+            "The fix was just a one-line change to the timeout.",
+            "Just before noon the queue started to back up.",
+            "Rolling back is easy with the new deploy tool.",
+        ],
+    );
+}
+
+#[test]
+fn blame_naming() {
+    check(
+        Rule::BlameNaming,
+        &[
+            "Maria dropped the orders table while cleaning up test data.",
+            "@jdoe pushed the bad config to all regions.",
+            "The developer forgot to add the migration to the release.",
+            "Kevin's deploy removed the feature flag for every tenant.",
+            "Why did the on-call ignore the second page?",
+        ],
+        &[
+            "Maria restarted the service and confirmed recovery at 10:42.",
+            "@jdoe opened the incident channel and paged the storage team.",
+            "An engineer applied the change during the maintenance window.",
+            "The developer experience team owns the CLI.",
+            "Sarah deleted the stale branches after the release, as planned.",
+            "The Kubernetes operator failed to reconcile the custom resource.",
+        ],
+    );
+}
+
+#[test]
+fn why_question() {
+    check(
+        Rule::WhyQuestion,
+        &[
+            "Why did you restart the primary instead of the replica?",
+            "Why didn't the team roll back sooner?",
+            "We need to ask why they skipped the staging deploy.",
+        ],
+        &[
+            "Why did the health check pass while the service was down?",
+            "We used five whys to map the contributing factors.",
+            "That is why the cache served stale data.",
+            "It is unclear why the alert did not fire.",
+        ],
+    );
+}
+
+#[test]
+fn hindsight() {
+    check(
+        Rule::Hindsight,
+        &[
+            "The on-call lost situational awareness during the failover.",
+            "The team ignored the disk usage warnings for a week.",
+            "The signs were there long before the outage.",
+            "The outage was inevitable given the single NAT gateway.",
+            "It was obvious that the queue would overflow.",
+        ],
+        &[
+            "The node lost network connectivity for two minutes.",
+            "The collector ignores metrics without a service label.",
+            "We found no signs of data loss.",
+            "It is clear from the traces that the pool was exhausted.",
+        ],
+    );
+}
+
+#[test]
+fn punitive() {
+    check(
+        Rule::Punitive,
+        &[
+            "The engineer responsible will face disciplinary action.",
+            "We need to decide who is to blame for the outage.",
+            "The platform team will be held accountable for the missed SLO.",
+            "Whose fault was the expired certificate?",
+        ],
+        &[
+            "Nobody will be blamed for this incident.",
+            "The controller responsible for leader election restarted.",
+            "We ran git blame to find the commit that changed the timeout.",
+            "Each team is accountable for the SLOs of the services it owns.",
+        ],
+    );
+}
+
+#[test]
+fn names_from_config_are_recognised() {
+    let text = "Xiomara deleted the staging cluster.";
+    assert!(rules_of(&Lens::default(), text).is_empty());
+    let lens = Lens::new(Config::default().with_names(["Xiomara Quist"]));
+    assert_eq!(rules_of(&lens, text), vec![Rule::BlameNaming]);
+}
+
+#[test]
+fn positions_and_matched_text() {
+    let text = "# Review\n\nLine two: the root cause was “DNS”.\n";
+    let f = &Lens::default().check(text)[0];
+    assert_eq!(f.rule, Rule::RootCause);
+    assert_eq!((f.start.line, f.start.column), (3, 15));
+    assert_eq!((f.end.line, f.end.column), (3, 25));
+    assert_eq!(f.matched, "root cause");
+    assert!(f.why.contains("PagerDuty"));
+    assert!(f.suggestion.contains("contributing factors"));
+    let json = serde_json::to_value(f).unwrap();
+    assert_eq!(json["rule"], "root-cause");
+    assert_eq!(json["severity"], "info");
+    assert_eq!(json["start"]["column"], 15);
+}
