@@ -580,7 +580,7 @@ pub async fn lens(
         .into_iter()
         .map(|p| p.name)
         .collect();
-    let findings = crate::web::lens_findings(&input.text, names);
+    let findings = state.lens.check(input.text, names).await;
     Ok(Json(json!({ "findings": findings })))
 }
 

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod ingest;
+pub mod lens;
 pub mod manage;
 pub mod openapi;
 pub mod service;
@@ -47,6 +48,7 @@ pub struct AppState {
     pub ingest: IngestQueue,
     pub config: ServerConfig,
     pub metrics: PrometheusHandle,
+    pub lens: lens::LensCache,
 }
 
 /// The Prometheus recorder is process-global; tests start many servers in one
@@ -70,6 +72,7 @@ impl AppState {
             store,
             config,
             metrics: metrics_handle(),
+            lens: lens::LensCache::default(),
         }
     }
 }

@@ -54,12 +54,6 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(app_css))
 }
 
-/// The lens with the people directory's names for the blame-naming rule.
-pub fn lens_findings(text: &str, names: Vec<String>) -> Vec<aftercare_lens::Finding> {
-    let lens = aftercare_lens::Lens::new(aftercare_lens::Config::default().with_names(names));
-    lens.check(text)
-}
-
 static HTMX: &str = include_str!("../static/htmx.min.js");
 static APP_CSS: &str = include_str!("../static/app.css");
 
