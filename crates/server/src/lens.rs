@@ -11,9 +11,12 @@ use aftercare_lens::{Config, Finding, Lens};
 /// does not hold up the async workers.
 const INLINE_LIMIT: usize = 64 * 1024;
 
+/// The lens last built, keyed by a hash of the names it was built with.
+type Built = Option<(u64, Arc<Lens>)>;
+
 #[derive(Clone, Default)]
 pub struct LensCache {
-    built: Arc<Mutex<Option<(u64, Arc<Lens>)>>>,
+    built: Arc<Mutex<Built>>,
 }
 
 fn names_key(names: &[String]) -> u64 {
