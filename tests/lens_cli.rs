@@ -34,7 +34,11 @@ fn lens(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
         let mut input = child.stdin.take().unwrap();
         // A usage error exits before reading its input: that is not a test failure.
         if let Err(e) = input.write_all(text.as_bytes()) {
-            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "writing stdin: {e}");
+            assert_eq!(
+                e.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "writing stdin: {e}"
+            );
         }
         drop(input);
     }
