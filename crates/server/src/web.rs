@@ -657,7 +657,9 @@ async fn person_page(
         time_zone: person.time_zone.clone(),
         working: format!(
             "{} {}–{}",
-            person.working_days, person.working_start, person.working_end
+            days_label(&person.working_days),
+            person.working_start,
+            person.working_end
         ),
         sleep: format!("{}–{}", person.sleep_start, person.sleep_end),
         days,
@@ -1029,5 +1031,54 @@ async fn integrations_submit(
         )
             .into_response()),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Working days as a person would write them: runs of consecutive days ("Mon–Fri",
+/// "Sun–Thu", "Mon, Wed, Fri"), wrapping over the weekend.
+pub fn days_label(days: &str) -> String {
+    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let set: Vec<bool> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| days.split(',').any(|x| x.trim() == *d))
+        .collect();
+    let count = set.iter().filter(|d| **d).count();
+    if count == 7 {
+        return "every day".into();
+    }
+    if count == 0 {
+        return "no working days".into();
+    }
+    let mut runs = Vec::new();
+    // A run starts at a working day whose day before is not one; begin the scan on
+    // Monday so runs come out in week order, except one that wraps from Sunday.
+    for start in 0..7 {
+        if set[start] && !set[(start + 6) % 7] {
+            let mut len = 1;
+            while len < 7 && set[(start + len) % 7] {
+                len += 1;
+            }
+            runs.push(match len {
+                1 => NAMES[start].to_string(),
+                2 => format!("{}, {}", NAMES[start], NAMES[(start + 1) % 7]),
+                _ => format!("{}–{}", NAMES[start], NAMES[(start + len - 1) % 7]),
+            });
+        }
+    }
+    runs.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_label;
+
+    #[test]
+    fn working_days_read_as_runs() {
+        assert_eq!(days_label("mon,tue,wed,thu,fri"), "Mon–Fri");
+        assert_eq!(days_label("mon,tue,wed,thu,sun"), "Sun–Thu");
+        assert_eq!(days_label("mon,wed,fri"), "Mon, Wed, Fri");
+        assert_eq!(days_label("sat,sun"), "Sat, Sun");
+        assert_eq!(days_label("mon,tue,wed,thu,fri,sat,sun"), "every day");
+        assert_eq!(days_label("none"), "no working days");
     }
 }
