@@ -903,5 +903,29 @@ async fn web_forms_manage_people_teams_and_hours(backend: Backend) {
         !page.contains("<script>alert") && !page.contains("notice=<script>"),
         "notices are fixed texts, not echoed input"
     );
+    // An admin's pages carry their forms in the body, never in the title.
+    assert!(
+        page.contains("<title>People · Aftercare</title>"),
+        "people page title"
+    );
+    let teams_page = app
+        .client
+        .get(app.url("/teams"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        teams_page.contains("<title>Teams · Aftercare</title>"),
+        "teams page title"
+    );
+    assert_eq!(
+        teams_page.matches("action=\"/teams\"").count(),
+        1,
+        "one create-team form"
+    );
     app.stop().await;
 }
