@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use aftercare_store::{NewIntegration, Person, Team, TeamRole};
+use aftercare_store::{NewIntegration, Person, Team};
 use aftercare_webhooks::Source;
 
 use crate::AppState;
@@ -153,23 +153,13 @@ pub struct PersonPatch {
     pub sleep_end: Option<String>,
 }
 
-fn may_edit(viewer: &Viewer, id: i64) -> Result<(), ApiError> {
-    if viewer.is_admin || viewer.person_id() == Some(id) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "a person's settings are changed by them or an admin".into(),
-        ))
-    }
-}
-
 pub async fn update_person(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    may_edit(&viewer, id)?;
+    viewer.may_edit_person(id)?;
     let person = state
         .store
         .person(id)
@@ -191,13 +181,6 @@ pub async fn update_person(
     Ok(Json(person_json(&updated)))
 }
 
-/// The identity kinds people can be matched by: one per source, plus email.
-pub fn identity_kinds() -> Vec<&'static str> {
-    let mut kinds: Vec<&'static str> = Source::ALL.iter().map(|s| s.as_str()).collect();
-    kinds.push("email");
-    kinds
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetIdentity {
@@ -211,36 +194,14 @@ pub async fn set_identity(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    may_edit(&viewer, id)?;
+    viewer.may_edit_person(id)?;
     state
         .store
         .person(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
     let input: SetIdentity = parse_json(&body)?;
-    let kind = input.kind.trim().to_lowercase();
-    if !identity_kinds().contains(&kind.as_str()) {
-        return Err(ApiError::invalid(
-            "kind",
-            format!(
-                "{:?} is not an identity kind: use one of {}",
-                input.kind,
-                identity_kinds().join(", ")
-            ),
-        ));
-    }
-    let external_id = input.external_id.trim();
-    if external_id.is_empty() || external_id.len() > 256 {
-        return Err(ApiError::invalid(
-            "external_id",
-            "must be 1 to 256 characters",
-        ));
-    }
-    let external_id = if kind == "email" {
-        validate::email(external_id)?
-    } else {
-        external_id.to_string()
-    };
+    let (kind, external_id) = validate::identity(&input.kind, &input.external_id)?;
     state.store.set_identity(id, &kind, &external_id).await?;
     let identities = state.store.identities(id).await?;
     Ok(Json(
@@ -362,16 +323,7 @@ pub async fn set_member(
         ));
     }
     let input: SetMember = parse_json(&body)?;
-    let role = match input.role.as_deref().unwrap_or("member") {
-        "member" => TeamRole::Member,
-        "lead" => TeamRole::Lead,
-        other => {
-            return Err(ApiError::invalid(
-                "role",
-                format!("{other:?} is not a team role: use member or lead"),
-            ));
-        }
-    };
+    let role = validate::team_role(input.role.as_deref().unwrap_or(""))?;
     let email = validate::email(&input.email)?;
     let person = state
         .store

@@ -174,6 +174,17 @@ impl Viewer {
         Ok(theirs.iter().any(|m| self.leads.contains(&m.team.id)))
     }
 
+    /// A person's hours and identities are changed by them or an admin.
+    pub fn may_edit_person(&self, person_id: i64) -> Result<(), ApiError> {
+        if self.is_admin || self.person_id() == Some(person_id) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "a person's hours and identities are changed by them or an admin".into(),
+            ))
+        }
+    }
+
     /// Seeing a team at all (its name, its totals): its members, its leads, admins.
     pub fn may_see_team(&self, team_id: i64) -> bool {
         self.is_admin || self.teams.contains(&team_id)

@@ -10,8 +10,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use aftercare_store::TeamRole;
-
 use crate::AppState;
 use crate::auth::{self, Viewer};
 use crate::error::ApiError;
@@ -135,16 +133,6 @@ pub(crate) struct SettingsForm {
     sleep_end: String,
 }
 
-fn may_edit(v: &Viewer, id: i64) -> Result<(), ApiError> {
-    if v.is_admin || v.person_id() == Some(id) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "a person's hours and identities are changed by them or an admin".into(),
-        ))
-    }
-}
-
 pub(crate) async fn save_settings(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -159,7 +147,7 @@ pub(crate) async fn save_settings(
         &page,
         &format!("{page}?notice=saved"),
         async |v: &Viewer| {
-            may_edit(v, id)?;
+            v.may_edit_person(id)?;
             let person = state
                 .store
                 .person(id)
@@ -204,31 +192,13 @@ pub(crate) async fn add_identity(
         &page,
         &format!("{page}?notice=identity-saved"),
         async |v: &Viewer| {
-            may_edit(v, id)?;
+            v.may_edit_person(id)?;
             state
                 .store
                 .person(id)
                 .await?
                 .ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
-            let kind = form.kind.trim().to_lowercase();
-            if !crate::api::identity_kinds().contains(&kind.as_str()) {
-                return Err(ApiError::invalid(
-                    "kind",
-                    format!("{:?} is not an identity kind", form.kind),
-                ));
-            }
-            let external_id = form.external_id.trim();
-            if external_id.is_empty() || external_id.len() > 256 {
-                return Err(ApiError::invalid(
-                    "external_id",
-                    "must be 1 to 256 characters",
-                ));
-            }
-            let external_id = if kind == "email" {
-                validate::email(external_id)?
-            } else {
-                external_id.to_string()
-            };
+            let (kind, external_id) = validate::identity(&form.kind, &form.external_id)?;
             state.store.set_identity(id, &kind, &external_id).await?;
             Ok(())
         },
@@ -303,16 +273,7 @@ pub(crate) async fn add_member(
                     "only the team's leads and admins may change its members".into(),
                 ));
             }
-            let role = match form.role.as_str() {
-                "" | "member" => TeamRole::Member,
-                "lead" => TeamRole::Lead,
-                other => {
-                    return Err(ApiError::invalid(
-                        "role",
-                        format!("{other:?} is not a team role: use member or lead"),
-                    ));
-                }
-            };
+            let role = validate::team_role(&form.role)?;
             let email = validate::email(&form.email)?;
             let person = state.store.person_by_email(&email).await?.ok_or_else(|| {
                 ApiError::invalid("email", format!("no person with email {email}"))

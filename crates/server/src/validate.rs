@@ -2,7 +2,8 @@
 //! only through here, with errors that name the field and the reason.
 
 use aftercare_burden::{BurdenError, DailyWindow, WorkingDays};
-use aftercare_store::NewPerson;
+use aftercare_store::{NewPerson, TeamRole};
+use aftercare_webhooks::Source;
 use jiff::tz::TimeZone;
 
 /// A refused field: its name as the caller spelled it, and why.
@@ -150,6 +151,53 @@ pub fn person(input: &PersonInput) -> Result<NewPerson, FieldError> {
     })
 }
 
+/// The identity kinds people can be matched by: one per webhook source, and email.
+pub fn identity_kinds() -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = Source::ALL.iter().map(|s| s.as_str()).collect();
+    kinds.push("email");
+    kinds
+}
+
+/// An external identity as `(kind, external_id)`: a known kind, an id of 1 to 256
+/// characters, and for `email` a real address (kept lower-case).
+pub fn identity(kind: &str, external_id: &str) -> Result<(String, String), FieldError> {
+    let k = kind.trim().to_lowercase();
+    if !identity_kinds().contains(&k.as_str()) {
+        return Err(FieldError::new(
+            "kind",
+            format!(
+                "{kind:?} is not an identity kind: use one of {}",
+                identity_kinds().join(", ")
+            ),
+        ));
+    }
+    let id = external_id.trim();
+    if id.is_empty() || id.chars().count() > 256 {
+        return Err(FieldError::new(
+            "external_id",
+            "must be 1 to 256 characters",
+        ));
+    }
+    let id = if k == "email" {
+        email(id).map_err(|e| FieldError::new("external_id", e.reason))?
+    } else {
+        id.to_string()
+    };
+    Ok((k, id))
+}
+
+/// A team role; blank means member.
+pub fn team_role(role: &str) -> Result<TeamRole, FieldError> {
+    match role.trim() {
+        "" | "member" => Ok(TeamRole::Member),
+        "lead" => Ok(TeamRole::Lead),
+        other => Err(FieldError::new(
+            "role",
+            format!("{other:?} is not a team role: use member or lead"),
+        )),
+    }
+}
+
 pub fn team_name(s: &str) -> Result<String, FieldError> {
     let name = s.trim();
     if name.is_empty() {
@@ -221,6 +269,24 @@ mod tests {
             let err = person(&i).unwrap_err();
             assert_eq!(err.field, field, "{err}");
         }
+    }
+
+    #[test]
+    fn identities_and_roles_are_checked() {
+        assert_eq!(
+            identity(" PagerDuty ", " P123 ").unwrap(),
+            ("pagerduty".to_string(), "P123".to_string())
+        );
+        assert_eq!(
+            identity("email", "A@Example.com").unwrap().1,
+            "a@example.com"
+        );
+        assert_eq!(identity("victorops", "x").unwrap_err().field, "kind");
+        assert_eq!(identity("opsgenie", " ").unwrap_err().field, "external_id");
+        assert_eq!(identity("email", "nope").unwrap_err().field, "external_id");
+        assert_eq!(team_role("").unwrap(), TeamRole::Member);
+        assert_eq!(team_role("lead").unwrap(), TeamRole::Lead);
+        assert_eq!(team_role("boss").unwrap_err().field, "role");
     }
 
     #[test]

@@ -693,7 +693,7 @@ async fn person_page(
         can_edit,
         settings: person,
         identities,
-        identity_kinds: crate::api::identity_kinds(),
+        identity_kinds: crate::validate::identity_kinds(),
         notice: crate::manage::notice_text(q.notice.as_deref()),
     }))
 }
