@@ -559,6 +559,7 @@ async fn operations_endpoints_answer(backend: Backend) {
         "/teams/{id}/burden",
         "/teams/{id}/schedule",
         "/teams/{id}/shifts",
+        "/teams/{id}/unattributed",
         "/integrations",
         "/ingest/{integration}",
         "/lens",

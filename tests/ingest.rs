@@ -187,6 +187,34 @@ async fn every_fixture_is_accepted_and_attributed(backend: Backend) {
         unattributed.iter().any(|n| n.source == "alertmanager"),
         "{unattributed:?}"
     );
+    // ... and shown as such, by API and on the team page.
+    let listed: Value = app
+        .get(&format!(
+            "/api/v1/teams/{}/unattributed?from=2000-01-01",
+            team.id
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        listed["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["source"] == "alertmanager"),
+        "{listed}"
+    );
+    let page = app
+        .get(&format!("/teams/{}", team.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Pages nobody could be found for"),
+        "team page lists unattributed pages"
+    );
     // The burden of the night of 11 March (02:13 UTC on the 12th, London) shows it.
     let res = app
         .get(&format!(

@@ -607,3 +607,41 @@ pub async fn team_shifts(
         })).collect::<Vec<_>>(),
     })))
 }
+
+/// Pages for a team that nobody could be found for, newest first (leads and admins).
+pub async fn team_unattributed(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let team = state
+        .store
+        .team(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("team {id}")))?;
+    if !viewer.leads_team(id) {
+        return Err(ApiError::Forbidden(format!(
+            "team {id}'s pages are for its leads and admins"
+        )));
+    }
+    let period = period(&q)?;
+    let mut pages = state
+        .store
+        .unattributed(
+            team.id,
+            period.from().as_millisecond(),
+            period.to().as_millisecond(),
+        )
+        .await?;
+    pages.reverse();
+    let fmt = |ms: i64| {
+        jiff::Timestamp::from_millisecond(ms)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    Ok(Json(json!({
+        "team": team_json(&team),
+        "pages": pages.iter().map(|n| json!({"at": fmt(n.at), "source": n.source, "incident_key": n.incident_key})).collect::<Vec<_>>(),
+    })))
+}

@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/teams/{id}/burden", get(api::team_burden))
         .route("/teams/{id}/schedule", post(api::import_schedule))
         .route("/teams/{id}/shifts", get(api::team_shifts))
+        .route("/teams/{id}/unattributed", get(api::team_unattributed))
         .route(
             "/integrations",
             get(api::list_integrations).post(api::create_integration),

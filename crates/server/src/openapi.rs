@@ -88,6 +88,7 @@ pub fn spec() -> Value {
             "/teams/{id}/burden": {"get": team_burden},
             "/teams/{id}/schedule": {"post": op("Import the team's on-call schedule from an iCalendar export (body: text/calendar); all shifts or none", "Imported")},
             "/teams/{id}/shifts": {"get": op("The team's on-call shifts in [from, to)", "Shifts")},
+            "/teams/{id}/unattributed": {"get": op("Pages for the team that nobody could be found for, newest first (leads and admins)", "Pages")},
             "/integrations": {"get": op("Integrations of the teams the viewer leads", "Integrations"), "post": op("Create an integration; returns its ingest path and secret once", "Created")},
             "/ingest/{integration}": {"post": ingest},
             "/lens": {"post": op("Check review text for blameful wording", "Findings")},

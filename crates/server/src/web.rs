@@ -788,6 +788,8 @@ struct TeamPage {
     strip_to: String,
     median_sleep: String,
     unattributed: usize,
+    /// The unattributed pages themselves (leads and admins), newest first.
+    unattributed_pages: Vec<UnattributedRow>,
     carrying: Option<String>,
     show_members: bool,
     members: Vec<MemberRow>,
@@ -894,6 +896,11 @@ async fn team_page(
         strip_to: strip_last.to_string(),
         median_sleep: format!("{:.1}", tb.spread.median_sleep),
         unattributed: tb.unattributed,
+        unattributed_pages: if v.leads_team(id) {
+            unattributed_rows(&state, id, period).await?
+        } else {
+            Vec::new()
+        },
         carrying: if v.leads_team(id) { carrying } else { None },
         show_members: v.leads_team(id),
         members,
@@ -1081,4 +1088,41 @@ mod tests {
         assert_eq!(days_label("mon,tue,wed,thu,fri,sat,sun"), "every day");
         assert_eq!(days_label("none"), "no working days");
     }
+}
+
+/// A page nobody could be found for, as the team page lists it.
+pub struct UnattributedRow {
+    pub at: String,
+    pub source: String,
+    pub incident_key: String,
+}
+
+/// At most this many unattributed pages are listed; the count says how many in all.
+const UNATTRIBUTED_LISTED: usize = 50;
+
+async fn unattributed_rows(
+    state: &AppState,
+    team_id: i64,
+    period: Period,
+) -> Result<Vec<UnattributedRow>, PageError> {
+    let mut pages = state
+        .store
+        .unattributed(
+            team_id,
+            period.from().as_millisecond(),
+            period.to().as_millisecond(),
+        )
+        .await?;
+    pages.reverse();
+    Ok(pages
+        .into_iter()
+        .take(UNATTRIBUTED_LISTED)
+        .map(|n| UnattributedRow {
+            at: Timestamp::from_millisecond(n.at)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
+            source: n.source,
+            incident_key: n.incident_key,
+        })
+        .collect())
 }
