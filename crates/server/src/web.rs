@@ -1075,21 +1075,6 @@ pub fn days_label(days: &str) -> String {
     runs.join(", ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::days_label;
-
-    #[test]
-    fn working_days_read_as_runs() {
-        assert_eq!(days_label("mon,tue,wed,thu,fri"), "Mon–Fri");
-        assert_eq!(days_label("mon,tue,wed,thu,sun"), "Sun–Thu");
-        assert_eq!(days_label("mon,wed,fri"), "Mon, Wed, Fri");
-        assert_eq!(days_label("sat,sun"), "Sat, Sun");
-        assert_eq!(days_label("mon,tue,wed,thu,fri,sat,sun"), "every day");
-        assert_eq!(days_label("none"), "no working days");
-    }
-}
-
 /// A page nobody could be found for, as the team page lists it.
 pub struct UnattributedRow {
     pub at: String,
@@ -1125,4 +1110,19 @@ async fn unattributed_rows(
             incident_key: n.incident_key,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_label;
+
+    #[test]
+    fn working_days_read_as_runs() {
+        assert_eq!(days_label("mon,tue,wed,thu,fri"), "Mon–Fri");
+        assert_eq!(days_label("mon,tue,wed,thu,sun"), "Sun–Thu");
+        assert_eq!(days_label("mon,wed,fri"), "Mon, Wed, Fri");
+        assert_eq!(days_label("sat,sun"), "Sat, Sun");
+        assert_eq!(days_label("mon,tue,wed,thu,fri,sat,sun"), "every day");
+        assert_eq!(days_label("none"), "no working days");
+    }
 }
