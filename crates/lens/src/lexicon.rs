@@ -4,11 +4,103 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-pub(crate) fn in_list(w: &str, list: &[&str]) -> bool {
-    list.contains(&w)
+/// A closed list of words with a small filter in front of it.
+///
+/// The rules ask "is this word one of these?" many thousands of times per sentence, almost
+/// always with the answer no. Each longer list carries a 256-bit filter of its words'
+/// signatures (first letter and length), built at compile time, so most answers come from one
+/// bit test instead of a comparison with every word in the list.
+pub(crate) struct Words {
+    list: &'static [&'static str],
+    filter: [u64; 4],
 }
 
-pub(crate) const PERSON_PRONOUNS: &[&str] = &[
+/// A word's position in a `Words` filter: the low five bits of its first byte (the letter, for
+/// ASCII letters of either case) and the low three of its length.
+#[inline]
+const fn signature(w: &[u8]) -> usize {
+    match w.first() {
+        Some(&b) => ((b as usize & 31) << 3) | (w.len() & 7),
+        None => 0,
+    }
+}
+
+/// Lists this short are compared word by word: cheaper than the signature.
+const SHORT: usize = 4;
+
+impl Words {
+    pub(crate) const fn new(list: &'static [&'static str]) -> Words {
+        let mut filter = [0u64; 4];
+        let mut i = 0;
+        while i < list.len() {
+            let s = signature(list[i].as_bytes());
+            filter[s >> 6] |= 1 << (s & 63);
+            i += 1;
+        }
+        Words { list, filter }
+    }
+
+    #[inline]
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        if self.list.len() > SHORT {
+            let s = signature(w.as_bytes());
+            if self.filter[s >> 6] & (1 << (s & 63)) == 0 {
+                return false;
+            }
+        }
+        // Length and first byte screen the candidates before a full comparison (which would
+        // call `memcmp` for every word of the same length).
+        let w = w.as_bytes();
+        self.list.iter().any(|x| {
+            let x = x.as_bytes();
+            x.len() == w.len() && x.first() == w.first() && x == w
+        })
+    }
+}
+
+/// The union of several lists' filters: answers "certainly none of these" (or "maybe"), which
+/// lets a rule skip, with one bit test, the tokens none of its branches can start at.
+pub(crate) struct Filter([u64; 4]);
+
+impl Filter {
+    pub(crate) const fn of(lists: &[&Words]) -> Filter {
+        let mut bits = [0u64; 4];
+        let mut i = 0;
+        while i < lists.len() {
+            let mut k = 0;
+            while k < 4 {
+                bits[k] |= lists[i].filter[k];
+                k += 1;
+            }
+            i += 1;
+        }
+        Filter(bits)
+    }
+
+    /// False only if `w` is in none of the lists.
+    #[inline]
+    pub(crate) fn may_contain(&self, w: &str) -> bool {
+        let s = signature(w.as_bytes());
+        self.0[s >> 6] & (1 << (s & 63)) != 0
+    }
+}
+
+/// A `&'static Words` of the given words, built at compile time.
+macro_rules! words {
+    ($($w:expr),* $(,)?) => {{
+        const WORDS: $crate::lexicon::Words = $crate::lexicon::Words::new(&[$($w),*]);
+        &WORDS
+    }};
+}
+pub(crate) use words;
+
+/// Whether `w` is one of `list`.
+#[inline]
+pub(crate) fn in_list(w: &str, list: &Words) -> bool {
+    list.contains(w)
+}
+
+pub(crate) const PERSON_PRONOUNS: &Words = words![
     "i",
     "we",
     "you",
@@ -31,7 +123,7 @@ pub(crate) const PERSON_PRONOUNS: &[&str] = &[
 ];
 
 /// Roles people hold in incident work. Plurals are formed with `s`.
-const ROLES: &[&str] = &[
+const ROLES: &Words = words![
     "engineer",
     "developer",
     "dev",
@@ -81,7 +173,7 @@ const ROLES: &[&str] = &[
     "supervisor",
 ];
 /// Groups of people: subjects of human action, never a single person singled out.
-const GROUPS: &[&str] = &[
+const GROUPS: &Words = words![
     "team",
     "teams",
     "people",
@@ -112,20 +204,21 @@ pub(crate) fn is_group(w: &str) -> bool {
     in_list(w, GROUPS)
 }
 
-pub(crate) const DETERMINERS: &[&str] = &[
+pub(crate) const DETERMINERS: &Words = words![
     "the", "a", "an", "this", "that", "these", "those", "our", "their", "your", "my", "his", "her",
     "its", "some", "any", "every", "each", "one", "no", "all", "both", "another", "other",
 ];
-pub(crate) const DEFINITE: &[&str] = &[
+pub(crate) const DEFINITE: &Words = words![
     "the", "this", "that", "our", "their", "your", "my", "his", "her",
 ];
-pub(crate) const POSSESSIVE_DETERMINERS: &[&str] = &["our", "their", "your", "my", "his", "her"];
+pub(crate) const POSSESSIVE_DETERMINERS: &Words =
+    words!["our", "their", "your", "my", "his", "her"];
 
-pub(crate) const BE: &[&str] = &[
+pub(crate) const BE: &Words = words![
     "be", "is", "are", "was", "were", "been", "being", "am", "isn't", "aren't", "wasn't",
     "weren't", "'s", "'re",
 ];
-pub(crate) const AUX: &[&str] = &[
+pub(crate) const AUX: &Words = words![
     "be",
     "is",
     "are",
@@ -178,7 +271,7 @@ pub(crate) const AUX: &[&str] = &[
     "gets",
     "getting",
 ];
-pub(crate) const NEGATORS: &[&str] = &[
+pub(crate) const NEGATORS: &Words = words![
     "not",
     "never",
     "no",
@@ -203,7 +296,7 @@ pub(crate) const NEGATORS: &[&str] = &[
     "nor",
     "neither",
 ];
-pub(crate) const ADVERBS: &[&str] = &[
+pub(crate) const ADVERBS: &Words = words![
     "just",
     "also",
     "then",
@@ -263,7 +356,7 @@ pub(crate) const ADVERBS: &[&str] = &[
     "recently",
 ];
 /// Words that start a new clause: a subject is never found across them.
-pub(crate) const CLAUSE_WORDS: &[&str] = &[
+pub(crate) const CLAUSE_WORDS: &Words = words![
     "because",
     "since",
     "although",
@@ -296,14 +389,14 @@ pub(crate) const CLAUSE_WORDS: &[&str] = &[
     "thus",
     "also",
 ];
-pub(crate) const RELATIVES: &[&str] = &["which", "that", "who", "whom"];
-pub(crate) const PREPOSITIONS: &[&str] = &[
+pub(crate) const RELATIVES: &Words = words!["which", "that", "who", "whom"];
+pub(crate) const PREPOSITIONS: &Words = words![
     "of", "for", "in", "on", "at", "from", "with", "by", "to", "about", "into", "onto", "during",
     "under", "over", "within", "across", "between", "behind", "through", "after", "before",
     "without", "against", "around", "via", "per", "inside", "outside", "towards", "toward",
 ];
 
-const IRREGULAR_PARTICIPLES: &[&str] = &[
+const IRREGULAR_PARTICIPLES: &Words = words![
     "done",
     "been",
     "caught",
@@ -413,7 +506,7 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "overlooked",
     "spotted",
 ];
-const NOT_PARTICIPLE_ED: &[&str] = &[
+const NOT_PARTICIPLE_ED: &Words = words![
     "need", "speed", "bed", "red", "feed", "seed", "shed", "embed", "proceed", "exceed", "succeed",
     "breed", "bleed", "hundred", "sacred", "indeed", "greed", "weed", "naked", "wicked",
 ];
@@ -429,7 +522,7 @@ pub(crate) fn is_adverb(w: &str) -> bool {
             && w.ends_with("ly")
             && !in_list(
                 w,
-                &[
+                words![
                     "only", "family", "supply", "apply", "reply", "rally", "anomaly", "assembly",
                     "early", "daily", "weekly", "monthly", "hourly", "nightly",
                 ],
@@ -437,7 +530,7 @@ pub(crate) fn is_adverb(w: &str) -> bool {
 }
 
 /// Gerunds that name software functions rather than human activities.
-const SYSTEM_ING: &[&str] = &[
+const SYSTEM_ING: &Words = words![
     "thing",
     "something",
     "nothing",

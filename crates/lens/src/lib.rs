@@ -13,6 +13,7 @@
 //! ```
 
 mod config;
+mod cues;
 mod lexicon;
 mod markdown;
 pub mod report;
@@ -219,7 +220,9 @@ impl Lens {
     /// skipped; `<!-- lens-disable ... -->` comments are honoured.
     pub fn check(&self, text: &str) -> Vec<Finding> {
         let doc = markdown::prepare(text);
-        let lines = text::LineIndex::new(text);
+        // Findings come sorted by start, so one cursor walks the text once for the starts; each
+        // end is counted on from its own start.
+        let mut lines = text::LineCursor::new(text);
         let mut raw = self.engine.run(&doc.masked, &doc.breaks);
         raw.sort_by_key(|h| (h.start, h.rule));
         raw.dedup_by_key(|h| (h.start, h.rule));
@@ -228,11 +231,11 @@ impl Lens {
             if !self.config.rule(hit.rule).enabled {
                 continue;
             }
-            let start = lines.position(text, hit.start);
+            let start = lines.position(hit.start);
             if doc.directives.is_disabled(hit.rule, hit.start, start.line) {
                 continue;
             }
-            let end = lines.position(text, hit.end);
+            let end = lines.clone().position(hit.end);
             out.push(Finding {
                 rule: hit.rule,
                 severity: self.config.rule(hit.rule).severity,

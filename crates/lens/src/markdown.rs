@@ -17,15 +17,18 @@ pub(crate) struct Prepared {
     pub directives: Directives,
 }
 
-static REF_DEF: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$").ok());
 static DIRECTIVE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"<!--\s*lens-(disable-next-line|disable|enable)\b([^>]*?)\s*-->").ok()
 });
 
 pub(crate) fn prepare(text: &str) -> Prepared {
     let mut blank: Vec<Range<usize>> = Vec::new();
-    let mut breaks: Vec<usize> = Vec::new();
+    // Block starts arrive in ascending order; block ends are collected when each block closes
+    // (post-order), which is ascending too, so the two merge without a sort.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    // For every open tag: its end offset if it is a block, to record when it closes.
+    let mut open: Vec<Option<usize>> = Vec::new();
     let mut html: Vec<Range<usize>> = Vec::new();
     // Open links/images: their whole range, and the child text ranges that stay visible.
     let mut links: Vec<(Range<usize>, Vec<Range<usize>>, bool)> = Vec::new();
@@ -49,11 +52,19 @@ pub(crate) fn prepare(text: &str) -> Prepared {
                     _ => {}
                 }
                 if is_block(&tag) {
-                    breaks.push(range.start);
-                    breaks.push(range.end);
+                    starts.push(range.start);
+                    open.push(Some(range.end));
+                } else {
+                    open.push(None);
                 }
             }
-            Event::End(TagEnd::Link | TagEnd::Image) => {
+            Event::End(end) => {
+                if let Some(Some(e)) = open.pop() {
+                    ends.push(e);
+                }
+                if !matches!(end, TagEnd::Link | TagEnd::Image) {
+                    continue;
+                }
                 if let Some((whole, keep, all)) = links.pop() {
                     if all {
                         blank.push(whole);
@@ -127,11 +138,7 @@ pub(crate) fn prepare(text: &str) -> Prepared {
 
     bare_urls(text, &mut blank);
     // Reference definitions produce no events; they start a line with `[label]:`.
-    if text.contains("]:")
-        && let Some(re) = REF_DEF.as_ref()
-    {
-        blank.extend(re.find_iter(text).map(|m| m.range()));
-    }
+    ref_defs(text, &mut blank);
 
     let mut bytes = text.as_bytes().to_vec();
     for r in blank {
@@ -150,13 +157,93 @@ pub(crate) fn prepare(text: &str) -> Prepared {
     }
     // Blanking whole characters keeps the bytes valid UTF-8; the fallback is unreachable.
     let masked = String::from_utf8(bytes).unwrap_or_else(|_| " ".repeat(text.len()));
-    breaks.sort_unstable();
-    breaks.dedup();
+    // Blocks left open (none with a well-formed event stream) still count.
+    ends.extend(open.into_iter().flatten());
+    let breaks = merge_sorted(starts, ends);
     Prepared {
         masked,
         breaks,
         directives,
     }
+}
+
+/// The sorted, deduplicated union of two lists; sorts first if either is not in order.
+fn merge_sorted(mut a: Vec<usize>, mut b: Vec<usize>) -> Vec<usize> {
+    if !a.is_sorted() {
+        a.sort_unstable();
+    }
+    if !b.is_sorted() {
+        b.sort_unstable();
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) if x <= y => {
+                i += 1;
+                x
+            }
+            (_, Some(&y)) => {
+                j += 1;
+                y
+            }
+            (Some(&x), None) => {
+                i += 1;
+                x
+            }
+            (None, None) => break,
+        };
+        if out.last() != Some(&next) {
+            out.push(next);
+        }
+    }
+    out
+}
+
+/// Lines that look like link reference definitions, `[label]: target`: exactly the matches of
+/// the regex `(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$`, found from each `]:` rather than by running
+/// the regex over the whole text (which cost as much as the rest of the masking).
+fn ref_defs(text: &str, blank: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    let mut checked_line = None;
+    for hit in memchr::memmem::find_iter(bytes, b"]:") {
+        let line = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |nl| nl + 1);
+        if checked_line == Some(line) {
+            continue;
+        }
+        checked_line = Some(line);
+        if let Some(end) = ref_def_at(text, line) {
+            blank.push(line..end);
+        }
+    }
+}
+
+/// The end of the reference definition starting the line at `line` (the end of that line).
+fn ref_def_at(text: &str, line: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let indent = bytes[line..].iter().take_while(|b| **b == b' ').count();
+    let open = line + indent;
+    if indent > 3 || bytes.get(open) != Some(&b'[') {
+        return None;
+    }
+    // The label runs to the first `]` and may not be empty or span lines.
+    let close = open
+        + 1
+        + bytes[open + 1..]
+            .iter()
+            .position(|b| matches!(b, b']' | b'\n'))?;
+    if bytes[close] != b']' || close == open + 1 || bytes.get(close + 1) != Some(&b':') {
+        return None;
+    }
+    let gap = bytes[close + 2..]
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let target = text.get(close + 2 + gap..)?.chars().next()?;
+    if target.is_whitespace() {
+        return None;
+    }
+    Some(memchr::memchr(b'\n', &bytes[close..]).map_or(bytes.len(), |nl| close + nl))
 }
 
 /// Bare URLs (`https://...`, `www....`): found by their fixed parts rather than a regex over the
@@ -266,6 +353,56 @@ mod tests {
         assert!(!p.masked.contains("root"), "{}", p.masked);
         assert!(p.masked.contains("the docs"));
         assert!(p.masked.contains("here"));
+    }
+
+    /// The hand-written scan finds what the regex it replaces found.
+    #[test]
+    fn ref_defs_match_the_regex() {
+        let re = Regex::new(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$").unwrap();
+        let pieces = [
+            "[a]: x",
+            "[a]:x",
+            " [b]: y z",
+            "    [c]: w",
+            "[]: e",
+            "[a]]: f",
+            "[a] : g",
+            "[a]:  ",
+            "[a]:\t\u{a0}h",
+            "[x\n]: i",
+            "[é]: ü",
+            "text [a]: j",
+            "\r[a]: k",
+            "[a]: l\r",
+            "[a][b]: m",
+            "]:",
+            "[",
+            "\n",
+            " ",
+            "a",
+            "]",
+            ":",
+            "[a]:\u{a0}",
+            "   [z]:\tq]:r",
+        ];
+        // Every sequence of up to three pieces, joined by newlines or nothing.
+        let mut texts = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for sep in ["", "\n"] {
+                    texts.push(format!("{a}{sep}{b}"));
+                    for c in ["[d]: e", "x]:", ""] {
+                        texts.push(format!("{a}{sep}{b}\n{c}"));
+                    }
+                }
+            }
+        }
+        for t in texts {
+            let mut ours = Vec::new();
+            ref_defs(&t, &mut ours);
+            let theirs: Vec<Range<usize>> = re.find_iter(&t).map(|m| m.range()).collect();
+            assert_eq!(ours, theirs, "{t:?}");
+        }
     }
 
     #[test]

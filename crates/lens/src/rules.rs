@@ -6,10 +6,9 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 use crate::Config;
 use crate::Rule;
+use crate::cues::CueScanner;
 use crate::lexicon::*;
 use crate::text::{Kind, Token, sentences, tokenize};
 
@@ -170,9 +169,8 @@ const fn bit(rule: Rule) -> u16 {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Engine {
-    cues: Option<AhoCorasick>,
-    /// Rules to run for each cue pattern, by pattern id.
-    masks: Vec<u16>,
+    /// Finds the cue words; each match carries the rules to read its sentence with.
+    cues: Option<CueScanner>,
     names: HashSet<String>,
     extra: Vec<(Rule, Vec<String>)>,
 }
@@ -211,20 +209,9 @@ impl Engine {
                 }
             }
         }
-        // Matching runs on the ASCII-lower-cased text, so a case-sensitive DFA suffices.
-        let cues = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            // Cue words start with common letters: a prefilter only adds work here.
-            .prefilter(false)
-            .build(&patterns)
-            .ok();
-        Engine {
-            cues,
-            masks,
-            names,
-            extra,
-        }
+        // Matching runs on the ASCII-lower-cased text, so a case-sensitive automaton suffices.
+        let cues = CueScanner::new(&patterns, &masks);
+        Engine { cues, names, extra }
     }
 
     pub fn run(&self, masked: &str, breaks: &[usize]) -> Vec<Hit> {
@@ -266,8 +253,7 @@ impl Engine {
         let mut block: Range<usize> = 0..0;
         let mut sents: Vec<Range<usize>> = Vec::new();
         let mut current: Option<(Range<usize>, u16)> = None;
-        for m in ac.find_iter(&lower) {
-            let at = m.start();
+        for (at, mask) in ac.find_all(lower.as_bytes()) {
             if !(block.start <= at && at < block.end) {
                 block = block_of(at);
                 sents.clear();
@@ -277,11 +263,6 @@ impl Engine {
             let Some(range) = sents.get(idx).filter(|r| r.start <= at) else {
                 continue;
             };
-            let mask = self
-                .masks
-                .get(m.pattern().as_usize())
-                .copied()
-                .unwrap_or(u16::MAX);
             match &mut current {
                 Some((r, m)) if r.start == range.start => *m |= mask,
                 _ => {
@@ -333,7 +314,7 @@ struct Sentence<'a> {
     faults: RefCell<Vec<Subject>>,
 }
 
-const MODALS: &[&str] = &[
+const MODALS: &Words = words![
     "should",
     "could",
     "would",
@@ -347,7 +328,7 @@ const MODALS: &[&str] = &[
     "oughtn't",
 ];
 /// Passive participles of things people do in review and response ("should have been caught").
-const HUMAN_PASSIVE: &[&str] = &[
+const HUMAN_PASSIVE: &Words = words![
     "caught",
     "addressed",
     "done",
@@ -401,7 +382,7 @@ const HUMAN_PASSIVE: &[&str] = &[
     "caught",
 ];
 /// Verbs whose counterfactual names a missed chance to stop the incident, whatever the subject.
-const PREVENTION: &[&str] = &[
+const PREVENTION: &Words = words![
     "prevented",
     "avoided",
     "averted",
@@ -412,7 +393,7 @@ const PREVENTION: &[&str] = &[
     "spared",
     "mitigated",
 ];
-const MINIMIZING_ADJ: &[&str] = &[
+const MINIMIZING_ADJ: &Words = words![
     "obvious",
     "clear",
     "evident",
@@ -423,7 +404,7 @@ const MINIMIZING_ADJ: &[&str] = &[
     "straightforward",
     "self-evident",
 ];
-const MANUAL_PARTICIPLES: &[&str] = &[
+const MANUAL_PARTICIPLES: &Words = words![
     "set",
     "changed",
     "deleted",
@@ -474,7 +455,7 @@ const MANUAL_PARTICIPLES: &[&str] = &[
     "chosen",
     "clicked",
 ];
-const PERCEPTION: &[&str] = &[
+const PERCEPTION: &Words = words![
     "appreciate",
     "realise",
     "realize",
@@ -491,7 +472,7 @@ const PERCEPTION: &[&str] = &[
     "detect",
     "consider",
 ];
-const WARN_NOUNS: &[&str] = &[
+const WARN_NOUNS: &Words = words![
     "warning",
     "warnings",
     "alert",
@@ -520,9 +501,9 @@ const WARN_NOUNS: &[&str] = &[
     "pages",
     "page",
 ];
-const QUOTES_OPEN: &[&str] = &["\u{201c}", "\u{2018}"];
-const QUOTES_CLOSE: &[&str] = &["\u{201d}", "\u{2019}"];
-const CLAUSE_PUNCT: &[&str] = &[
+const QUOTES_OPEN: &Words = words!["\u{201c}", "\u{2018}"];
+const QUOTES_CLOSE: &Words = words!["\u{201d}", "\u{2019}"];
+const CLAUSE_PUNCT: &Words = words![
     ",", ";", ":", "(", ")", "\u{2014}", "\u{2013}", "\"", "\u{201c}", "\u{201d}", "?", "!", "[",
     "]",
 ];
@@ -537,7 +518,7 @@ impl<'a> Sentence<'a> {
     fn wb(&self, i: usize, back: usize) -> &str {
         i.checked_sub(back).map_or("", |j| self.w(j))
     }
-    fn any(&self, i: usize, list: &[&str]) -> bool {
+    fn any(&self, i: usize, list: &Words) -> bool {
         in_list(self.w(i), list)
     }
     fn punct(&self, i: usize) -> bool {
@@ -611,7 +592,7 @@ impl<'a> Sentence<'a> {
     /// Start of the clause around `i` for voice: stops at punctuation, relatives and
     /// subordinators, but not at "as" or prepositions.
     fn sub_clause_start(&self, i: usize) -> usize {
-        const SUB: &[&str] = &[
+        const SUB: &Words = words![
             "because", "since", "although", "though", "while", "whilst", "whereas", "when",
             "after", "before", "if", "unless", "until", "so", "but", "yet", "and", "or",
         ];
@@ -629,22 +610,27 @@ impl<'a> Sentence<'a> {
         a
     }
 
-    fn has_between(&self, a: usize, b: usize, list: &[&str]) -> bool {
+    fn has_between(&self, a: usize, b: usize, list: &Words) -> bool {
         (a..b.min(self.n())).any(|k| self.any(k, list))
     }
 
     /// "not human error", "X is never a root cause", "no blame".
     fn negated_mention(&self, a: usize, b: usize) -> bool {
-        const NEG: &[&str] = &["no", "not", "never", "without", "nor"];
+        const NEG: &Words = words!["no", "not", "never", "without", "nor"];
         if self.any(a.wrapping_sub(1), NEG)
-            || (in_list(self.wb(a, 1), &["a", "an", "any"]) && in_list(self.wb(a, 2), NEG))
+            || (in_list(self.wb(a, 1), words!["a", "an", "any"]) && in_list(self.wb(a, 2), NEG))
         {
             return true;
         }
-        if self.any(b, BE) && in_list(self.w(b + 1), &["never", "not", "no", "rarely", "seldom"]) {
+        if self.any(b, BE)
+            && in_list(
+                self.w(b + 1),
+                words!["never", "not", "no", "rarely", "seldom"],
+            )
+        {
             return true;
         }
-        in_list(self.w(b), &["isn't", "wasn't", "aren't", "weren't"])
+        in_list(self.w(b), words!["isn't", "wasn't", "aren't", "weren't"])
     }
 
     fn name_token(&self, i: usize) -> bool {
@@ -680,7 +666,7 @@ impl<'a> Sentence<'a> {
     /// "the Kubernetes operator", "a Postgres operator": software, not a person. A person who
     /// operates is "the operator", "a human operator", "the on-call operator".
     fn software_operator(&self, i: usize) -> bool {
-        const HUMAN_MODIFIERS: &[&str] = &[
+        const HUMAN_MODIFIERS: &Words = words![
             "human",
             "primary",
             "secondary",
@@ -872,8 +858,10 @@ impl<'a> Sentence<'a> {
         for i in 0..self.n() {
             let w = self.w(i);
             let span = if w == "root"
-                && in_list(self.w(i + 1), &["cause", "causes", "caused", "causing"])
-            {
+                && in_list(
+                    self.w(i + 1),
+                    words!["cause", "causes", "caused", "causing"],
+                ) {
                 Some(i + 2)
             } else if w.starts_with("root-caus") || ((w == "rca" || w == "rcas") && self.t[i].cap) {
                 Some(i + 1)
@@ -889,7 +877,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn preventive(&self, i: usize) -> bool {
-        const PREVENT: &[&str] = &[
+        const PREVENT: &Words = words![
             "resistant",
             "resilient",
             "tolerant",
@@ -948,9 +936,9 @@ impl<'a> Sentence<'a> {
     }
 
     fn human_error(&self) {
-        const WHO: &[&str] = &["human", "operator", "user", "pilot", "personnel", "people"];
-        const ERR: &[&str] = &["error", "errors", "mistake", "mistakes"];
-        const COMPOUND: &[&str] = &[
+        const WHO: &Words = words!["human", "operator", "user", "pilot", "personnel", "people"];
+        const ERR: &Words = words!["error", "errors", "mistake", "mistakes"];
+        const COMPOUND: &Words = words![
             "message",
             "messages",
             "code",
@@ -985,11 +973,11 @@ impl<'a> Sentence<'a> {
             "banner",
             "reporting",
         ];
-        const EMIT: &[&str] = &[
+        const EMIT: &Words = words![
             "return", "returns", "returned", "raise", "raises", "raised", "throw", "throws",
             "threw", "show", "shows", "showed", "display", "displays", "emit", "emits",
         ];
-        const SLIPS: &[&str] = &[
+        const SLIPS: &Words = words![
             "typo",
             "typos",
             "fat-finger",
@@ -1002,7 +990,7 @@ impl<'a> Sentence<'a> {
             "mistake",
             "mistakes",
         ];
-        const MIS_VERBS: &[&str] = &[
+        const MIS_VERBS: &Words = words![
             "misconfigured",
             "mistyped",
             "misread",
@@ -1022,7 +1010,7 @@ impl<'a> Sentence<'a> {
             "mis-typed",
             "mis-clicked",
         ];
-        const SLIP_ADV: &[&str] = &[
+        const SLIP_ADV: &Words = words![
             "accidentally",
             "accidently",
             "mistakenly",
@@ -1034,10 +1022,16 @@ impl<'a> Sentence<'a> {
             "unknowingly",
             "unwittingly",
         ];
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter =
+            &Filter::of(&[WHO, SLIPS, words!["fat", "oversight"], MIS_VERBS, SLIP_ADV]);
         for i in 0..self.n() {
             let w = self.w(i);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             if in_list(w, WHO) && self.any(i + 1, ERR) {
-                let generic = in_list(self.wb(i, 1), &["any", "every", "all"]);
+                let generic = in_list(self.wb(i, 1), words!["any", "every", "all"]);
                 let typed = self.any(i + 2, COMPOUND)
                     || (i.saturating_sub(3)..i).any(|k| {
                         self.any(k, EMIT) || self.w(k).chars().all(|c| c.is_ascii_digit())
@@ -1054,7 +1048,7 @@ impl<'a> Sentence<'a> {
             }
             let slip = in_list(w, SLIPS)
                 || (w == "fat" && self.w(i + 1).starts_with("finger"))
-                || (w == "oversight" && in_list(self.wb(i, 1), &["an", "the", "simple"]));
+                || (w == "oversight" && in_list(self.wb(i, 1), words!["an", "the", "simple"]));
             if slip && !in_list(self.wb(i, 1), WHO) {
                 if !self.preventive(i) && !self.negated_mention(i, i + 1) && !self.quoted(i) {
                     self.push(Rule::HumanError, i, i + 1);
@@ -1082,7 +1076,7 @@ impl<'a> Sentence<'a> {
                     Who::Person | Who::Activity => true,
                     // "..., accidentally overwriting X": a consequence, not an act.
                     _ if self.w(i + 1).ends_with("ing") => false,
-                    _ if in_list(w, &["incorrectly", "wrongly", "erroneously"]) => false,
+                    _ if in_list(w, words!["incorrectly", "wrongly", "erroneously"]) => false,
                     _ => {
                         let (_, b) = self.clause(i);
                         let a = self.sub_clause_start(i);
@@ -1103,9 +1097,31 @@ impl<'a> Sentence<'a> {
     }
 
     fn counterfactual(&self) {
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[
+            MODALS,
+            words!["if", "had", "failed", "fail", "fails", "failing", "failure"],
+            words![
+                "neglected",
+                "neglecting",
+                "neglect",
+                "neglects",
+                "omitted",
+                "omitting",
+                "omit",
+                "omits",
+                "overlooked",
+                "overlooking",
+                "overlook"
+            ],
+            words!["forgot", "forgetting", "forget", "forgets"],
+        ]);
         let n = self.n();
         for i in 0..n {
             let w = self.w(i);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             if in_list(w, MODALS) {
                 self.modal_perfect(i);
                 continue;
@@ -1281,8 +1297,8 @@ impl<'a> Sentence<'a> {
     /// "although they knew the risk, they did not ...": a person's inaction set against what they
     /// are said to have known.
     fn negated_despite(&self) {
-        const CONTRAST: &[&str] = &["despite", "yet", "although", "though", "spite"];
-        const AWARE: &[&str] = &[
+        const CONTRAST: &Words = words!["despite", "yet", "although", "though", "spite"];
+        const AWARE: &Words = words![
             "aware", "knew", "known", "knowing", "warned", "warning", "warnings", "see", "saw",
             "seen", "visible", "obvious", "clear", "risk", "risks",
         ];
@@ -1307,7 +1323,7 @@ impl<'a> Sentence<'a> {
             let framed = if g > c {
                 aware(0..g)
             } else {
-                in_list(self.w(c), &["despite", "spite"]) && aware(c + 1..(c + 5).min(n))
+                in_list(self.w(c), words!["despite", "spite"]) && aware(c + 1..(c + 5).min(n))
             };
             if framed && (person || matches!(self.subject(g).who, Who::Person | Who::Elided)) {
                 self.push(Rule::Counterfactual, g, g + len);
@@ -1317,7 +1333,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn judgement(&self) {
-        const CHARACTER: &[&str] = &[
+        const CHARACTER: &Words = words![
             "careless",
             "carelessly",
             "carelessness",
@@ -1358,7 +1374,7 @@ impl<'a> Sentence<'a> {
             "foolishly",
             "cowboy",
         ];
-        const QUALITIES: &[&str] = &[
+        const QUALITIES: &Words = words![
             "careful",
             "aware",
             "attentive",
@@ -1369,7 +1385,7 @@ impl<'a> Sentence<'a> {
             "mindful",
             "conscientious",
         ];
-        const QUALITY_ADV: &[&str] = &[
+        const QUALITY_ADV: &Words = words![
             "carefully",
             "attentively",
             "diligently",
@@ -1377,7 +1393,7 @@ impl<'a> Sentence<'a> {
             "mindfully",
             "vigilantly",
         ];
-        const CARE_NOUNS: &[&str] = &[
+        const CARE_NOUNS: &Words = words![
             "attention",
             "care",
             "diligence",
@@ -1415,7 +1431,7 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if in_list(w, QUALITIES)
-                && !in_list(w, &["aware", "disciplined"])
+                && !in_list(w, words!["aware", "disciplined"])
                 && ((i.saturating_sub(2)..i).any(|k| self.any(k, NEGATORS))
                     || self.w(i + 1) == "enough" && self.wb(i, 1) == "not")
             {
@@ -1426,7 +1442,7 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            if in_list(w, &["paying", "pay", "paid"]) && self.w(i + 1) == "attention" {
+            if in_list(w, words!["paying", "pay", "paid"]) && self.w(i + 1) == "attention" {
                 if (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS)) {
                     let s = self.subject(i);
                     self.push(Rule::Judgement, i, i + 2);
@@ -1441,17 +1457,17 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::Judgement, i, i + 3);
                 continue;
             }
-            if w == "better" && in_list(self.wb(i, 1), &["know", "known", "knew"]) {
+            if w == "better" && in_list(self.wb(i, 1), words!["know", "known", "knew"]) {
                 self.push(Rule::Judgement, i - 1, i + 1);
                 continue;
             }
-            if in_list(w, &["bother", "bothered"])
+            if in_list(w, words!["bother", "bothered"])
                 && (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS) || self.w(k) == "nobody")
             {
                 self.push(Rule::Judgement, i, i + 1);
                 continue;
             }
-            if in_list(w, &["closely", "carefully", "properly", "thoroughly"]) {
+            if in_list(w, words!["closely", "carefully", "properly", "thoroughly"]) {
                 let (a, _) = self.clause(i);
                 let Some(neg) = (a.max(i.saturating_sub(5))..i).find(|&k| self.any(k, NEGATORS))
                 else {
@@ -1469,7 +1485,7 @@ impl<'a> Sentence<'a> {
     /// "lazy" is mostly technical (lazy loading, lazy lookups); it judges only people or their
     /// habits: "lazy testing habits", "the team was lazy".
     fn lazy_about_people(&self, i: usize) -> bool {
-        const HABITS: &[&str] = &[
+        const HABITS: &Words = words![
             "habit",
             "habits",
             "attitude",
@@ -1496,29 +1512,30 @@ impl<'a> Sentence<'a> {
         (0..n).any(|k| {
             let w = self.w(k);
             let nx = self.w(k + 1);
-            (in_list(w, &["hard", "difficult", "impossible"])
+            (in_list(w, words!["hard", "difficult", "impossible"])
                 && nx == "to"
                 && in_list(
                     self.w(k + 2),
-                    &["justify", "explain", "excuse", "understand"],
+                    words!["justify", "explain", "excuse", "understand"],
                 ))
-                || (w == "no" && in_list(nx, &["reason", "excuse"]))
-                || in_list(w, &["inexcusable", "unacceptable", "unjustifiable"])
+                || (w == "no" && in_list(nx, words!["reason", "excuse"]))
+                || in_list(w, words!["inexcusable", "unacceptable", "unjustifiable"])
                 || (w == "right" && nx == "there")
                 || (w == "plain" && nx == "sight")
-                || (in_list(w, &["was", "were"])
+                || (in_list(w, words!["was", "were"])
                     && (nx == "going"
-                        || (in_list(nx, &["always", "never"]) && self.w(k + 2) == "going")))
+                        || (in_list(nx, words!["always", "never"]) && self.w(k + 2) == "going")))
                 || (w == "bound" && nx == "to")
                 || (in_list(w, MODALS) && nx == "have")
-                || in_list(w, &["should've", "could've"])
+                || in_list(w, words!["should've", "could've"])
         })
     }
 
     fn minimizing(&self) {
-        const MIN_ADV: &[&str] = &["just", "simply", "only", "merely"];
-        const SENT_ADV: &[&str] = &["obviously", "clearly", "evidently", "plainly", "naturally"];
-        const FAULT_VERBS: &[&str] = &[
+        const MIN_ADV: &Words = words!["just", "simply", "only", "merely"];
+        const SENT_ADV: &Words =
+            words!["obviously", "clearly", "evidently", "plainly", "naturally"];
+        const FAULT_VERBS: &Words = words![
             "didn't",
             "did",
             "forgot",
@@ -1534,12 +1551,32 @@ impl<'a> Sentence<'a> {
             "assumed",
         ];
         let n = self.n();
-        let cue = self.has_blame_cue();
+        // Whether the sentence holds a blame cue matters only at a sentence adverb: worked out
+        // there, once, rather than for every sentence read.
+        let cue = std::cell::OnceCell::new();
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[
+            MIN_ADV,
+            MINIMIZING_ADJ,
+            SENT_ADV,
+            words![
+                "all",
+                "of",
+                "everyone",
+                "everybody",
+                "anyone",
+                "needless",
+                "without"
+            ],
+        ]);
         for i in 0..n {
             let w = self.w(i);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             if in_list(w, MIN_ADV) {
                 let nx = self.w(i + 1);
-                let had_to = in_list(nx, &["had", "needed"]) && self.w(i + 2) == "to";
+                let had_to = in_list(nx, words!["had", "needed"]) && self.w(i + 2) == "to";
                 let fault_verb = w != "only"
                     && in_list(nx, FAULT_VERBS)
                     && (nx != "did" || self.w(i + 2) == "not");
@@ -1568,12 +1605,15 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let course = w == "of" && self.w(i + 1) == "course";
-            if (in_list(w, SENT_ADV) || course) && cue && !self.quoted(i) {
+            if (in_list(w, SENT_ADV) || course)
+                && *cue.get_or_init(|| self.has_blame_cue())
+                && !self.quoted(i)
+            {
                 self.push(Rule::Minimizing, i, if course { i + 2 } else { i + 1 });
                 continue;
             }
-            if in_list(w, &["everyone", "everybody", "anyone"])
-                && in_list(self.w(i + 1), &["knows", "know"])
+            if in_list(w, words!["everyone", "everybody", "anyone"])
+                && in_list(self.w(i + 1), words!["knows", "know"])
             {
                 self.push(Rule::Minimizing, i, i + 2);
                 continue;
@@ -1587,7 +1627,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn why_question(&self) {
-        const MODIFIED: &[&str] = &[
+        const MODIFIED: &Words = words![
             "rotation",
             "rotations",
             "schedule",
@@ -1631,8 +1671,8 @@ impl<'a> Sentence<'a> {
         for i in 0..n {
             let w = self.w(i);
             if w == "what"
-                && in_list(self.w(i + 1), &["was", "were"])
-                && in_list(self.w(i + 2), &["you", "they", "he", "she"])
+                && in_list(self.w(i + 1), words!["was", "were"])
+                && in_list(self.w(i + 2), words!["you", "they", "he", "she"])
                 && self.w(i + 3) == "thinking"
             {
                 self.push(Rule::WhyQuestion, i, i + 4);
@@ -1641,8 +1681,11 @@ impl<'a> Sentence<'a> {
             if w != "why" {
                 continue;
             }
-            if in_list(self.wb(i, 1), &["is", "that's", "five", "5", "the"])
-                || in_list(self.w(i + 1), &["question", "questions", "whys", "not"])
+            if in_list(self.wb(i, 1), words!["is", "that's", "five", "5", "the"])
+                || in_list(
+                    self.w(i + 1),
+                    words!["question", "questions", "whys", "not"],
+                )
             {
                 continue;
             }
@@ -1658,7 +1701,7 @@ impl<'a> Sentence<'a> {
                 if self.punct(j) {
                     break;
                 }
-                if self.person_token(j) && !in_list(self.w(j), &["us", "me", "i", "we"]) {
+                if self.person_token(j) && !in_list(self.w(j), words!["us", "me", "i", "we"]) {
                     if is_role(self.base(j)) && self.any(j + 1, MODIFIED) {
                         break;
                     }
@@ -1700,7 +1743,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn hindsight(&self) {
-        const IGNORE: &[&str] = &[
+        const IGNORE: &Words = words![
             "ignored",
             "ignoring",
             "ignore",
@@ -1711,14 +1754,38 @@ impl<'a> Sentence<'a> {
             "dismissed",
             "dismissing",
         ];
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[
+            IGNORE,
+            words![
+                "situational",
+                "situation",
+                "signs",
+                "warnings",
+                "flags",
+                "writing"
+            ],
+            words![
+                "inevitably",
+                "inevitable",
+                "was",
+                "were",
+                "matter",
+                "despite"
+            ],
+            words!["everyone", "everybody", "anyone", "anybody"],
+        ]);
         let n = self.n();
         for i in 0..n {
             let w = self.w(i);
-            if in_list(w, &["situational", "situation"]) && self.w(i + 1) == "awareness" {
+            if !STARTS.may_contain(w) {
+                continue;
+            }
+            if in_list(w, words!["situational", "situation"]) && self.w(i + 1) == "awareness" {
                 let a = (i.saturating_sub(3)..i).find(|&k| {
                     in_list(
                         self.w(k),
-                        &[
+                        words![
                             "lost", "losing", "lose", "loss", "lack", "lacked", "lacking",
                         ],
                     )
@@ -1756,9 +1823,9 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            if in_list(w, &["signs", "warnings", "flags", "writing"]) {
+            if in_list(w, words!["signs", "warnings", "flags", "writing"]) {
                 let mut k = i + 1;
-                if in_list(self.w(k), &["were", "was"]) {
+                if in_list(self.w(k), words!["were", "was"]) {
                     k += 1;
                     if self.w(k) == "all" {
                         k += 1;
@@ -1778,9 +1845,9 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::Hindsight, i, i + 1);
                 continue;
             }
-            if in_list(w, &["was", "were"]) {
+            if in_list(w, words!["was", "were"]) {
                 let mut k = i + 1;
-                let certain = in_list(self.w(k), &["always", "never"]);
+                let certain = in_list(self.w(k), words!["always", "never"]);
                 if certain {
                     k += 1;
                 }
@@ -1789,7 +1856,7 @@ impl<'a> Sentence<'a> {
                 let sure = (0..n).any(|j| {
                     in_list(
                         self.w(j),
-                        &["obviously", "clearly", "inevitably", "certainly", "surely"],
+                        words!["obviously", "clearly", "inevitably", "certainly", "surely"],
                     ) || (self.w(j) == "of" && self.w(j + 1) == "course")
                 });
                 if bound || (going && (certain || sure)) {
@@ -1797,10 +1864,13 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
                 if self.wb(i, 1) == "it"
-                    && in_list(self.w(i + 1), &["clear", "obvious", "evident", "apparent"])
+                    && in_list(
+                        self.w(i + 1),
+                        words!["clear", "obvious", "evident", "apparent"],
+                    )
                     && !in_list(
                         self.w(i + 2),
-                        &["from", "in", "at", "after", "now", "today", "once"],
+                        words!["from", "in", "at", "after", "now", "today", "once"],
                     )
                 {
                     self.push(Rule::Hindsight, i - 1, i + 2);
@@ -1816,7 +1886,7 @@ impl<'a> Sentence<'a> {
                 while k < n
                     && in_list(
                         self.w(k),
-                        &[
+                        words![
                             "being", "having", "been", "the", "clear", "repeated", "several",
                             "many", "multiple", "all", "early",
                         ],
@@ -1826,7 +1896,7 @@ impl<'a> Sentence<'a> {
                 }
                 if in_list(
                     self.w(k),
-                    &[
+                    words![
                         "aware", "warned", "warning", "warnings", "knowing", "known", "signs",
                         "alerts",
                     ],
@@ -1835,9 +1905,9 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            if in_list(w, &["everyone", "everybody", "anyone", "anybody"]) {
+            if in_list(w, words!["everyone", "everybody", "anyone", "anybody"]) {
                 let mut k = i + 1;
-                if in_list(self.w(k), &["could", "can", "would"]) {
+                if in_list(self.w(k), words!["could", "can", "would"]) {
                     k += 1;
                     if self.w(k) == "have" {
                         k += 1;
@@ -1845,9 +1915,9 @@ impl<'a> Sentence<'a> {
                 }
                 if in_list(
                     self.w(k),
-                    &["see", "saw", "seen", "knew", "known", "tell", "told"],
+                    words!["see", "saw", "seen", "knew", "known", "tell", "told"],
                 ) && k > i + 1
-                    || in_list(self.w(k), &["saw", "knew"])
+                    || in_list(self.w(k), words!["saw", "knew"])
                 {
                     self.push(Rule::Hindsight, i, k + 1);
                 }
@@ -1862,7 +1932,9 @@ impl<'a> Sentence<'a> {
             let span: Option<(usize, usize)> = match w {
                 "disciplinary" | "reprimand" | "reprimanded" | "punish" | "punished"
                 | "punishment" | "punishing" | "punitive" => Some((i, i + 1)),
-                "performance" if in_list(self.w(i + 1), &["review", "reviews", "improvement"]) => {
+                "performance"
+                    if in_list(self.w(i + 1), words!["review", "reviews", "improvement"]) =>
+                {
                     Some((i, i + 2))
                 }
                 "written" if self.w(i + 1) == "warning" => Some((i, i + 2)),
@@ -1872,7 +1944,7 @@ impl<'a> Sentence<'a> {
                 "fired" | "sacked" | "terminated"
                     if in_list(
                         self.wb(i, 1),
-                        &["be", "been", "was", "were", "got", "get", "is"],
+                        words!["be", "been", "was", "were", "got", "get", "is"],
                     ) =>
                 {
                     let s = self.subject(i);
@@ -1891,7 +1963,7 @@ impl<'a> Sentence<'a> {
                         || p == "whose"
                         || in_list(p, POSSESSIVE_DETERMINERS)
                         || (p.ends_with("'s") && i > 0 && self.person_token(i - 1))
-                        || in_list(self.w(i + 1), &["lies"])
+                        || in_list(self.w(i + 1), words!["lies"])
                     {
                         Some((i.saturating_sub(1), i + 1))
                     } else {
@@ -1900,30 +1972,30 @@ impl<'a> Sentence<'a> {
                 }
                 "accountable" => {
                     let held = (i.saturating_sub(4)..i)
-                        .any(|k| in_list(self.w(k), &["held", "hold", "holds", "holding"]));
+                        .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding"]));
                     let who = self.wb(i, 1) == "is" && self.wb(i, 2) == "who";
                     (held || who).then_some((i, i + 1))
                 }
                 "responsible"
-                    if in_list(self.wb(i, 1), &["is", "was", "are", "were"])
+                    if in_list(self.wb(i, 1), words!["is", "was", "are", "were"])
                         && self.wb(i, 2) == "who" =>
                 {
                     Some((i - 2, i + 1))
                 }
                 "answer" if self.w(i + 1) == "for" && !self.punct(i + 2) => Some((i, i + 2)),
                 "owns" | "own" | "owned"
-                    if in_list(self.w(i + 1), &["this", "the", "that"])
+                    if in_list(self.w(i + 1), words!["this", "the", "that"])
                         && in_list(
                             self.w(i + 2),
-                            &["failure", "outage", "incident", "mistake", "error"],
+                            words!["failure", "outage", "incident", "mistake", "error"],
                         ) =>
                 {
                     Some((i, i + 3))
                 }
                 "on" if in_list(
                     self.wb(i, 1),
-                    &["is", "was", "falls", "fell", "rests", "lies"],
-                ) && (in_list(self.w(i + 1), &["him", "her", "them", "you"])
+                    words!["is", "was", "falls", "fell", "rests", "lies"],
+                ) && (in_list(self.w(i + 1), words!["him", "her", "them", "you"])
                     || self.handle(i + 1)
                     || self.name_token(i + 1)) =>
                 {
@@ -1932,7 +2004,7 @@ impl<'a> Sentence<'a> {
                         (a..e).any(|k| {
                             in_list(
                                 self.w(k),
-                                &[
+                                words![
                                     "outage", "incident", "failure", "this", "that", "it", "blame",
                                     "fault", "mistake", "error",
                                 ],
@@ -1946,7 +2018,7 @@ impl<'a> Sentence<'a> {
                     access
                         .filter(|&a| {
                             (a.saturating_sub(3)..a)
-                                .any(|k| in_list(self.w(k), &["his", "her", "their"]))
+                                .any(|k| in_list(self.w(k), words!["his", "her", "their"]))
                         })
                         .map(|a| (a, i + 1))
                 }
@@ -1956,7 +2028,8 @@ impl<'a> Sentence<'a> {
                 continue;
             };
             let (c, _) = self.clause(i);
-            let negated = (c..i).any(|k| self.any(k, NEGATORS) || self.any(k, &["nobody", "none"]))
+            let negated = (c..i)
+                .any(|k| self.any(k, NEGATORS) || self.any(k, words!["nobody", "none"]))
                 || self.w(i + 1).starts_with("less")
                 || self.quoted(i);
             if !negated {
@@ -1966,7 +2039,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn blame_naming(&self, harm_cues: bool) {
-        const HARM: &[&str] = &[
+        const HARM: &Words = words![
             "deleted",
             "dropped",
             "removed",
@@ -1984,7 +2057,7 @@ impl<'a> Sentence<'a> {
             "erased",
             "purged",
         ];
-        const CARRIERS: &[&str] = &[
+        const CARRIERS: &Words = words![
             "merged",
             "pushed",
             "deployed",
@@ -1995,11 +2068,11 @@ impl<'a> Sentence<'a> {
             "released",
             "ran",
         ];
-        const PURPOSE: &[&str] = &[
+        const PURPOSE: &Words = words![
             "prevent", "fix", "restore", "mitigate", "test", "recover", "unblock", "free", "clean",
             "resolve", "stop", "repair",
         ];
-        const BAD: &[&str] = &[
+        const BAD: &Words = words![
             "bad",
             "broken",
             "faulty",
@@ -2009,7 +2082,7 @@ impl<'a> Sentence<'a> {
             "incorrect",
             "problematic",
         ];
-        const DESTRUCTIVE: &[&str] = &[
+        const DESTRUCTIVE: &Words = words![
             "deleted",
             "dropped",
             "removed",
@@ -2020,7 +2093,7 @@ impl<'a> Sentence<'a> {
             "erased",
             "purged",
         ];
-        const DISPOSABLE: &[&str] = &[
+        const DISPOSABLE: &Words = words![
             "stale",
             "old",
             "unused",
@@ -2042,32 +2115,49 @@ impl<'a> Sentence<'a> {
             "extra",
         ];
         let n = self.n();
-        let intended = (0..n).any(|k| {
-            self.w(k) == "as"
-                && in_list(
-                    self.w(k + 1),
-                    &["planned", "intended", "agreed", "expected", "scheduled"],
-                )
-        });
+        // "as planned": needed only at a destructive verb, so worked out there, once.
+        let intended = std::cell::OnceCell::new();
+        let intended = || {
+            *intended.get_or_init(|| {
+                (0..n).any(|k| {
+                    self.w(k) == "as"
+                        && in_list(
+                            self.w(k + 1),
+                            words!["planned", "intended", "agreed", "expected", "scheduled"],
+                        )
+                })
+            })
+        };
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[
+            DESTRUCTIVE,
+            HARM,
+            CARRIERS,
+            words!["took", "brought", "knocked", "let", "one"],
+        ]);
         for v in (0..n).filter(|_| harm_cues) {
             let w = self.w(v);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             let harmful = if in_list(w, DESTRUCTIVE) {
                 // Clearing away what was meant to go is a response action, not a fault.
                 let object_disposable = (v + 1..(v + 7).min(n))
                     .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
                     .any(|k| self.any(k, DISPOSABLE));
-                !intended && !object_disposable
+                !intended() && !object_disposable
             } else if in_list(w, HARM) {
                 true
             } else if w == "took" || w == "brought" || w == "knocked" {
-                in_list(self.w(v + 1), &["down", "out"])
-                    || (v + 2..(v + 6).min(n)).any(|k| in_list(self.w(k), &["down", "out"]))
+                in_list(self.w(v + 1), words!["down", "out"])
+                    || (v + 2..(v + 6).min(n)).any(|k| in_list(self.w(k), words!["down", "out"]))
             } else if w == "let" {
                 (v + 1..(v + 7).min(n)).any(|k| {
                     in_list(
                         self.w(k),
-                        &[
-                            "expire", "lapse", "fill", "run", "slip", "die", "rot", "break", "fail",
+                        words![
+                            "expire", "lapse", "fill", "run", "slip", "die", "rot", "break",
+                            "fail",
                         ],
                     )
                 })
@@ -2076,7 +2166,7 @@ impl<'a> Sentence<'a> {
                     (self.any(k, RELATIVES)
                         && in_list(
                             self.w(k + 1),
-                            &[
+                            words![
                                 "broke", "took", "brought", "caused", "crashed", "deleted",
                                 "removed", "disabled",
                             ],

@@ -6,22 +6,55 @@ use std::ops::Range;
 use crate::Position;
 
 /// Maps byte offsets to 1-based line and column (columns count Unicode scalar values).
-pub(crate) struct LineIndex {
-    starts: Vec<usize>,
+///
+/// A cursor rather than a table of every line start: findings are few and come in order, so
+/// counting the newlines between one finding and the next costs far less than indexing the
+/// whole text up front.
+#[derive(Clone)]
+pub(crate) struct LineCursor<'a> {
+    text: &'a str,
+    /// Offsets up to here have been counted: `line` is the line of `offset`, starting at
+    /// `line_start`.
+    offset: usize,
+    line: usize,
+    line_start: usize,
 }
 
-impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+impl<'a> LineCursor<'a> {
+    pub fn new(text: &'a str) -> LineCursor<'a> {
+        LineCursor {
+            text,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
     }
 
-    pub fn position(&self, text: &str, offset: usize) -> Position {
-        let line = self.starts.partition_point(|s| *s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        Position { line, column }
+    /// The position of `offset`, moving the cursor there. Cheap when offsets come in order; an
+    /// earlier offset counts again from the start of the text.
+    pub fn position(&mut self, offset: usize) -> Position {
+        let bytes = self.text.as_bytes();
+        if offset < self.offset {
+            *self = LineCursor::new(self.text);
+        }
+        let to = offset.min(bytes.len());
+        if to > self.offset {
+            let between = &bytes[self.offset..to];
+            if let Some(last) = memchr::memrchr(b'\n', between) {
+                self.line += memchr::memchr_iter(b'\n', between).count();
+                self.line_start = self.offset + last + 1;
+            }
+            self.offset = to;
+        }
+        let column = self
+            .text
+            .get(self.line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        Position {
+            line: self.line,
+            column,
+        }
     }
 }
 
@@ -37,14 +70,21 @@ pub(crate) fn sentences(masked: &str, range: Range<usize>, out: &mut Vec<Range<u
     let mut start = range.start;
     let mut i = range.start;
     let end = range.end.min(bytes.len());
+    // Only `.`, `!`, `?` and line breaks can end a sentence. The next of each kind is found with
+    // memchr and remembered until passed: far fewer steps than testing every byte.
+    let (mut next_mark, mut next_line) = (None, None);
     while i < end {
-        // Only these bytes can end a sentence; skip to the next one.
-        match bytes[i..end]
-            .iter()
-            .position(|b| matches!(b, b'.' | b'!' | b'?' | b'\n'))
-        {
-            Some(k) => i += k,
-            None => break,
+        let find = |at: &mut Option<usize>, search: &dyn Fn(&[u8]) -> Option<usize>| {
+            if at.is_none_or(|p| p < i) {
+                *at = Some(search(&bytes[i..end]).map_or(end, |k| i + k));
+            }
+            at.unwrap_or(end)
+        };
+        let mark = find(&mut next_mark, &|h| memchr::memchr3(b'.', b'!', b'?', h));
+        let line = find(&mut next_line, &|h| memchr::memchr(b'\n', h));
+        i = mark.min(line);
+        if i >= end {
+            break;
         }
         let b = bytes[i];
         let split_at = match b {
@@ -107,8 +147,9 @@ fn is_abbreviation(masked: &str, floor: usize, dot: usize) -> bool {
     while k > floor && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
         k -= 1;
     }
-    let word = masked.get(k..dot).unwrap_or_default().to_ascii_lowercase();
-    ABBREVIATIONS.contains(&word.as_str()) || (word.len() == 1 && dot > k)
+    // Compared without lower-casing into a new string: this runs at every full stop.
+    let word = masked.get(k..dot).unwrap_or_default();
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) || (word.len() == 1 && dot > k)
 }
 
 fn next_is_lower(bytes: &[u8], mut j: usize, end: usize) -> bool {
@@ -164,65 +205,124 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// The character starting at byte `i` (a char boundary). Reviews are almost all ASCII, so the
+/// byte itself answers without UTF-8 decoding in nearly every call.
+#[inline]
+fn char_at(s: &str, i: usize) -> char {
+    match s.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => b as char,
+        Some(_) => s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
+        None => char::REPLACEMENT_CHARACTER,
+    }
+}
+
+/// `is_word_char` for an ASCII byte, by table: one load in the tokenizer's innermost loop.
+#[inline]
+fn is_ascii_word_byte(b: u8) -> bool {
+    ASCII_WORD[usize::from(b)]
+}
+
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
 /// Words, @handles and single punctuation marks of one sentence. `lower` is `masked` with ASCII
 /// letters lower-cased (same byte offsets); tokens borrow from it.
+///
+/// This runs on every sentence with a cue, so it walks bytes: ASCII bytes are classified
+/// directly, runs of ASCII word characters are consumed in a tight loop, and only non-ASCII
+/// characters are decoded.
 pub(crate) fn tokenize<'a>(masked: &str, lower: &'a str, range: Range<usize>) -> Vec<Token<'a>> {
     let mut out = Vec::with_capacity(range.len() / 5 + 4);
-    let Some(s) = masked.get(range.clone()) else {
+    let (Some(s), Some(low)) = (masked.get(range.clone()), lower.get(range.clone())) else {
         return out;
     };
+    let bytes = s.as_bytes();
     let base = range.start;
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
+    let len = s.len();
+    let word_at = |k: usize| k < len && is_word_char(char_at(s, k));
+    let mut i = 0;
+    while i < len {
+        let b = bytes[i];
+        let c = char_at(s, i);
+        let c_end = i + c.len_utf8();
+        // `char::is_whitespace` on ASCII is exactly these bytes.
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+            || (!b.is_ascii() && c.is_whitespace())
+        {
+            i = c_end;
             continue;
         }
-        let handle = c == '@' && it.peek().is_some_and(|(_, n)| is_word_char(*n));
-        if is_word_char(c) || handle {
-            let mut end = i + c.len_utf8();
-            let mut prev = c;
-            while let Some(&(j, n)) = it.peek() {
-                let joiner = matches!(n, '\'' | '\u{2019}' | '-' | '.')
-                    || (handle && matches!(n, '-' | '_'));
-                if is_word_char(n) {
-                    it.next();
-                    end = j + n.len_utf8();
-                    prev = n;
-                } else if joiner && is_word_char(prev) {
-                    let after = s[j + n.len_utf8()..].chars().next();
-                    if after.is_some_and(is_word_char) {
-                        it.next();
-                        end = j + n.len_utf8();
-                        prev = n;
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
-            let low = &lower[base + i..base + end];
-            let lower: Cow<'a, str> = if low.is_ascii() {
-                Cow::Borrowed(low)
-            } else {
-                Cow::Owned(low.to_lowercase().replace('\u{2019}', "'"))
-            };
+        let handle = b == b'@' && word_at(c_end);
+        if !(handle || is_ascii_word_byte(b) || (!b.is_ascii() && is_word_char(c))) {
             out.push(Token {
                 start: base + i,
-                end: base + end,
-                cap: c.is_uppercase(),
-                lower,
-                kind: if handle { Kind::Handle } else { Kind::Word },
-            });
-        } else {
-            out.push(Token {
-                start: base + i,
-                end: base + i + c.len_utf8(),
-                lower: Cow::Borrowed(&lower[base + i..base + i + c.len_utf8()]),
+                end: base + c_end,
+                lower: Cow::Borrowed(&low[i..c_end]),
                 kind: Kind::Punct,
                 cap: false,
             });
+            i = c_end;
+            continue;
         }
+        let mut end = c_end;
+        // Whether the last character taken is a word character (a joiner needs one on either
+        // side).
+        let mut prev_word = !handle;
+        let mut ascii = b.is_ascii();
+        while end < len {
+            // The common case: a run of ASCII letters and digits, in a loop that does nothing else.
+            let run = bytes[end..]
+                .iter()
+                .position(|&n| !is_ascii_word_byte(n))
+                .unwrap_or(len - end);
+            if run > 0 {
+                end += run;
+                prev_word = true;
+                continue;
+            }
+            let n = bytes[end];
+            if n.is_ascii() {
+                // "on-call", "v1.2", "don't": a joiner between two word characters.
+                if matches!(n, b'\'' | b'-' | b'.') && prev_word && word_at(end + 1) {
+                    end += 1;
+                    prev_word = false;
+                } else {
+                    break;
+                }
+            } else {
+                let n = char_at(s, end);
+                let n_end = end + n.len_utf8();
+                if is_word_char(n) {
+                    prev_word = true;
+                } else if n == '\u{2019}' && prev_word && word_at(n_end) {
+                    prev_word = false;
+                } else {
+                    break;
+                }
+                ascii = false;
+                end = n_end;
+            }
+        }
+        let word = &low[i..end];
+        out.push(Token {
+            start: base + i,
+            end: base + end,
+            cap: c.is_uppercase(),
+            lower: if ascii {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(word.to_lowercase().replace('\u{2019}', "'"))
+            },
+            kind: if handle { Kind::Handle } else { Kind::Word },
+        });
+        i = end;
     }
     out
 }
@@ -276,9 +376,13 @@ mod tests {
     #[test]
     fn positions_are_one_based_in_characters() {
         let s = "ab\n“é” x";
-        let li = LineIndex::new(s);
-        assert_eq!(li.position(s, 0), Position { line: 1, column: 1 });
+        let mut li = LineCursor::new(s);
+        assert_eq!(li.position(0), Position { line: 1, column: 1 });
         let x = s.find('x').unwrap();
-        assert_eq!(li.position(s, x), Position { line: 2, column: 5 });
+        assert_eq!(li.position(x), Position { line: 2, column: 5 });
+        // Back to an earlier offset, and past the end.
+        assert_eq!(li.position(1), Position { line: 1, column: 2 });
+        assert_eq!(li.position(s.len()), Position { line: 2, column: 6 });
+        assert_eq!(li.position(3), Position { line: 2, column: 1 });
     }
 }
