@@ -626,7 +626,7 @@ pub async fn team_unattributed(
         )));
     }
     let period = period(&q)?;
-    let mut pages = state
+    let pages = state
         .store
         .unattributed(
             team.id,
@@ -634,7 +634,6 @@ pub async fn team_unattributed(
             period.to().as_millisecond(),
         )
         .await?;
-    pages.reverse();
     let fmt = |ms: i64| {
         jiff::Timestamp::from_millisecond(ms)
             .map(|t| t.to_string())

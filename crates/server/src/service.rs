@@ -116,7 +116,7 @@ pub struct TeamBurden {
     pub members: Vec<MemberBurden>,
     pub spread: Spread,
     /// Pages for this team that nobody could be found for.
-    pub unattributed: usize,
+    pub unattributed: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -178,13 +178,12 @@ pub async fn team_burden(
             sleep_vs_median: s.ratio_to_median,
         });
     let unattributed = store
-        .unattributed(
+        .count_unattributed(
             team.id,
             period.from().as_millisecond(),
             period.to().as_millisecond(),
         )
-        .await?
-        .len();
+        .await?;
     Ok(TeamBurden {
         team: team.clone(),
         from: period.from(),

@@ -787,7 +787,7 @@ struct TeamPage {
     strip_from: String,
     strip_to: String,
     median_sleep: String,
-    unattributed: usize,
+    unattributed: i64,
     /// The unattributed pages themselves (leads and admins), newest first.
     unattributed_pages: Vec<UnattributedRow>,
     carrying: Option<String>,
@@ -1090,7 +1090,7 @@ async fn unattributed_rows(
     team_id: i64,
     period: Period,
 ) -> Result<Vec<UnattributedRow>, PageError> {
-    let mut pages = state
+    let pages = state
         .store
         .unattributed(
             team_id,
@@ -1098,7 +1098,6 @@ async fn unattributed_rows(
             period.to().as_millisecond(),
         )
         .await?;
-    pages.reverse();
     Ok(pages
         .into_iter()
         .take(UNATTRIBUTED_LISTED)

@@ -664,14 +664,23 @@ impl Store {
         Ok(grouped)
     }
 
-    /// Pages that nobody could be found for, for one team in `[from, to)`.
+    /// How many pages nobody could be found for, for one team in `[from, to)`.
+    pub async fn count_unattributed(&self, team_id: i64, from: i64, to: i64) -> Result<i64> {
+        let sql = "SELECT COUNT(*) FROM notifications WHERE person_id IS NULL AND team_id = $1 AND at >= $2 AND at < $3";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar(sql).bind(team_id).bind(from).bind(to).fetch_one(p).await)?,
+        )
+    }
+
+    /// Pages that nobody could be found for, for one team in `[from, to)`, newest
+    /// first (the order every view lists them in).
     pub async fn unattributed(
         &self,
         team_id: i64,
         from: i64,
         to: i64,
     ) -> Result<Vec<Notification>> {
-        let sql = "SELECT id, person_id, team_id, at, incident_key, source, basis FROM notifications WHERE person_id IS NULL AND team_id = $1 AND at >= $2 AND at < $3 ORDER BY at";
+        let sql = "SELECT id, person_id, team_id, at, incident_key, source, basis FROM notifications WHERE person_id IS NULL AND team_id = $1 AND at >= $2 AND at < $3 ORDER BY at DESC, id DESC";
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, Notification>(sql).bind(team_id).bind(from).bind(to).fetch_all(p).await)?,
         )

@@ -365,6 +365,10 @@ async fn deliveries_are_stored_once(store: Store) {
         store.unattributed(team.id, 0, 10_000).await.unwrap().len(),
         1
     );
+    assert_eq!(
+        store.count_unattributed(team.id, 0, 10_000).await.unwrap(),
+        1
+    );
 }
 
 async fn acknowledgements_claim_unattributed_pages(store: Store) {
