@@ -5,8 +5,8 @@
 use anyhow::bail;
 use jiff::{SignedDuration, Timestamp};
 
-use aftercare_server::auth;
-use aftercare_store::{NewIntegration, NewNotification, NewPerson, Store, TeamRole};
+use aftercare_app::{passwords, validate};
+use aftercare_store::{NewIntegration, NewNotification, PersonId, Store, TeamId, TeamRole};
 
 pub const DEMO_ADMIN: &str = "admin@example.com";
 pub const DEMO_PASSWORD: &str = "aftercare-demo";
@@ -175,29 +175,26 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
             "this database already has people: `aftercare demo` only fills an empty database (point --database-url at a new one)"
         );
     }
-    let hash = auth::hash_password(DEMO_PASSWORD)?;
-    let admin = NewPerson {
+    let hash = passwords::hash_password(DEMO_PASSWORD)?;
+    let admin = validate::person(&validate::PersonInput {
         name: "Avery Admin".into(),
         email: DEMO_ADMIN.into(),
         time_zone: "Europe/London".into(),
-        working_days: "mon,tue,wed,thu,fri".into(),
-        working_start: "08:00".into(),
-        working_end: "18:00".into(),
-        sleep_start: "22:00".into(),
-        sleep_end: "08:00".into(),
-    };
-    store.create_admin(&admin, &hash).await?;
+        ..Default::default()
+    })?;
+    store.create_admin(&admin, &hash, true).await?;
 
     let now = Timestamp::now();
     let start = now.checked_sub(SignedDuration::from_hours(24 * 90))?;
     let mut rng = Rng(0xA11C_A7E5);
     let mut notifications = Vec::new();
     let mut leads = Vec::new();
+    let mut members: Vec<String> = Vec::new();
     for team_def in teams() {
         let team = store.ensure_team(team_def.name).await?;
         let mut ids = Vec::new();
         for (i, dp) in team_def.people.iter().enumerate() {
-            let input = aftercare_server::validate::PersonInput {
+            let input = validate::PersonInput {
                 name: dp.name.into(),
                 email: email_of(dp.name),
                 time_zone: dp.tz.into(),
@@ -206,22 +203,27 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
                 sleep_end: Some(dp.sleep.1.into()),
                 ..Default::default()
             };
-            let new = aftercare_server::validate::person(&input)?;
+            let new = validate::person(&input)?;
             let (person, _) = store.upsert_person(&new).await?;
             store.join_team(team.id, person.id).await?;
             store
-                .set_identity(
+                .link_identity(
                     person.id,
                     team_def.source,
                     &format!("{}-{:03}", &team_def.source[..2].to_uppercase(), person.id),
+                    true,
                 )
                 .await?;
+            // Every demo person can sign in, so a newcomer can see Aftercare as
+            // the person who carries the pager does, not only as a lead.
+            store.set_password_hash(person.id, &hash).await?;
             if i == 0 {
                 store
                     .set_membership(team.id, person.id, TeamRole::Lead)
                     .await?;
-                store.set_password_hash(person.id, &hash).await?;
                 leads.push((team_def.name, person.email.clone()));
+            } else {
+                members.push(person.email.clone());
             }
             ids.push(person.id);
         }
@@ -231,7 +233,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
                 team_id: team.id,
                 source: team_def.source.into(),
                 name: format!("{} {}", team_def.name, team_def.source),
-                secret: auth::random_hex(24),
+                secret: passwords::random_hex(24),
             })
             .await?;
         for day in 0..90i64 {
@@ -283,17 +285,28 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
     for (team, email) in leads {
         eprintln!("  or as {email} / {DEMO_PASSWORD} (lead of {team})");
     }
+    if let Some(member) = members.first() {
+        eprintln!("  or as a member who carries the pager, e.g. {member} / {DEMO_PASSWORD}");
+    }
     Ok(())
 }
 
-fn demo_note(person: i64, team: i64, at: Timestamp, key: &str, source: &str) -> NewNotification {
+fn demo_note(
+    person: PersonId,
+    team: TeamId,
+    at: Timestamp,
+    key: &str,
+    source: &str,
+) -> NewNotification {
     NewNotification {
-        person_id: Some(person),
-        team_id: Some(team),
-        at: at.as_millisecond(),
-        incident_key: key.to_string(),
-        source: source.to_string(),
-        basis: "assigned".into(),
-        claims_unattributed: false,
+        title: Some(format!("Demo incident {key}")),
+        ..NewNotification::bare(
+            Some(person),
+            Some(team),
+            at.as_millisecond(),
+            key,
+            source,
+            "assigned",
+        )
     }
 }

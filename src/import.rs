@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use jiff::Timestamp;
 
-use aftercare_server::validate::{self, PersonInput};
+use aftercare_app::validate::{self, PersonInput};
 use aftercare_store::{ImportPerson, ImportedPeople, NewNotification, Store};
 
 /// Bad rows listed in full before the rest are only counted.
@@ -190,7 +190,8 @@ pub async fn pages(store: &Store, path: &Path) -> anyhow::Result<u64> {
         );
     };
     let source_c = column(&headers, "source");
-    let people: HashMap<String, i64> = store.person_ids_by_email().await?.into_iter().collect();
+    let people: HashMap<String, aftercare_store::PersonId> =
+        store.person_ids_by_email().await?.into_iter().collect();
     let mut import = store.begin_import().await?;
     let mut batch: Vec<NewNotification> = Vec::with_capacity(BATCH);
     let mut problems = Problems::new();
@@ -241,15 +242,14 @@ pub async fn pages(store: &Store, path: &Path) -> anyhow::Result<u64> {
         if problems.total > 0 {
             continue;
         }
-        batch.push(NewNotification {
-            person_id: Some(person),
-            team_id: None,
-            at: at.as_millisecond(),
-            incident_key: key.to_string(),
-            source: source.to_string(),
-            basis: "imported".into(),
-            claims_unattributed: false,
-        });
+        batch.push(NewNotification::bare(
+            Some(person),
+            None,
+            at.as_millisecond(),
+            key,
+            source,
+            "imported",
+        ));
         if batch.len() == BATCH {
             import.push(&batch).await?;
             batch.clear();

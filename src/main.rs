@@ -3,7 +3,7 @@
 //! `AFTERCARE_DATABASE_URL`), so scripts can aim any of them at a SQLite file or a
 //! PostgreSQL database.
 
-mod bench_cmd;
+mod burden_cmd;
 mod demo;
 mod import;
 mod lens_cmd;
@@ -15,7 +15,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use aftercare_server::{AppState, ServerConfig, api, auth, service, validate};
+use aftercare_app::{Actor, accounts, integrations, passwords, validate};
+use aftercare_server::{AppState, ServerConfig};
 use aftercare_store::Store;
 
 #[derive(Parser)]
@@ -50,14 +51,30 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "AFTERCARE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
-        /// Mark session cookies Secure (serve over HTTPS, e.g. behind a TLS load balancer).
+        /// Where people reach Aftercare, for links in invites and emails; an https
+        /// URL also marks cookies Secure and sends HSTS.
+        #[arg(
+            long,
+            env = "AFTERCARE_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+        /// Mark cookies Secure even if the public URL is http (TLS terminated elsewhere).
         #[arg(long, env = "AFTERCARE_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Trust X-Forwarded-For from a load balancer for sign-in throttling.
+        #[arg(long, env = "AFTERCARE_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Fill an empty database with a demo organisation: 3 teams, 25 people, 90 days of pages.
     Demo {
         #[command(flatten)]
         db: Db,
+    },
+    /// People: invite them to sign in, deactivate or reactivate them.
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
     },
     /// Manage admin accounts.
     Admin {
@@ -89,7 +106,8 @@ enum Command {
         /// A team's name: every member's figures and the spread.
         #[arg(long)]
         team: Option<String>,
-        /// Start of the period (RFC 3339 with an offset, or a date); default 90 days before --to.
+        /// Start of the period: RFC 3339 with an offset, a date, or a span before
+        /// --to such as 30d, 12w or 24h; default 90 days before --to.
         #[arg(long)]
         from: Option<String>,
         /// End of the period, exclusive (RFC 3339 with an offset, or a date); default now.
@@ -105,15 +123,45 @@ enum Command {
         #[command(subcommand)]
         command: ScheduleCommand,
     },
-    /// Benchmarks (burden at scale, webhook ingest); see bench/README.md.
-    #[command(hide = true)]
-    Bench(bench_cmd::BenchArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Text,
     Json,
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum PersonCommand {
+    /// Print a link that lets a person choose a password once (valid 7 days).
+    Invite {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+        /// Where people reach Aftercare; the link starts with it.
+        #[arg(
+            long,
+            env = "AFTERCARE_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+    /// End a person's access at once (sessions and tokens); their history stays.
+    Deactivate {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a deactivated person sign in again.
+    Reactivate {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -154,7 +202,7 @@ enum TokenCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// name,email,timezone,team[,business_days,business_start,business_end,sleep_start,sleep_end]; re-importing updates by email.
+    /// name,email,time_zone,team[,working_days,working_start,working_end,sleep_start,sleep_end]; re-importing updates by email.
     People {
         #[command(flatten)]
         db: Db,
@@ -229,6 +277,21 @@ async fn open(db: &Db) -> anyhow::Result<Store> {
         .with_context(|| format!("opening {}", db.database_url))
 }
 
+/// For commands that only read: a SQLite file that is not there is an error, not
+/// a new empty database.
+async fn open_existing(db: &Db) -> anyhow::Result<Store> {
+    Store::connect_existing(&db.database_url)
+        .await
+        .with_context(|| format!("opening {}", db.database_url))
+}
+
+async fn person_by_email(store: &Store, email: &str) -> anyhow::Result<aftercare_store::Person> {
+    store
+        .person_by_email(email)
+        .await?
+        .with_context(|| format!("--email: no person with email {email}"))
+}
+
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
@@ -268,7 +331,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve {
             db,
             listen,
+            public_url,
             secure_cookies,
+            trust_proxy,
         } => {
             init_tracing();
             let store = open(&db).await?;
@@ -278,7 +343,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding {addr}"))?;
-            let state = AppState::new(store.clone(), ServerConfig { secure_cookies });
+            let mut config = ServerConfig::for_public_url(&public_url);
+            config.secure_cookies |= secure_cookies;
+            config.trust_proxy = trust_proxy;
+            let state = AppState::new(store.clone(), config);
             tracing::info!(address = %listener.local_addr()?, database = ?store.backend(), "aftercare is serving");
             if !store.has_admin().await? {
                 tracing::info!(
@@ -294,6 +362,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let store = open(&db).await?;
             demo::fill(&store).await
         }
+        Command::Person { command } => person_command(command).await,
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -306,7 +375,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
         } => {
             let store = open(&db).await?;
             let password = read_password(password_stdin)?;
-            auth::check_password(&password)?;
             let input = validate::PersonInput {
                 name: name
                     .unwrap_or_else(|| email.split('@').next().unwrap_or("admin").to_string()),
@@ -315,7 +383,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 ..Default::default()
             };
             let new = validate::person(&input)?;
-            let hash = auth::hash_password(&password)?;
+            passwords::check_password(&password, &[&new.email, &new.name])?;
+            let hash = passwords::hash_password(&password)?;
             let person = match store.person_by_email(&new.email).await? {
                 // An existing person becomes an admin with this password.
                 Some(p) => {
@@ -323,7 +392,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     store.set_admin(p.id, true).await?;
                     p
                 }
-                None => store.create_admin(&new, &hash).await?,
+                None => store.create_admin(&new, &hash, false).await?,
             };
             eprintln!("admin {} ready", person.email);
             Ok(())
@@ -337,22 +406,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     label,
                 },
         } => {
-            let store = open(&db).await?;
-            let person_id = match &email {
-                Some(e) => Some(
-                    store
-                        .person_by_email(e)
-                        .await?
-                        .with_context(|| format!("--email: no person with email {e}"))?
-                        .id,
-                ),
+            let store = open_existing(&db).await?;
+            let person = match &email {
+                Some(e) => Some(person_by_email(&store, e).await?),
                 None => None,
             };
-            let token = auth::new_api_token();
-            store
-                .create_api_token(&auth::sha256_hex(&token), person_id, admin, &label)
-                .await?;
-            println!("{token}");
+            let made = accounts::create_token_for(&store, person.as_ref(), admin, &label).await?;
+            println!("{}", made.token);
             Ok(())
         }
         Command::Import {
@@ -381,12 +441,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     name,
                 },
         } => {
-            let store = open(&db).await?;
-            let state = AppState::new(store, ServerConfig::default());
-            let made = api::create_integration_for(
-                &state,
-                None,
-                &api::CreateIntegration {
+            let store = open_existing(&db).await?;
+            let made = integrations::create(
+                &store,
+                &Actor::command_line(),
+                &integrations::CreateIntegration {
                     team,
                     source,
                     name,
@@ -394,12 +453,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 },
             )
             .await?;
-            println!("{}", made["ingest_path"].as_str().unwrap_or_default());
-            eprintln!("secret: {}", made["secret"].as_str().unwrap_or_default());
-            eprintln!(
-                "{}",
-                made["how_to_authenticate"].as_str().unwrap_or_default()
-            );
+            println!("{}", made.integration.ingest_path);
+            eprintln!("secret: {}", made.secret);
+            eprintln!("{}", made.how_to_authenticate);
             Ok(())
         }
         Command::Burden {
@@ -410,49 +466,54 @@ async fn run(command: Command) -> anyhow::Result<()> {
             to,
             format,
         } => {
-            let store = open(&db).await?;
-            let period = service::parse_period(from.as_deref(), to.as_deref())
-                .map_err(|(field, reason)| anyhow::anyhow!("--{field}: {reason}"))?;
-            let out = match (&person, &team) {
+            let store = open_existing(&db).await?;
+            let period = aftercare_app::burden::parse_period(from.as_deref(), to.as_deref())
+                .map_err(|e| match e {
+                    aftercare_app::AppError::Invalid { field, reason } => {
+                        anyhow::anyhow!("--{field}: {reason}")
+                    }
+                    other => other.into(),
+                })?;
+            let report = match (&person, &team) {
                 (Some(email), _) => {
                     let p = store
                         .person_by_email(email)
                         .await?
                         .with_context(|| format!("--person: no person with email {email}"))?;
-                    let burden = service::person_burden(&store, &p, period).await?;
-                    let mut v = serde_json::to_value(&burden)?;
-                    v["person"] = serde_json::to_value(service::PersonSummary::from(&p))?;
-                    v["from"] = serde_json::to_value(period.from())?;
-                    v["to"] = serde_json::to_value(period.to())?;
-                    v
+                    burden_cmd::Report::person(&store, &p, period).await?
                 }
                 (None, Some(name)) => {
                     let t = store
                         .team_by_name(name)
                         .await?
                         .with_context(|| format!("--team: no team called {name:?}"))?;
-                    serde_json::to_value(service::team_burden(&store, &t, period).await?)?
+                    burden_cmd::Report::team(&store, &t, period).await?
                 }
                 (None, None) => bail!("give --person EMAIL or --team NAME"),
             };
             let mut stdout = std::io::stdout().lock();
             match format {
-                Format::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
-                Format::Text => write_burden_text(&mut stdout, &out)?,
+                Format::Json => {
+                    writeln!(stdout, "{}", serde_json::to_string_pretty(&report.json)?)?
+                }
+                Format::Text => report.write_text(&mut stdout)?,
+                Format::Csv => report.write_csv(&mut stdout)?,
             }
             Ok(())
         }
         Command::Schedule {
             command: ScheduleCommand::Import { db, team, file },
         } => {
-            let store = open(&db).await?;
+            let store = open_existing(&db).await?;
             let t = store
                 .team_by_name(&team)
                 .await?
                 .with_context(|| format!("--team: no team called {team:?}"))?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("{}: cannot read", file.display()))?;
-            let done = service::import_schedule(&store, &t, &text)
+            let actor = Actor::command_line();
+            let right = actor.lead(t.id, "import its schedule")?;
+            let done = aftercare_app::schedule::import_schedule(&store, &right, &t, &text)
                 .await
                 .with_context(|| file.display().to_string())?;
             let span = match (done.from, done.to) {
@@ -466,43 +527,43 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Lens(_) => Ok(()),
-        Command::Bench(args) => bench_cmd::run(args).await,
     }
 }
 
-fn write_burden_text(w: &mut impl Write, v: &serde_json::Value) -> std::io::Result<()> {
-    let line = |w: &mut dyn Write, name: &str, b: &serde_json::Value| {
-        let i = &b["interruptions"];
-        writeln!(
-            w,
-            "{name:<28} sleep {:>4}  off {:>4}  business {:>4}  total {:>4}  disrupted nights {:>3}  longest streak {:>2}",
-            i["sleep"],
-            i["off"],
-            i["business"],
-            i["total"],
-            b["disrupted_nights"],
-            b["longest_disrupted_streak"]
-        )
-    };
-    writeln!(
-        w,
-        "{} to {}",
-        v["from"].as_str().unwrap_or(""),
-        v["to"].as_str().unwrap_or("")
-    )?;
-    if let Some(members) = v["members"].as_array() {
-        for m in members {
-            line(w, m["person"]["email"].as_str().unwrap_or(""), m)?;
+async fn person_command(command: PersonCommand) -> anyhow::Result<()> {
+    let actor = Actor::command_line();
+    match command {
+        PersonCommand::Invite {
+            db,
+            email,
+            public_url,
+        } => {
+            let store = open_existing(&db).await?;
+            let person = person_by_email(&store, &email).await?;
+            let link = accounts::invite(&store, &actor, &person).await?;
+            println!("{}{}", public_url.trim_end_matches('/'), link.path);
+            eprintln!(
+                "send this link to {}: it lets them choose a password once, until {}",
+                link.email,
+                link.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+            );
+            Ok(())
         }
-        writeln!(
-            w,
-            "team median of sleep interruptions: {}",
-            v["spread"]["median_sleep"]
-        )?;
-    } else {
-        line(w, v["person"]["email"].as_str().unwrap_or(""), v)?;
+        PersonCommand::Deactivate { db, email } => {
+            let store = open_existing(&db).await?;
+            let person = person_by_email(&store, &email).await?;
+            aftercare_app::people::deactivate(&store, &actor, &actor.admin()?, person.id).await?;
+            eprintln!("{email} deactivated: their sessions and tokens have ended");
+            Ok(())
+        }
+        PersonCommand::Reactivate { db, email } => {
+            let store = open_existing(&db).await?;
+            let person = person_by_email(&store, &email).await?;
+            aftercare_app::people::reactivate(&store, &actor, &actor.admin()?, person.id).await?;
+            eprintln!("{email} can sign in again");
+            Ok(())
+        }
     }
-    Ok(())
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {

@@ -2,7 +2,8 @@
 //! docs/privacy.md, validation that names the field and stores nothing, burden
 //! figures, sessions shared between server processes, operations endpoints.
 
-use aftercare_store::{Backend, NewNotification, NewPerson, TeamRole};
+use aftercare_app::people::PersonSettings;
+use aftercare_store::{Backend, NewNotification, PersonId, TeamRole};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -24,25 +25,26 @@ fn new_person(name: &str, email: &str, tz: &str) -> Value {
     json!({"name": name, "email": email, "time_zone": tz})
 }
 
-async fn create(app: &TestApp, name: &str, email: &str, tz: &str) -> i64 {
+async fn create(app: &TestApp, name: &str, email: &str, tz: &str) -> PersonId {
     let res = app
         .post_json("/api/v1/people", &new_person(name, email, tz))
         .await;
     assert_eq!(res.status(), 201);
-    res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    PersonId(res.json::<Value>().await.unwrap()["id"].as_i64().unwrap())
 }
 
-async fn pages(app: &TestApp, person: i64, instants: &[&str]) {
+async fn pages(app: &TestApp, person: PersonId, instants: &[&str]) {
     let rows: Vec<NewNotification> = instants
         .iter()
-        .map(|at| NewNotification {
-            person_id: Some(person),
-            team_id: None,
-            at: at.parse::<Timestamp>().unwrap().as_millisecond(),
-            incident_key: "k".into(),
-            source: "test".into(),
-            basis: "imported".into(),
-            claims_unattributed: false,
+        .map(|at| {
+            NewNotification::bare(
+                Some(person),
+                None,
+                at.parse::<Timestamp>().unwrap().as_millisecond(),
+                "k",
+                "test",
+                "imported",
+            )
         })
         .collect();
     let mut import = app.store.begin_import().await.unwrap();
@@ -276,7 +278,7 @@ async fn work_data_is_visible_to_self_leads_and_admins_only(backend: Backend) {
             .bearer_auth(token.to_string())
             .send()
     };
-    let burden = |id: i64| format!("/api/v1/people/{id}/burden");
+    let burden = |id: PersonId| format!("/api/v1/people/{id}/burden");
     assert_eq!(
         get(&member_token, &burden(member)).await.unwrap().status(),
         200,
@@ -390,39 +392,12 @@ async fn work_data_is_visible_to_self_leads_and_admins_only(backend: Backend) {
 
 async fn sessions_live_in_the_database_and_need_csrf_for_writes(backend: Backend) {
     let app = spawn_app(backend).await;
-    let hash = aftercare_server::auth::hash_password("a long password").unwrap();
-    let new = NewPerson {
-        name: "Admin".into(),
-        email: "admin@example.com".into(),
-        time_zone: "UTC".into(),
-        working_days: "mon,tue,wed,thu,fri".into(),
-        working_start: "08:00".into(),
-        working_end: "18:00".into(),
-        sleep_start: "22:00".into(),
-        sleep_end: "08:00".into(),
-    };
-    app.store.create_admin(&new, &hash).await.unwrap();
-    let bad = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", "admin@example.com"),
-            ("password", "wrong password"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let hash = aftercare_app::passwords::hash_password("a long password").unwrap();
+    let new = crate::common::new_person("Admin", "admin@example.com", "UTC");
+    app.store.create_admin(&new, &hash, false).await.unwrap();
+    let bad = crate::common::post_login(&app, "admin@example.com", "wrong password").await;
     assert_eq!(bad.status(), 401);
-    let res = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", "admin@example.com"),
-            ("password", "a long password"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = crate::common::post_login(&app, "admin@example.com", "a long password").await;
     assert_eq!(res.status(), 303);
     let cookie = res.headers()["set-cookie"]
         .to_str()
@@ -607,7 +582,7 @@ async fn people_change_their_own_hours_and_identities(backend: Backend) {
     let me = create(&app, "Me", "me@example.com", "UTC").await;
     let other = create(&app, "Other", "other@example.com", "UTC").await;
     let token = app.token_for("me@example.com").await;
-    let patch = |id: i64, body: Value| {
+    let patch = |id: PersonId, body: Value| {
         app.client
             .patch(app.url(&format!("/api/v1/people/{id}")))
             .bearer_auth(token.clone())
@@ -642,7 +617,7 @@ async fn people_change_their_own_hours_and_identities(backend: Backend) {
         "working_end"
     );
     assert_eq!(
-        app.store.person(me).await.unwrap().unwrap().working_days,
+        PersonSettings::from(&app.store.person(me).await.unwrap().unwrap()).working_days,
         "mon,tue,wed,thu,fri",
         "a refused change changes nothing"
     );
@@ -653,7 +628,7 @@ async fn people_change_their_own_hours_and_identities(backend: Backend) {
             .status(),
         403
     );
-    let post = |id: i64, body: Value| {
+    let post = |id: PersonId, body: Value| {
         app.client
             .post(app.url(&format!("/api/v1/people/{id}/identities")))
             .bearer_auth(token.clone())
@@ -688,13 +663,7 @@ async fn people_change_their_own_hours_and_identities(backend: Backend) {
 
 /// Logs in through the form and returns the session cookie and its CSRF token.
 async fn browser_login(app: &TestApp, email: &str, password: &str) -> (String, String) {
-    let res = app
-        .client
-        .post(app.url("/login"))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap();
+    let res = crate::common::post_login(app, email, password).await;
     assert_eq!(res.status(), 303, "login as {email}");
     let cookie = res.headers()["set-cookie"]
         .to_str()
@@ -720,18 +689,9 @@ async fn browser_login(app: &TestApp, email: &str, password: &str) -> (String, S
 
 async fn web_forms_manage_people_teams_and_hours(backend: Backend) {
     let app = spawn_app(backend).await;
-    let hash = aftercare_server::auth::hash_password("a long password").unwrap();
-    let admin = NewPerson {
-        name: "Admin".into(),
-        email: "admin@example.com".into(),
-        time_zone: "UTC".into(),
-        working_days: "mon,tue,wed,thu,fri".into(),
-        working_start: "08:00".into(),
-        working_end: "18:00".into(),
-        sleep_start: "22:00".into(),
-        sleep_end: "08:00".into(),
-    };
-    app.store.create_admin(&admin, &hash).await.unwrap();
+    let hash = aftercare_app::passwords::hash_password("a long password").unwrap();
+    let admin = crate::common::new_person("Admin", "admin@example.com", "UTC");
+    app.store.create_admin(&admin, &hash, false).await.unwrap();
     let (cookie, csrf) = browser_login(&app, "admin@example.com", "a long password").await;
     let form = |path: &str, fields: Vec<(&str, &str)>| {
         let mut fields: Vec<(String, String)> = fields
@@ -822,7 +782,10 @@ async fn web_forms_manage_people_teams_and_hours(backend: Backend) {
     assert_eq!(res.status(), 303);
     let noa = app.store.person(noa.id).await.unwrap().unwrap();
     assert_eq!(
-        (noa.working_days.as_str(), noa.sleep_start.as_str()),
+        (
+            PersonSettings::from(&noa).working_days.as_str(),
+            PersonSettings::from(&noa).sleep_start.as_str()
+        ),
         ("mon,tue,wed,thu,sun", "23:30")
     );
     let res = form(
@@ -840,12 +803,7 @@ async fn web_forms_manage_people_teams_and_hours(backend: Backend) {
     .unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(
-        app.store
-            .person(noa.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .working_start,
+        PersonSettings::from(&app.store.person(noa.id).await.unwrap().unwrap()).working_start,
         "09:00",
         "a refused change changes nothing"
     );

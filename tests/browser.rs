@@ -338,7 +338,7 @@ async fn demo(app: &TestApp) {
     );
 }
 
-async fn person_id(app: &TestApp, email: &str) -> i64 {
+async fn person_id(app: &TestApp, email: &str) -> aftercare_store::PersonId {
     app.store
         .person_by_email(email)
         .await
@@ -681,7 +681,7 @@ async fn member_sees_only_their_own_and_logs_out_in_chromium() {
     demo(&app).await;
     let member = person_id(&app, "priya.natarajan@example.com").await;
     let colleague = person_id(&app, "sam.okafor@example.com").await;
-    let hash = aftercare_server::auth::hash_password("priya's password").unwrap();
+    let hash = aftercare_app::passwords::hash_password("priya's password").unwrap();
     app.store.set_password_hash(member, &hash).await.unwrap();
     let payments = app
         .store

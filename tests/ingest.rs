@@ -2,7 +2,7 @@
 //! is accepted; a wrong signature, a stale timestamp, a truncated body and a
 //! replay each get the right answer and leave the database unchanged.
 
-use aftercare_store::{Backend, NewPerson, Store};
+use aftercare_store::{Backend, Store};
 use aftercare_webhooks::{Source, signing};
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -86,16 +86,7 @@ async fn people(app: &TestApp) {
         ("Jordan Lee", "jordan.lee@example.com"),
     ] {
         app.store
-            .upsert_person(&NewPerson {
-                name: name.into(),
-                email: email.into(),
-                time_zone: "Europe/London".into(),
-                working_days: "mon,tue,wed,thu,fri".into(),
-                working_start: "08:00".into(),
-                working_end: "18:00".into(),
-                sleep_start: "22:00".into(),
-                sleep_end: "08:00".into(),
-            })
+            .upsert_person(&crate::common::new_person(name, email, "Europe/London"))
             .await
             .unwrap();
     }
@@ -566,7 +557,7 @@ async fn schedules_import_from_ical_whole_or_not_at_all(backend: Backend) {
     let res = app
         .post_json("/api/v1/teams", &json!({"name": "payments"}))
         .await;
-    let team = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let team = aftercare_store::TeamId(res.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
     let ics = std::fs::read_to_string(shared("data/ical/pagerduty_schedule_export.ics")).unwrap();
     let import = |body: String| {
         app.client

@@ -3,7 +3,8 @@
 
 use std::net::SocketAddr;
 
-use aftercare_server::{AppState, ServerConfig, auth};
+use aftercare_app::accounts;
+use aftercare_server::{AppState, ServerConfig};
 use aftercare_store::testing::TestDatabase;
 use aftercare_store::{Backend, Store};
 use tokio::sync::oneshot;
@@ -46,7 +47,8 @@ impl TestApp {
             .expect("POST")
     }
 
-    /// A token acting as the person with this email.
+    /// A token acting as the person with this email, as the command line makes
+    /// one (their work data, not what belongs to them alone).
     pub async fn token_for(&self, email: &str) -> String {
         let person = self
             .store
@@ -54,12 +56,10 @@ impl TestApp {
             .await
             .unwrap()
             .expect("person exists");
-        let token = auth::new_api_token();
-        self.store
-            .create_api_token(&auth::sha256_hex(&token), Some(person.id), false, "test")
+        accounts::create_token_for(&self.store, Some(&person), false, "test")
             .await
-            .unwrap();
-        token
+            .unwrap()
+            .token
     }
 
     /// Stops the server gracefully and drops the test database.
@@ -93,11 +93,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         .await
         .expect("serve");
     });
-    let admin_token = auth::new_api_token();
-    store
-        .create_api_token(&auth::sha256_hex(&admin_token), None, true, "test admin")
+    let admin_token = accounts::create_token_for(&store, None, true, "test admin")
         .await
-        .unwrap();
+        .unwrap()
+        .token;
     TestApp {
         address,
         store,
@@ -161,4 +160,51 @@ pub async fn spawn_on(database_url: String) -> TestApp {
         stop: Some(stop),
         server: Some(server),
     }
+}
+
+/// A person with PagerDuty's default hours in the given zone.
+pub fn new_person(name: &str, email: &str, time_zone: &str) -> aftercare_store::NewPerson {
+    aftercare_app::validate::person(&aftercare_app::validate::PersonInput {
+        name: name.into(),
+        email: email.into(),
+        time_zone: time_zone.into(),
+        ..Default::default()
+    })
+    .expect("a valid person")
+}
+
+/// Posts the sign-in form as a browser would: first the page (which sets the
+/// login-CSRF cookie and hidden field), then the form with both.
+pub async fn post_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let page = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("aftercare_login="))
+        .and_then(|v| v.split(';').next())
+        .expect("login cookie")
+        .to_string();
+    let html = page.text().await.expect("login page");
+    let marker = "name=\"login_csrf\" value=\"";
+    let start = html.find(marker).expect("login_csrf field") + marker.len();
+    let end = start + html[start..].find('"').expect("end of value");
+    let token = html[start..end].to_string();
+    app.client
+        .post(app.url("/login"))
+        .header("cookie", cookie)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("login_csrf", &token),
+        ])
+        .send()
+        .await
+        .expect("POST /login")
 }

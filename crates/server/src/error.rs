@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use thiserror::Error;
 
+use aftercare_app::AppError;
 use aftercare_store::StoreError;
 
 #[derive(Debug, Error)]
@@ -29,6 +30,12 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    #[error("request body too large: {0}")]
+    TooLarge(String),
+    #[error("request timed out")]
+    Timeout,
     #[error("internal error")]
     Internal(String),
 }
@@ -48,11 +55,14 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    fn code(&self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             ApiError::Invalid { .. } => "invalid",
             ApiError::Malformed(_) => "malformed",
@@ -61,6 +71,9 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::Throttled { .. } => "throttled",
+            ApiError::TooLarge(_) => "too_large",
+            ApiError::Timeout => "timeout",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -68,10 +81,21 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            StoreError::Conflict(what) => ApiError::Conflict(format!("already exists: {what}")),
-            StoreError::NotFound(what) => ApiError::NotFound(what),
-            other => ApiError::Internal(other.to_string()),
+            AppError::Invalid { field, reason } => ApiError::Invalid { field, reason },
+            AppError::Malformed(m) => ApiError::Malformed(m),
+            AppError::Unauthenticated => ApiError::Unauthenticated,
+            AppError::Throttled { retry_after_secs } => ApiError::Throttled { retry_after_secs },
+            AppError::Forbidden(m) => ApiError::Forbidden(m),
+            AppError::NotFound(m) => ApiError::NotFound(m),
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Internal(m) => ApiError::Internal(m),
         }
     }
 }
@@ -92,6 +116,11 @@ impl IntoResponse for ApiError {
                 "www-authenticate",
                 axum::http::HeaderValue::from_static("Bearer"),
             );
+        }
+        if let ApiError::Throttled { retry_after_secs } = &self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert("retry-after", v);
         }
         response
     }

@@ -12,8 +12,9 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 
-use aftercare_store::{DeliveryOutcome, Integration, NewDelivery, NewNotification, Store};
-use aftercare_webhooks::{Basis, Event, Headers, Recipient, Source};
+use aftercare_app::attribution::notifications_for;
+use aftercare_store::{DeliveryOutcome, NewDelivery, Store};
+use aftercare_webhooks::{Headers, Source};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -95,113 +96,6 @@ impl Headers for HttpHeaders<'_> {
     }
 }
 
-/// The identity kind under which a source's user ids are stored for people.
-pub fn identity_kind(source: Source) -> &'static str {
-    source.as_str()
-}
-
-/// Finds the person a sender names: by the source's external id, then by email.
-async fn resolve(store: &Store, source: Source, r: &Recipient) -> Result<Option<i64>, ApiError> {
-    if let Some(id) = &r.external_id
-        && let Some(pid) = store.person_by_identity(identity_kind(source), id).await?
-    {
-        return Ok(Some(pid));
-    }
-    if let Some(email) = &r.email {
-        if let Some(p) = store.person_by_email(email).await? {
-            return Ok(Some(p.id));
-        }
-        if let Some(pid) = store
-            .person_by_identity("email", &email.to_lowercase())
-            .await?
-        {
-            return Ok(Some(pid));
-        }
-    }
-    // Opsgenie names the acknowledger by username, which is usually an email but
-    // arrives as an external id.
-    if let Some(id) = &r.external_id
-        && id.contains('@')
-        && let Some(p) = store.person_by_email(id).await?
-    {
-        return Ok(Some(p.id));
-    }
-    Ok(None)
-}
-
-fn basis_str(b: Basis) -> &'static str {
-    match b {
-        Basis::Notified => "notified",
-        Basis::Assigned => "assigned",
-        Basis::Acknowledged => "acknowledged",
-        Basis::Unattributed => "unattributed",
-    }
-}
-
-/// Turns an event's pages into notifications: one per matched recipient, and an
-/// unattributed one for a page nobody could be found for (kept, and shown as such,
-/// rather than dropped).
-pub async fn notifications_for(
-    store: &Store,
-    integration: &Integration,
-    source: Source,
-    event: &Event,
-) -> Result<Vec<NewNotification>, ApiError> {
-    let mut out = Vec::new();
-    for page in &event.pages {
-        let mut matched = Vec::new();
-        for r in &page.recipients {
-            if let Some(pid) = resolve(store, source, r).await?
-                && !matched.contains(&pid)
-            {
-                matched.push(pid);
-            }
-        }
-        let base = NewNotification {
-            person_id: None,
-            team_id: Some(integration.team_id),
-            at: page.at.as_millisecond(),
-            incident_key: event.incident_key.clone(),
-            source: source.as_str().to_string(),
-            basis: basis_str(page.basis).to_string(),
-            claims_unattributed: page.basis == Basis::Acknowledged,
-        };
-        if matched.is_empty() {
-            // An acknowledgement by someone we do not know adds nothing: the page
-            // it refers to is already stored.
-            if page.basis != Basis::Acknowledged {
-                // The payload names nobody we know: the person on call for the
-                // integration's team at that instant, if a schedule says so;
-                // otherwise the page is kept as unattributed and shown as such.
-                match store
-                    .on_call(integration.team_id, page.at.as_millisecond())
-                    .await?
-                {
-                    Some(pid) => out.push(NewNotification {
-                        person_id: Some(pid),
-                        basis: "on_call".into(),
-                        claims_unattributed: false,
-                        ..base
-                    }),
-                    None => out.push(NewNotification {
-                        basis: "unattributed".into(),
-                        claims_unattributed: false,
-                        ..base
-                    }),
-                }
-            }
-        } else {
-            for pid in matched {
-                out.push(NewNotification {
-                    person_id: Some(pid),
-                    ..base.clone()
-                });
-            }
-        }
-    }
-    Ok(out)
-}
-
 pub async fn ingest(
     State(state): State<AppState>,
     Path(public_id): Path<String>,
@@ -209,6 +103,18 @@ pub async fn ingest(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let result = ingest_inner(&state, &public_id, &headers, &body).await;
+    // A refused delivery is shown on the integrations page (a wrong secret is
+    // found there, not only in logs).
+    if let Err(e @ (ApiError::BadSignature(_) | ApiError::Malformed(_) | ApiError::Forbidden(_))) =
+        &result
+        && let Ok(Some(integration)) = state.store.integration(&public_id).await
+        && let Err(store_error) = state
+            .store
+            .record_integration_error(integration.id, &e.to_string())
+            .await
+    {
+        tracing::warn!(error = %store_error, "could not record an integration's last error");
+    }
     let outcome = match &result {
         Ok((StatusCode::OK, _)) => "duplicate",
         Ok(_) => "stored",
@@ -232,6 +138,11 @@ async fn ingest_inner(
         .integration(public_id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("integration {public_id:?}")))?;
+    if !integration.enabled {
+        return Err(ApiError::Forbidden(format!(
+            "integration {public_id} is switched off; a lead can switch it on again"
+        )));
+    }
     let source: Source = integration.source.parse().map_err(|_| {
         ApiError::Internal(format!(
             "integration {public_id} has unknown source {:?}",

@@ -8,10 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod ingest;
 pub mod lens;
-pub mod manage;
 pub mod openapi;
-pub mod service;
-pub mod validate;
 pub mod web;
 
 use std::future::Future;
@@ -19,11 +16,11 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
@@ -35,12 +32,44 @@ pub use error::ApiError;
 pub use ingest::IngestQueue;
 
 /// Settings of one server process; everything else comes from the database.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Mark session cookies `Secure` (set when served over HTTPS, as in production
-    /// behind a TLS-terminating load balancer).
+    /// Mark cookies `Secure` and send HSTS (set when served over HTTPS, as in
+    /// production behind a TLS-terminating load balancer).
     pub secure_cookies: bool,
+    /// The address people reach Aftercare at, for links in invites and emails
+    /// (`AFTERCARE_PUBLIC_URL`), without a trailing slash.
+    pub public_url: String,
+    /// Trust the first `X-Forwarded-For` hop as the client's address (only behind
+    /// a load balancer that sets it).
+    pub trust_proxy: bool,
 }
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            trust_proxy: false,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Settings for a public URL: https means secure cookies and HSTS.
+    pub fn for_public_url(url: &str) -> ServerConfig {
+        let public_url = url.trim_end_matches('/').to_string();
+        ServerConfig {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+            trust_proxy: false,
+        }
+    }
+}
+
+/// Calendars a year or two ahead run to a few MB; 8 MiB leaves room without
+/// inviting abuse (the parser also bounds nesting and counts).
+pub const SCHEDULE_LIMIT: usize = 8 << 20;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -78,47 +107,83 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/me", get(api::me))
-        .route("/people", get(api::list_people).post(api::create_person))
-        .route(
-            "/people/{id}",
-            get(api::get_person).patch(api::update_person),
-        )
-        .route("/people/{id}/identities", post(api::set_identity))
-        .route("/people/{id}/burden", get(api::person_burden))
-        .route("/teams", get(api::list_teams).post(api::create_team))
-        .route("/teams/{id}", get(api::get_team))
-        .route("/teams/{id}/members", post(api::set_member))
-        .route("/teams/{id}/burden", get(api::team_burden))
-        .route("/teams/{id}/schedule", post(api::import_schedule))
-        .route("/teams/{id}/shifts", get(api::team_shifts))
-        .route("/teams/{id}/unattributed", get(api::team_unattributed))
-        .route(
-            "/integrations",
-            get(api::list_integrations).post(api::create_integration),
-        )
-        .route("/lens", post(api::lens))
-        .route("/openapi.json", get(openapi::document))
-        // PagerDuty guarantees delivery up to 55 KB and drops payloads over 256 KB;
-        // 1 MiB leaves room for every source without inviting abuse.
-        .route(
-            "/ingest/{integration}",
-            post(ingest::ingest).layer(DefaultBodyLimit::max(1 << 20)),
-        )
-        .fallback(api::not_found);
+    let secure = state.config.secure_cookies;
     Router::new()
-        .nest("/api/v1", api)
+        .nest("/api/v1", api::routes())
         .merge(web::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(track_requests))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .layer(middleware::from_fn(move |req, next| {
+            security_headers(secure, req, next)
+        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Headers every answer carries: no framing (clickjacking), no MIME sniffing, no
+/// referrer leaking ids, a Content-Security-Policy that allows only our own
+/// scripts and styles, and HSTS when served over HTTPS (OWASP's HTTP Headers
+/// Cheat Sheet).
+async fn security_headers(secure: bool, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, axum::http::HeaderValue::from_static(v));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    );
+    set(h, "x-frame-options", "DENY");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "referrer-policy", "same-origin");
+    if secure {
+        set(h, "strict-transport-security", "max-age=31536000");
+    }
+    response
+}
+
+/// Errors that axum or tower answer by themselves (a body over the limit, a
+/// timeout, a method not allowed) come as plain text; under `/api` they are
+/// rewritten to the documented JSON shape so every client sees one shape.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::TooLarge("the body is larger than this endpoint accepts".into())
+        }
+        StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::NotFound("this method on this path; see /api/v1/openapi.json".into())
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::Malformed("body: send JSON (Content-Type: application/json)".into())
+        }
+        s if s.is_server_error() => ApiError::Internal(format!("status {s}")),
+        _ => ApiError::Malformed(format!("request refused ({status})")),
+    };
+    let mut out = error.into_response();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        *out.status_mut() = status;
+    }
+    out
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -162,7 +227,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

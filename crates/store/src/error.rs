@@ -10,6 +10,13 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("{0} already exists")]
     Conflict(String),
+    /// A value the database cannot hold as given.
+    #[error("{0}")]
+    Invalid(String),
+    /// A stored row that no longer reads (for example a time zone a tzdata update
+    /// removed): named, so an operator can fix the row.
+    #[error("stored data does not read: {0}")]
+    Corrupt(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("database: {0}")]

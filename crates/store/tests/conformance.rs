@@ -48,31 +48,34 @@ conformance!(
     people_imports_are_atomic,
     shifts_say_who_is_on_call,
     repeated_pages_are_stored_once,
+    first_run_setup_happens_once,
+    deactivation_ends_access_at_once,
+    password_links_work_once,
+    only_own_credentials_yield_the_owner,
+    lead_proposals_wait_for_acceptance,
+    linking_an_identity_reattributes_earlier_pages,
+    the_same_page_from_two_writers_is_stored_once,
+    failed_sign_ins_are_counted_per_key,
+    lifecycle_of_teams_and_integrations,
 );
 
 fn person(name: &str, email: &str, tz: &str) -> NewPerson {
     NewPerson {
         name: name.into(),
         email: email.into(),
-        time_zone: tz.into(),
-        working_days: "mon,tue,wed,thu,fri".into(),
-        working_start: "08:00".into(),
-        working_end: "18:00".into(),
-        sleep_start: "22:00".into(),
-        sleep_end: "08:00".into(),
+        hours: aftercare_burden::PersonHours::with_defaults(
+            jiff::tz::TimeZone::get(tz).expect("a known zone"),
+        ),
     }
 }
 
-fn note(person_id: Option<i64>, team_id: Option<i64>, at: i64, key: &str) -> NewNotification {
-    NewNotification {
-        person_id,
-        team_id,
-        at,
-        incident_key: key.into(),
-        source: "pagerduty".into(),
-        basis: "assigned".into(),
-        claims_unattributed: false,
-    }
+fn note(
+    person_id: Option<PersonId>,
+    team_id: Option<TeamId>,
+    at: i64,
+    key: &str,
+) -> NewNotification {
+    NewNotification::bare(person_id, team_id, at, key, "pagerduty", "assigned")
 }
 
 async fn people_are_upserted_by_email(store: Store) {
@@ -86,12 +89,12 @@ async fn people_are_upserted_by_email(store: Store) {
         "emails are kept lower-case so lookups match"
     );
     let mut changed = person("Alex R.", "alex@example.com", "Asia/Kolkata");
-    changed.sleep_start = "23:00".into();
+    changed.hours.sleep_window = aftercare_burden::DailyWindow::parse("23:00", "08:00").unwrap();
     let (again, how) = store.upsert_person(&changed).await.unwrap();
     assert_eq!(how, Upserted::Updated);
     assert_eq!(again.id, alex.id);
-    assert_eq!(again.time_zone, "Asia/Kolkata");
-    assert_eq!(again.sleep_start, "23:00");
+    assert_eq!(again.time_zone_name(), "Asia/Kolkata");
+    assert_eq!(again.hours.sleep_window.start(), "23:00");
     assert_eq!(store.count_people().await.unwrap(), 1);
     assert_eq!(
         store
@@ -102,20 +105,26 @@ async fn people_are_upserted_by_email(store: Store) {
             .name,
         "Alex R."
     );
-    assert!(store.person(alex.id + 1000).await.unwrap().is_none());
+    assert!(
+        store
+            .person(PersonId(alex.id.0 + 1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(!store.has_admin().await.unwrap());
 }
 
 async fn admins_are_created_whole(store: Store) {
     let admin = store
-        .create_admin(&person("Sam", "sam@example.com", "UTC"), "hash")
+        .create_admin(&person("Sam", "sam@example.com", "UTC"), "hash", false)
         .await
         .unwrap();
     assert!(admin.is_admin);
     assert_eq!(admin.password_hash.as_deref(), Some("hash"));
     assert!(store.has_admin().await.unwrap());
     let clash = store
-        .create_admin(&person("Sam 2", "SAM@example.com", "UTC"), "h2")
+        .create_admin(&person("Sam 2", "SAM@example.com", "UTC"), "h2", false)
         .await;
     assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
     assert_eq!(
@@ -135,7 +144,9 @@ async fn admins_are_created_whole(store: Store) {
         Some("new")
     );
     assert!(matches!(
-        store.set_password_hash(admin.id + 99, "x").await,
+        store
+            .set_password_hash(PersonId(admin.id.0 + 99), "x")
+            .await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -205,7 +216,7 @@ async fn identities_belong_to_one_person(store: Store) {
         .await
         .unwrap();
     store
-        .set_identity(a.id, "pagerduty", "PXYZ123")
+        .link_identity(a.id, "pagerduty", "PXYZ123", false)
         .await
         .unwrap();
     assert_eq!(
@@ -222,8 +233,22 @@ async fn identities_belong_to_one_person(store: Store) {
             .unwrap(),
         None
     );
+    // Someone else's identity is not taken silently: only an admin moves it.
+    assert!(matches!(
+        store
+            .link_identity(b.id, "pagerduty", "PXYZ123", false)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store
+            .person_by_identity("pagerduty", "PXYZ123")
+            .await
+            .unwrap(),
+        Some(a.id)
+    );
     store
-        .set_identity(b.id, "pagerduty", "PXYZ123")
+        .link_identity(b.id, "pagerduty", "PXYZ123", true)
         .await
         .unwrap();
     assert_eq!(
@@ -264,7 +289,7 @@ async fn sessions_expire_and_are_shared(store: Store) {
 
 async fn api_tokens_are_found_by_hash(store: Store) {
     let id = store
-        .create_api_token("tokhash", None, true, "cli")
+        .create_api_token("tokhash", None, true, "cli", false)
         .await
         .unwrap();
     let token = store.api_token("tokhash").await.unwrap().unwrap();
@@ -273,7 +298,9 @@ async fn api_tokens_are_found_by_hash(store: Store) {
     assert_eq!(token.person_id, None);
     assert!(store.api_token("other").await.unwrap().is_none());
     assert!(matches!(
-        store.create_api_token("tokhash", None, false, "x").await,
+        store
+            .create_api_token("tokhash", None, false, "x", false)
+            .await,
         Err(StoreError::Conflict(_))
     ));
 }
@@ -302,7 +329,10 @@ async fn integrations_have_unique_public_ids(store: Store) {
         vec![made.clone()]
     );
     assert_eq!(
-        store.list_integrations(Some(team.id + 1)).await.unwrap(),
+        store
+            .list_integrations(Some(TeamId(team.id.0 + 1)))
+            .await
+            .unwrap(),
         vec![]
     );
     assert_eq!(store.list_integrations(None).await.unwrap(), vec![made]);
@@ -519,13 +549,13 @@ async fn instants_are_ranged_and_grouped(store: Store) {
         "[from, to) is half-open"
     );
     let grouped = store
-        .notification_instants_for(&[b.id, a.id, a.id + b.id + 1], 0, 100)
+        .notification_instants_for(&[b.id, a.id, PersonId(a.id.0 + b.id.0 + 1)], None, 0, 100)
         .await
         .unwrap();
     let mut expected = vec![
         (a.id, vec![10, 20, 40]),
         (b.id, vec![30]),
-        (a.id + b.id + 1, vec![]),
+        (PersonId(a.id.0 + b.id.0 + 1), vec![]),
     ];
     expected.sort_by_key(|(id, _)| *id);
     assert_eq!(grouped, expected);
@@ -613,18 +643,20 @@ async fn people_imports_are_atomic(store: Store) {
         Some(casey.id)
     );
     let mut renamed = person("Alexandra", "a@example.com", "Pacific/Auckland");
-    renamed.sleep_end = "07:00".into();
+    renamed.hours.sleep_window = aftercare_burden::DailyWindow::parse("22:00", "07:00").unwrap();
     let updated = store.update_person(alex.id, &renamed).await.unwrap();
     assert_eq!(
         (
             updated.name.as_str(),
-            updated.time_zone.as_str(),
-            updated.sleep_end.as_str()
+            updated.time_zone_name(),
+            updated.hours.sleep_window.end().as_str()
         ),
         ("Alexandra", "Pacific/Auckland", "07:00")
     );
     assert!(matches!(
-        store.update_person(alex.id + 100, &renamed).await,
+        store
+            .update_person(PersonId(alex.id.0 + 100), &renamed)
+            .await,
         Err(StoreError::NotFound(_))
     ));
     // A later file adds people to an existing team without touching its members.
@@ -740,7 +772,7 @@ async fn shifts_say_who_is_on_call(store: Store) {
         .upsert_person(&person("Blair", "b@example.com", "UTC"))
         .await
         .unwrap();
-    let week = |p: i64, s: i64, e: i64| NewShift {
+    let week = |p: PersonId, s: i64, e: i64| NewShift {
         person_id: p,
         starts_at: s,
         ends_at: e,
@@ -793,4 +825,407 @@ async fn shifts_say_who_is_on_call(store: Store) {
             .unwrap(),
         0
     );
+}
+
+async fn first_run_setup_happens_once(store: Store) {
+    // Ten setups at once on an empty database: exactly one admin.
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .create_admin(
+                    &person(
+                        &format!("Admin {i}"),
+                        &format!("admin{i}@example.com"),
+                        "UTC",
+                    ),
+                    "hash",
+                    true,
+                )
+                .await
+        }));
+    }
+    let mut made = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => made += 1,
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("unexpected: {e}"),
+        }
+    }
+    assert_eq!(made, 1);
+    assert_eq!(store.count_people().await.unwrap(), 1);
+}
+
+async fn deactivation_ends_access_at_once(store: Store) {
+    let (p, _) = store
+        .upsert_person(&person("Dana", "dana@example.com", "UTC"))
+        .await
+        .unwrap();
+    let s = Session {
+        id_hash: "sess".into(),
+        person_id: p.id,
+        csrf_token: "c".into(),
+        created_at: 0,
+        expires_at: i64::MAX,
+    };
+    store.create_session(&s).await.unwrap();
+    store
+        .create_api_token("tok", Some(p.id), false, "t", true)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .authenticate_session("sess", 1)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(store.authenticate_token("tok").await.unwrap().is_some());
+    store.deactivate_person(p.id).await.unwrap();
+    assert!(
+        store
+            .authenticate_session("sess", 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.authenticate_token("tok").await.unwrap().is_none());
+    let after = store.person(p.id).await.unwrap().unwrap();
+    assert!(!after.is_active());
+    store.reactivate_person(p.id).await.unwrap();
+    assert!(store.person(p.id).await.unwrap().unwrap().is_active());
+    // The old credentials stay gone after reactivation.
+    assert!(
+        store
+            .authenticate_session("sess", 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        store.deactivate_person(PersonId(p.id.0 + 1000)).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn password_links_work_once(store: Store) {
+    let (p, _) = store
+        .upsert_person(&person("Eli", "eli@example.com", "UTC"))
+        .await
+        .unwrap();
+    store
+        .create_password_token("link1", p.id, PasswordPurpose::Invite, None, 10_000)
+        .await
+        .unwrap();
+    let link = store.password_link("link1", 5_000).await.unwrap().unwrap();
+    assert_eq!(link.person.id, p.id);
+    assert_eq!(link.purpose, PasswordPurpose::Invite);
+    // Expired links do nothing.
+    assert!(
+        store
+            .password_link("link1", 10_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .use_password_token("link1", 20_000, "h")
+            .await
+            .unwrap(),
+        None
+    );
+    // A newer link replaces the older one.
+    store
+        .create_password_token("link2", p.id, PasswordPurpose::Invite, None, 10_000)
+        .await
+        .unwrap();
+    store
+        .create_password_token("link3", p.id, PasswordPurpose::Invite, None, 10_000)
+        .await
+        .unwrap();
+    assert!(store.password_link("link2", 1).await.unwrap().is_none());
+    // Two uses at once: one wins.
+    let (a, b) = tokio::join!(
+        store.use_password_token("link3", 1, "hash-a"),
+        store.use_password_token("link3", 1, "hash-b")
+    );
+    let winners = [a.unwrap(), b.unwrap()]
+        .iter()
+        .filter(|r| r.is_some())
+        .count();
+    assert_eq!(winners, 1);
+    let hash = store.person(p.id).await.unwrap().unwrap().password_hash;
+    assert!(matches!(hash.as_deref(), Some("hash-a") | Some("hash-b")));
+    assert!(store.password_link("link3", 1).await.unwrap().is_none());
+}
+
+async fn only_own_credentials_yield_the_owner(store: Store) {
+    let (p, _) = store
+        .upsert_person(&person("Fern", "fern@example.com", "UTC"))
+        .await
+        .unwrap();
+    store
+        .create_session(&Session {
+            id_hash: "s".into(),
+            person_id: p.id,
+            csrf_token: "c".into(),
+            created_at: 0,
+            expires_at: i64::MAX,
+        })
+        .await
+        .unwrap();
+    store
+        .create_api_token("own", Some(p.id), false, "mine", true)
+        .await
+        .unwrap();
+    store
+        .create_api_token("minted", Some(p.id), true, "by operator", false)
+        .await
+        .unwrap();
+    store
+        .create_api_token("admin", None, true, "admin", false)
+        .await
+        .unwrap();
+    let owner = |a: Option<Authenticated>| a.and_then(|a| a.owner()).map(|o| o.person_id());
+    assert_eq!(
+        owner(store.authenticate_session("s", 1).await.unwrap()),
+        Some(p.id)
+    );
+    assert_eq!(
+        owner(store.authenticate_token("own").await.unwrap()),
+        Some(p.id)
+    );
+    assert_eq!(
+        owner(store.authenticate_token("minted").await.unwrap()),
+        None
+    );
+    assert_eq!(
+        owner(store.authenticate_token("admin").await.unwrap()),
+        None
+    );
+    let mine = store
+        .authenticate_token("own")
+        .await
+        .unwrap()
+        .unwrap()
+        .owner()
+        .unwrap();
+    assert_eq!(store.tokens_of(mine).await.unwrap().len(), 2);
+}
+
+async fn lead_proposals_wait_for_acceptance(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let (p, _) = store
+        .upsert_person(&person("Gus", "gus@example.com", "UTC"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .propose_membership(team.id, p.id, TeamRole::Member, None)
+            .await
+            .unwrap()
+    );
+    assert!(store.team_members(team.id).await.unwrap().is_empty());
+    assert!(store.memberships(p.id).await.unwrap().is_empty());
+    assert_eq!(store.pending_memberships(p.id).await.unwrap().len(), 1);
+    assert!(store.accept_membership(team.id, p.id).await.unwrap());
+    assert_eq!(store.team_members(team.id).await.unwrap().len(), 1);
+    assert!(store.pending_memberships(p.id).await.unwrap().is_empty());
+    // A proposal does not touch an existing membership.
+    assert!(
+        !store
+            .propose_membership(team.id, p.id, TeamRole::Lead, None)
+            .await
+            .unwrap()
+    );
+    assert!(store.remove_membership(team.id, p.id).await.unwrap());
+    assert!(!store.remove_membership(team.id, p.id).await.unwrap());
+}
+
+fn named_page(team: TeamId, at: i64, id: &str) -> NewNotification {
+    NewNotification {
+        named: Some(Named {
+            kind: "pagerduty".into(),
+            external_id: Some(id.into()),
+            email: None,
+            name: Some("Somebody".into()),
+        }),
+        title: Some("Checkout latency".into()),
+        ..NewNotification::bare(None, Some(team), at, "inc-1", "pagerduty", "unattributed")
+    }
+}
+
+async fn linking_an_identity_reattributes_earlier_pages(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let (p, _) = store
+        .upsert_person(&person("Hana", "hana@example.com", "UTC"))
+        .await
+        .unwrap();
+    let integration = store
+        .create_integration(&NewIntegration {
+            public_id: "int_x".into(),
+            team_id: team.id,
+            source: "pagerduty".into(),
+            name: "x".into(),
+            secret: "s".repeat(16),
+        })
+        .await
+        .unwrap();
+    let delivery = NewDelivery {
+        integration_id: integration.id,
+        delivery_id: "d".into(),
+        received_at: 0,
+        raw: b"{}".to_vec(),
+        event_json: "{}".into(),
+        notifications: vec![
+            named_page(team.id, 1_000, "PHANA"),
+            named_page(team.id, 2_000, "PHANA"),
+            named_page(team.id, 2_000, "POTHER"),
+        ],
+    };
+    store.record_deliveries(&[delivery]).await.unwrap();
+    let listed = store.unattributed(team.id, 0, 10_000).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0].title.as_deref(), Some("Checkout latency"));
+    let linked = store
+        .link_identity(p.id, "pagerduty", "PHANA", false)
+        .await
+        .unwrap();
+    assert_eq!(linked.reattributed, 2);
+    assert_eq!(
+        store.notification_instants(p.id, 0, 10_000).await.unwrap(),
+        vec![1_000, 2_000]
+    );
+    assert_eq!(
+        store.count_unattributed(team.id, 0, 10_000).await.unwrap(),
+        1
+    );
+    let last = store
+        .integration("int_x")
+        .await
+        .unwrap()
+        .unwrap()
+        .last_delivery_at;
+    assert!(last.is_some());
+}
+
+async fn the_same_page_from_two_writers_is_stored_once(store: Store) {
+    let team = store.ensure_team("payments").await.unwrap();
+    let (p, _) = store
+        .upsert_person(&person("Ivo", "ivo@example.com", "UTC"))
+        .await
+        .unwrap();
+    let integration = store
+        .create_integration(&NewIntegration {
+            public_id: "int_y".into(),
+            team_id: team.id,
+            source: "pagerduty".into(),
+            name: "y".into(),
+            secret: "s".repeat(16),
+        })
+        .await
+        .unwrap();
+    // Two processes get the same page in different deliveries at the same time:
+    // each has its own connection, so only the unique key can keep it once.
+    let other = Store::connect(&store_url(&store).await).await.unwrap();
+    let d = |id: &str| NewDelivery {
+        integration_id: integration.id,
+        delivery_id: id.into(),
+        received_at: 0,
+        raw: b"{}".to_vec(),
+        event_json: "{}".into(),
+        notifications: vec![note(Some(p.id), Some(team.id), 5_000, "inc-2")],
+    };
+    let (one, two) = ([d("one")], [d("two")]);
+    let (a, b) = tokio::join!(store.record_deliveries(&one), other.record_deliveries(&two));
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(store.count_deliveries().await.unwrap(), 2);
+    assert_eq!(store.count_notifications().await.unwrap(), 1);
+    other.close().await;
+}
+
+/// The URL of the database behind a store, for opening a second pool on it.
+async fn store_url(store: &Store) -> String {
+    store.url().to_string()
+}
+
+async fn failed_sign_ins_are_counted_per_key(store: Store) {
+    store
+        .record_login_failure(&["account:a", "address:1"], 1_000)
+        .await
+        .unwrap();
+    store
+        .record_login_failure(&["account:a", "address:2"], 2_000)
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures("account:a", 0).await.unwrap(), 2);
+    assert_eq!(store.login_failures("account:a", 1_500).await.unwrap(), 1);
+    assert_eq!(store.login_failures("address:1", 0).await.unwrap(), 1);
+    store.clear_login_failures("account:a").await.unwrap();
+    assert_eq!(store.login_failures("account:a", 0).await.unwrap(), 0);
+    assert_eq!(store.login_failures("address:2", 0).await.unwrap(), 1);
+}
+
+async fn lifecycle_of_teams_and_integrations(store: Store) {
+    let team = store.create_team("payments").await.unwrap();
+    assert!(matches!(
+        store.create_team("payments").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let other = store.create_team("search").await.unwrap();
+    assert!(matches!(
+        store.rename_team(other.id, "payments").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let renamed = store.rename_team(team.id, "checkout").await.unwrap();
+    assert_eq!(renamed.name, "checkout");
+    let made = store
+        .create_integration(&NewIntegration {
+            public_id: "int_z".into(),
+            team_id: team.id,
+            source: "opsgenie".into(),
+            name: "z".into(),
+            secret: "s".repeat(16),
+        })
+        .await
+        .unwrap();
+    assert!(made.enabled);
+    let changed = store
+        .update_integration(
+            "int_z",
+            Some("renamed"),
+            Some("t".repeat(20).as_str()),
+            Some(false),
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.name, "renamed");
+    assert_eq!(changed.secret, "t".repeat(20));
+    assert!(!changed.enabled);
+    store
+        .record_integration_error(made.id, "bad signature")
+        .await
+        .unwrap();
+    let errored = store.integration("int_z").await.unwrap().unwrap();
+    assert_eq!(errored.last_error.as_deref(), Some("bad signature"));
+    store.delete_integration("int_z").await.unwrap();
+    assert!(store.integration("int_z").await.unwrap().is_none());
+    store.delete_team(team.id).await.unwrap();
+    assert!(store.team(team.id).await.unwrap().is_none());
+    let entry = NewAuditEntry {
+        actor_id: None,
+        actor: "command line".into(),
+        action: "team.delete".into(),
+        team_id: Some(other.id),
+        subject: "checkout".into(),
+        detail: String::new(),
+    };
+    store.audit(&entry).await.unwrap();
+    let log = store.audit_log(Some(other.id), 10).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].action, "team.delete");
 }

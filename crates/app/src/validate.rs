@@ -1,7 +1,7 @@
 //! Parse, don't validate: input from forms, JSON and CSV becomes a [`NewPerson`]
 //! only through here, with errors that name the field and the reason.
 
-use aftercare_burden::{BurdenError, DailyWindow, WorkingDays};
+use aftercare_burden::{BurdenError, DailyWindow, PersonHours, WorkingDays};
 use aftercare_store::{NewPerson, TeamRole};
 use aftercare_webhooks::Source;
 use jiff::tz::TimeZone;
@@ -19,15 +19,6 @@ impl FieldError {
         FieldError {
             field: field.to_string(),
             reason: reason.into(),
-        }
-    }
-}
-
-impl From<FieldError> for crate::ApiError {
-    fn from(e: FieldError) -> Self {
-        crate::ApiError::Invalid {
-            field: e.field,
-            reason: e.reason,
         }
     }
 }
@@ -139,16 +130,67 @@ pub fn person(input: &PersonInput) -> Result<NewPerson, FieldError> {
         blank(&input.sleep_start).unwrap_or("22:00"),
         blank(&input.sleep_end).unwrap_or("08:00"),
     )?;
+    if sleep.is_empty() {
+        return Err(FieldError::new(
+            "sleep_end",
+            "the sleep window is empty (start and end are the same time): give the hours you are usually asleep",
+        ));
+    }
+    if working.is_empty() && !days.is_empty() {
+        return Err(FieldError::new(
+            "working_end",
+            "working hours are empty (start and end are the same time)",
+        ));
+    }
+    let time_zone = TimeZone::get(&time_zone).map_err(|_| {
+        FieldError::new(
+            "time_zone",
+            format!("{time_zone:?} is not an IANA time zone"),
+        )
+    })?;
     Ok(NewPerson {
         name: name.to_string(),
         email,
-        time_zone,
-        working_days: days.to_string(),
-        working_start: working.start(),
-        working_end: working.end(),
-        sleep_start: sleep.start(),
-        sleep_end: sleep.end(),
+        hours: PersonHours {
+            time_zone,
+            working_days: days,
+            working_hours: working,
+            sleep_window: sleep,
+        },
     })
+}
+
+/// Minutes in a daily window, across midnight if it spans it.
+pub fn window_minutes(w: &DailyWindow) -> i32 {
+    let minutes = |t: jiff::civil::Time| i32::from(t.hour()) * 60 + i32::from(t.minute());
+    let (start, end) = (minutes(w.start_time()), minutes(w.end_time()));
+    if end > start {
+        end - start
+    } else {
+        24 * 60 - start + end
+    }
+}
+
+/// A gentle warning for a sleep window that is probably a mistake: under 4 hours
+/// or over 14 (adults need 7 or more, per the American Academy of Sleep Medicine's
+/// consensus statement, 2015; 4 and 14 leave room for real lives).
+pub fn sleep_warning(hours: &PersonHours) -> Option<String> {
+    let m = window_minutes(&hours.sleep_window);
+    if m < 4 * 60 {
+        Some(format!(
+            "Your sleep window is {}h{:02}: pages outside it count as off-hours, not sleep. Is that right?",
+            m / 60,
+            m % 60
+        ))
+    } else if m > 14 * 60 {
+        Some(format!(
+            "Your sleep window is {}h{:02}: most pages would count as sleep interruptions. Is that right?",
+            m / 60,
+            m % 60
+        ))
+    } else {
+        None
+    }
 }
 
 /// The identity kinds people can be matched by: one per webhook source, and email.
@@ -188,25 +230,33 @@ pub fn identity(kind: &str, external_id: &str) -> Result<(String, String), Field
 
 /// A team role; blank means member.
 pub fn team_role(role: &str) -> Result<TeamRole, FieldError> {
-    match role.trim() {
-        "" | "member" => Ok(TeamRole::Member),
-        "lead" => Ok(TeamRole::Lead),
-        other => Err(FieldError::new(
-            "role",
-            format!("{other:?} is not a team role: use member or lead"),
-        )),
+    if role.trim().is_empty() {
+        return Ok(TeamRole::Member);
     }
+    role.parse()
+        .map_err(|e: aftercare_store::UnknownRole| FieldError::new("role", e.to_string()))
+}
+
+/// A team's name, reported under `field` (forms say `name`, imports `team`).
+pub fn team_name_as(field: &str, s: &str) -> Result<String, FieldError> {
+    let name = s.trim();
+    if name.is_empty() {
+        return Err(FieldError::new(field, "is required"));
+    }
+    if name.chars().count() > 100 {
+        return Err(FieldError::new(field, "must be at most 100 characters"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(name.to_string())
 }
 
 pub fn team_name(s: &str) -> Result<String, FieldError> {
-    let name = s.trim();
-    if name.is_empty() {
-        return Err(FieldError::new("team", "is required"));
-    }
-    if name.chars().count() > 100 {
-        return Err(FieldError::new("team", "must be at most 100 characters"));
-    }
-    Ok(name.to_string())
+    team_name_as("team", s)
 }
 
 #[cfg(test)]
@@ -226,18 +276,13 @@ mod tests {
     fn defaults_fill_blank_settings() {
         let p = person(&input()).unwrap();
         assert_eq!(p.email, "alex@example.com");
+        assert_eq!(p.hours.working_days.to_string(), "mon,tue,wed,thu,fri");
+        assert_eq!(p.hours.working_hours.to_string(), "08:00-18:00");
         assert_eq!(
-            (
-                p.working_days.as_str(),
-                p.working_start.as_str(),
-                p.working_end.as_str()
-            ),
-            ("mon,tue,wed,thu,fri", "08:00", "18:00")
+            (p.hours.sleep_window.start(), p.hours.sleep_window.end()),
+            ("22:00".to_string(), "08:00".to_string())
         );
-        assert_eq!(
-            (p.sleep_start.as_str(), p.sleep_end.as_str()),
-            ("22:00", "08:00")
-        );
+        assert_eq!(sleep_warning(&p.hours), None);
     }
 
     #[test]
@@ -293,6 +338,33 @@ mod tests {
     fn custom_days_are_made_canonical() {
         let mut i = input();
         i.working_days = Some("sun-thu".into());
-        assert_eq!(person(&i).unwrap().working_days, "mon,tue,wed,thu,sun");
+        assert_eq!(
+            person(&i).unwrap().hours.working_days.to_string(),
+            "mon,tue,wed,thu,sun"
+        );
+        i.working_days = Some("monday".into());
+        assert_eq!(person(&i).unwrap().hours.working_days.to_string(), "mon");
+    }
+
+    #[test]
+    fn empty_sleep_windows_are_refused_and_odd_ones_warned_about() {
+        let mut i = input();
+        i.sleep_start = Some("23:00".into());
+        i.sleep_end = Some("23:00".into());
+        let err = person(&i).unwrap_err();
+        assert_eq!(err.field, "sleep_end");
+        assert!(err.reason.contains("empty"), "{err}");
+        i.sleep_end = Some("01:00".into());
+        let short = person(&i).unwrap();
+        assert!(sleep_warning(&short.hours).unwrap().contains("2h00"));
+        i.sleep_start = Some("18:00".into());
+        i.sleep_end = Some("10:00".into());
+        assert!(
+            sleep_warning(&person(&i).unwrap().hours)
+                .unwrap()
+                .contains("16h00")
+        );
+        assert_eq!(team_role("boss").unwrap_err().field, "role");
+        assert!(team_role("Lead").is_ok());
     }
 }

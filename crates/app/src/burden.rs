@@ -1,51 +1,19 @@
-//! Application services shared by the JSON API, the web pages and the CLI: they
-//! read from the store and hand the pure burden crate what it needs.
+//! Burden you can see: a person's and a team's interruptions, read from the store
+//! and handed to the pure burden crate. Called alike by the JSON API, the pages and
+//! the CLI.
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use aftercare_burden::{
-    Burden, BurdenError, HoursSettings, MERGE_WINDOW, Period, PersonHours, TeamSpread, team_spread,
-};
-use aftercare_store::{Person, Store, StoreError, Team, TeamRole};
+use aftercare_burden::{Burden, MERGE_WINDOW, Period, TeamSpread, team_spread};
+use aftercare_store::{Person, PersonId, Store, Team, TeamRole};
 
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// A schedule export that cannot be read, or that names people we do not know.
-    #[error("{0}")]
-    Schedule(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// A person's stored settings no longer parse (for example a time zone that a
-    /// tzdata update removed).
-    #[error("person {email}: {reason}")]
-    Settings { email: String, reason: String },
-}
+use crate::error::{AppError, Result};
 
 /// The default window of a burden view: the last 90 days, as PagerDuty's and
 /// incident.io's on-call reports default to a quarter-like span.
 pub const DEFAULT_PERIOD_DAYS: i64 = 90;
-
-pub fn hours_of(person: &Person) -> Result<PersonHours, ServiceError> {
-    let settings_error = |reason: String| ServiceError::Settings {
-        email: person.email.clone(),
-        reason,
-    };
-    let tz = TimeZone::get(&person.time_zone)
-        .map_err(|e| settings_error(format!("time zone {:?}: {e}", person.time_zone)))?;
-    PersonHours::from_settings(
-        tz,
-        &HoursSettings {
-            working_days: Some(&person.working_days),
-            working_start: Some(&person.working_start),
-            working_end: Some(&person.working_end),
-            sleep_start: Some(&person.sleep_start),
-            sleep_end: Some(&person.sleep_end),
-        },
-    )
-    .map_err(|e: BurdenError| settings_error(e.to_string()))
-}
 
 /// The instants the burden of `period` depends on: those in the period, and those up
 /// to the merge window before it (a notification just before `from` decides whether
@@ -61,16 +29,12 @@ fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
         .collect()
 }
 
-pub async fn person_burden(
-    store: &Store,
-    person: &Person,
-    period: Period,
-) -> Result<Burden, ServiceError> {
-    let hours = hours_of(person)?;
+/// A person's burden over a period, from all their pages.
+pub async fn person_burden(store: &Store, person: &Person, period: Period) -> Result<Burden> {
     let (from, to) = fetch_range(&period);
     let instants = store.notification_instants(person.id, from, to).await?;
     Ok(aftercare_burden::burden(
-        &hours,
+        &person.hours,
         &to_timestamps(&instants),
         period,
     ))
@@ -79,7 +43,7 @@ pub async fn person_burden(
 /// A person as other views show them: never their wellbeing data, never credentials.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonSummary {
-    pub id: i64,
+    pub id: PersonId,
     pub name: String,
     pub email: String,
     pub time_zone: String,
@@ -91,7 +55,7 @@ impl From<&Person> for PersonSummary {
             id: p.id,
             name: p.name.clone(),
             email: p.email.clone(),
-            time_zone: p.time_zone.clone(),
+            time_zone: p.time_zone_name().to_string(),
         }
     }
 }
@@ -129,30 +93,28 @@ pub struct Spread {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SpreadLeader {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub sleep: u32,
     pub sleep_vs_median: Option<f64>,
 }
 
-/// Every member's burden in one read of the store, plus the team's spread.
-pub async fn team_burden(
-    store: &Store,
-    team: &Team,
-    period: Period,
-) -> Result<TeamBurden, ServiceError> {
+/// Every member's burden in one read of the store, plus the team's spread. Each
+/// member's pages count here only if they were paged for this team.
+pub async fn team_burden(store: &Store, team: &Team, period: Period) -> Result<TeamBurden> {
     let members = store.team_members(team.id).await?;
-    let ids: Vec<i64> = members.iter().map(|m| m.person.id).collect();
+    let ids: Vec<PersonId> = members.iter().map(|m| m.person.id).collect();
     let (from, to) = fetch_range(&period);
-    let instants = store.notification_instants_for(&ids, from, to).await?;
+    let instants = store
+        .notification_instants_for(&ids, Some(team.id), from, to)
+        .await?;
     let mut burdens = Vec::with_capacity(members.len());
     for m in &members {
-        let hours = hours_of(&m.person)?;
         let mine = instants
             .binary_search_by_key(&m.person.id, |(id, _)| *id)
             .map(|i| to_timestamps(&instants[i].1))
             .unwrap_or_default();
-        burdens.push(aftercare_burden::burden(&hours, &mine, period));
+        burdens.push(aftercare_burden::burden(&m.person.hours, &mine, period));
     }
     let keyed: Vec<(usize, &Burden)> = burdens.iter().enumerate().collect();
     let spread: TeamSpread<usize> = team_spread(&keyed);
@@ -201,8 +163,15 @@ pub async fn team_burden(
 /// Reads `from`/`to` as RFC 3339 instants with an offset (or `Z`), or as plain
 /// dates (midnight UTC); a missing `to` is now, a missing `from` is
 /// [`DEFAULT_PERIOD_DAYS`] before `to`. Errors name the field.
-pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<Period, (String, String)> {
-    let parse = |field: &str, s: &str| -> Result<Timestamp, (String, String)> {
+pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<Period> {
+    parse_period_pair(from, to).map_err(|(field, reason)| AppError::invalid(field, reason))
+}
+
+fn parse_period_pair(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> std::result::Result<Period, (String, String)> {
+    let parse = |field: &str, s: &str| -> std::result::Result<Timestamp, (String, String)> {
         let s = s.trim();
         if let Ok(ts) = s.parse::<Timestamp>() {
             return Ok(ts);
@@ -244,90 +213,15 @@ mod tests {
         assert_eq!(p.to().to_string(), "2026-03-04T21:00:00Z");
         let d = parse_period(None, Some("2026-06-01T00:00:00Z")).unwrap();
         assert_eq!(d.from().to_string(), "2026-03-03T00:00:00Z");
-        let (field, _) = parse_period(Some("yesterday"), None).unwrap_err();
+        let (field, _) = parse_period_pair(Some("yesterday"), None).unwrap_err();
         assert_eq!(field, "from");
-        let (field, reason) = parse_period(Some("2026-03-05"), Some("2026-03-04")).unwrap_err();
+        let (field, reason) =
+            parse_period_pair(Some("2026-03-05"), Some("2026-03-04")).unwrap_err();
         assert_eq!(field, "from");
         assert!(reason.contains("before"), "{reason}");
+        assert!(matches!(
+            parse_period(Some("x"), None),
+            Err(AppError::Invalid { .. })
+        ));
     }
-}
-
-/// What a schedule import stored.
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportedSchedule {
-    pub shifts: u64,
-    pub from: Option<Timestamp>,
-    pub to: Option<Timestamp>,
-    pub source: String,
-}
-
-/// Imports an iCalendar on-call export (PagerDuty, Opsgenie, ...) as the team's
-/// shifts: all of them or, if any shift names someone Aftercare does not know,
-/// none. Re-importing a newer export replaces the shifts it overlaps.
-pub async fn import_schedule(
-    store: &Store,
-    team: &Team,
-    ical: &str,
-) -> Result<ImportedSchedule, ServiceError> {
-    let shifts = aftercare_schedule::parse_ical(ical)
-        .map_err(|e| ServiceError::Schedule(format!("calendar: {e}")))?;
-    let people: std::collections::HashMap<String, i64> =
-        store.person_ids_by_email().await?.into_iter().collect();
-    let by_name: std::collections::HashMap<String, i64> = store
-        .list_people()
-        .await?
-        .into_iter()
-        .map(|p| (p.name.to_lowercase(), p.id))
-        .collect();
-    let mut unknown = std::collections::BTreeSet::new();
-    let mut rows = Vec::with_capacity(shifts.len());
-    for s in &shifts {
-        let found = s
-            .person
-            .email
-            .as_ref()
-            .and_then(|e| people.get(e))
-            .or_else(|| {
-                s.person
-                    .name
-                    .as_ref()
-                    .and_then(|n| by_name.get(&n.to_lowercase()))
-            });
-        match found {
-            Some(&person_id) => rows.push(aftercare_store::NewShift {
-                person_id,
-                starts_at: s.start.as_millisecond(),
-                ends_at: s.end.as_millisecond(),
-            }),
-            None => {
-                let who = s
-                    .person
-                    .email
-                    .clone()
-                    .or_else(|| s.person.name.clone())
-                    .unwrap_or_else(|| "nobody".into());
-                unknown.insert(format!("{who} (shift starting {})", s.start));
-            }
-        }
-    }
-    if !unknown.is_empty() {
-        let list: Vec<String> = unknown.into_iter().collect();
-        return Err(ServiceError::Schedule(format!(
-            "calendar: {} shift(s) name people who are not in Aftercare, so nothing was imported; add them (or their email) first: {}",
-            list.len(),
-            list.join("; ")
-        )));
-    }
-    let schedule = shifts.iter().find_map(|s| s.schedule.clone());
-    let source = match &schedule {
-        Some(name) => format!("ical:{name}"),
-        None => "ical".to_string(),
-    };
-    let stored = store.replace_shifts(team.id, &source, &rows).await?;
-    Ok(ImportedSchedule {
-        shifts: stored,
-        from: shifts.iter().map(|s| s.start).min(),
-        to: shifts.iter().map(|s| s.end).max(),
-        source,
-    })
 }

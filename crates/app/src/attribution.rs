@@ -1,0 +1,152 @@
+//! Whom a page lands on. A sender names people by its own ids or by email; a page
+//! that names nobody goes to whoever the team's schedule had on call. An
+//! integration credits pages only to members of its own team: anyone else it names
+//! is kept on the unattributed list with how the sender named them, so a lead can
+//! link them if they really belong (and no team can push pages onto another
+//! team's people).
+
+use aftercare_store::{Integration, Named, NewNotification, PersonId, Store};
+use aftercare_webhooks::{Basis, Event, Recipient, Source};
+
+use crate::error::Result;
+
+/// The identity kind under which a source's user ids are stored for people.
+pub fn identity_kind(source: Source) -> &'static str {
+    source.as_str()
+}
+
+/// Finds the person a sender names: by the source's external id, then by email.
+async fn resolve(store: &Store, source: Source, r: &Recipient) -> Result<Option<PersonId>> {
+    if let Some(id) = &r.external_id
+        && let Some(pid) = store.person_by_identity(identity_kind(source), id).await?
+    {
+        return Ok(Some(pid));
+    }
+    if let Some(email) = &r.email {
+        if let Some(p) = store.person_by_email(email).await? {
+            return Ok(Some(p.id));
+        }
+        if let Some(pid) = store
+            .person_by_identity("email", &email.to_lowercase())
+            .await?
+        {
+            return Ok(Some(pid));
+        }
+    }
+    // Opsgenie names the acknowledger by username, which is usually an email but
+    // arrives as an external id.
+    if let Some(id) = &r.external_id
+        && id.contains('@')
+        && let Some(p) = store.person_by_email(id).await?
+    {
+        return Ok(Some(p.id));
+    }
+    Ok(None)
+}
+
+fn basis_str(b: Basis) -> &'static str {
+    match b {
+        Basis::Notified => "notified",
+        Basis::Assigned => "assigned",
+        Basis::Acknowledged => "acknowledged",
+        Basis::Unattributed => "unattributed",
+    }
+}
+
+fn named(source: Source, r: &Recipient) -> Named {
+    Named {
+        kind: identity_kind(source).to_string(),
+        external_id: r.external_id.clone(),
+        email: r.email.clone(),
+        name: r.name.clone(),
+    }
+}
+
+/// Turns an event's pages into notifications: one per matched member of the
+/// integration's team, and an unattributed one for a page nobody on the team could
+/// be found for (kept, and shown as such, rather than dropped).
+pub async fn notifications_for(
+    store: &Store,
+    integration: &Integration,
+    source: Source,
+    event: &Event,
+) -> Result<Vec<NewNotification>> {
+    let members: Vec<PersonId> = store
+        .team_members(integration.team_id)
+        .await?
+        .iter()
+        .map(|m| m.person.id)
+        .collect();
+    let mut out = Vec::new();
+    for page in &event.pages {
+        let mut matched = Vec::new();
+        let mut outsiders = Vec::new();
+        for r in &page.recipients {
+            match resolve(store, source, r).await? {
+                Some(pid) if members.contains(&pid) => {
+                    if !matched.contains(&pid) {
+                        matched.push(pid);
+                    }
+                }
+                _ => outsiders.push(named(source, r)),
+            }
+        }
+        let base = NewNotification {
+            person_id: None,
+            team_id: Some(integration.team_id),
+            at: page.at.as_millisecond(),
+            incident_key: event.incident_key.clone(),
+            source: source.as_str().to_string(),
+            basis: basis_str(page.basis).to_string(),
+            claims_unattributed: page.basis == Basis::Acknowledged,
+            title: event.title.clone(),
+            link: None,
+            named: None,
+        };
+        if !matched.is_empty() {
+            for pid in matched {
+                out.push(NewNotification {
+                    person_id: Some(pid),
+                    ..base.clone()
+                });
+            }
+            continue;
+        }
+        // An acknowledgement by someone we do not know adds nothing: the page it
+        // refers to is already stored.
+        if page.basis == Basis::Acknowledged {
+            continue;
+        }
+        // The payload names nobody on the team: the member on call for the team at
+        // that instant, if a schedule says so; otherwise the page is kept as
+        // unattributed, with whom the sender named.
+        let on_call = store
+            .on_call(integration.team_id, page.at.as_millisecond())
+            .await?
+            .filter(|pid| members.contains(pid));
+        match on_call {
+            Some(pid) if outsiders.is_empty() => out.push(NewNotification {
+                person_id: Some(pid),
+                basis: "on_call".into(),
+                claims_unattributed: false,
+                ..base
+            }),
+            _ if outsiders.is_empty() => out.push(NewNotification {
+                basis: "unattributed".into(),
+                claims_unattributed: false,
+                ..base
+            }),
+            _ => {
+                for who in outsiders {
+                    out.push(NewNotification {
+                        basis: "unattributed".into(),
+                        claims_unattributed: false,
+                        named: Some(who),
+                        ..base.clone()
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}

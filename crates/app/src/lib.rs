@@ -1,0 +1,20 @@
+//! Aftercare's use-cases: the one layer the JSON API, the web forms and the CLI all
+//! call. Each use-case takes the [`policy::Actor`] (or a right it yielded), checks
+//! what it must, talks to the store and returns typed values; the shells around it
+//! only translate requests and responses.
+
+pub mod accounts;
+pub mod attribution;
+pub mod burden;
+pub mod error;
+pub mod integrations;
+pub mod pages;
+pub mod passwords;
+pub mod people;
+pub mod policy;
+pub mod schedule;
+pub mod teams;
+pub mod validate;
+
+pub use error::{AppError, Result};
+pub use policy::{Actor, AdminRight, LeadRight};

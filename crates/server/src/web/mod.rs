@@ -1,0 +1,252 @@
+//! Server-rendered pages: askama templates, htmx vendored into the binary, no build
+//! step. One module per area; each form calls the same use-case as the JSON API.
+
+mod account;
+mod calendar;
+mod forms;
+mod integrations;
+mod people;
+mod teams;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use aftercare_app::{Actor, AppError};
+
+use crate::AppState;
+use crate::auth::csrf_of;
+use crate::error::ApiError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::home))
+        .route(
+            "/setup",
+            get(account::setup_page).post(account::setup_submit),
+        )
+        .route(
+            "/login",
+            get(account::login_page).post(account::login_submit),
+        )
+        .route("/logout", post(account::logout))
+        .route(
+            "/password/{token}",
+            get(account::password_page).post(account::password_submit),
+        )
+        .route(
+            "/account",
+            get(account::account_page).post(account::change_password),
+        )
+        .route("/me", get(account::me_page))
+        .route("/people", get(people::people_page).post(people::add_person))
+        .route("/people/{id}", get(people::person_page))
+        .route("/people/{id}/settings", post(people::save_settings))
+        .route("/people/{id}/identities", post(people::add_identity))
+        .route(
+            "/people/{id}/identities/remove",
+            post(people::remove_identity),
+        )
+        .route("/people/{id}/invite", post(people::invite))
+        .route("/people/{id}/deactivate", post(people::deactivate))
+        .route("/people/{id}/reactivate", post(people::reactivate))
+        .route("/teams", get(teams::teams_page).post(teams::add_team))
+        .route("/teams/{id}", get(teams::team_page))
+        .route("/teams/{id}/members", post(teams::add_member))
+        .route("/teams/{id}/members/remove", post(teams::remove_member))
+        .route("/teams/{id}/answer", post(teams::answer))
+        .route("/teams/{id}/rename", post(teams::rename))
+        .route("/teams/{id}/delete", post(teams::delete))
+        .route(
+            "/integrations",
+            get(integrations::integrations_page).post(integrations::integrations_submit),
+        )
+        .route("/static/htmx.min.js", get(htmx_js))
+        .route("/static/app.css", get(app_css))
+        .route("/static/app.js", get(app_js))
+        .fallback(not_found_page)
+}
+
+static HTMX: &str = include_str!("../../static/htmx.min.js");
+static APP_JS: &str = include_str!("../../static/app.js");
+static APP_CSS: &str = include_str!("../../static/app.css");
+
+async fn htmx_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        HTMX,
+    )
+        .into_response()
+}
+
+async fn app_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        APP_JS,
+    )
+        .into_response()
+}
+
+async fn app_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        APP_CSS,
+    )
+        .into_response()
+}
+
+/// A page-level failure, rendered as a page rather than JSON.
+pub struct PageError(pub(crate) ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<aftercare_store::StoreError> for PageError {
+    fn from(e: aftercare_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if let ApiError::Internal(detail) = &self.0 {
+            tracing::error!(error = %detail, "page failed");
+        }
+        let message = match &self.0 {
+            ApiError::Internal(_) => {
+                "Something went wrong on our side. It has been logged.".to_string()
+            }
+            // The page's heading already says what kind of refusal this is.
+            ApiError::Forbidden(reason) => sentence(reason),
+            other => sentence(&other.to_string()),
+        };
+        let heading = match status {
+            StatusCode::FORBIDDEN => "Not yours to see",
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::BAD_REQUEST => "That did not work",
+            _ => "Sorry",
+        };
+        let page = MessagePage {
+            csrf: String::new(),
+            nav_name: None,
+            heading: heading.into(),
+            message,
+            back: "/".into(),
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+/// A message as a sentence: capital first letter, full stop.
+pub(crate) fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// A refusal for a logged-in viewer: the same 403, but with the navigation, so
+/// they can go on from here or log out.
+pub(crate) fn refused(v: &Actor, reason: &str) -> Response {
+    let (csrf, nav_name) = nav(v);
+    let page = MessagePage {
+        csrf,
+        nav_name,
+        heading: "Not yours to see".into(),
+        message: sentence(reason),
+        back: "/".into(),
+    };
+    (StatusCode::FORBIDDEN, render(&page)).into_response()
+}
+
+pub(crate) fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub(crate) struct MessagePage {
+    pub csrf: String,
+    pub nav_name: Option<String>,
+    pub heading: String,
+    pub message: String,
+    pub back: String,
+}
+
+pub(crate) fn nav(v: &Actor) -> (String, Option<String>) {
+    let name = v
+        .person()
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| "admin token".into());
+    (csrf_of(v), Some(name))
+}
+
+pub(crate) fn login_redirect() -> Response {
+    Redirect::to("/login").into_response()
+}
+
+/// A real page for a path that is not one.
+async fn not_found_page() -> Response {
+    PageError(ApiError::NotFound(
+        "this page (check the address, or go back to your own page)".into(),
+    ))
+    .into_response()
+}
+
+/// The fixed texts a redirect may ask a page to show: a code in the URL, never
+/// text, so nobody can put words on our pages with a crafted link.
+pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "saved" => Some("Saved. Your figures now follow your new hours."),
+        "identity-saved" => Some("Identity linked: pages naming it will land on this person."),
+        "identity-removed" => Some("Identity removed."),
+        "person-added" => Some("Person added."),
+        "team-added" => Some("Team created."),
+        "team-renamed" => Some("Team renamed."),
+        "team-deleted" => Some("Team deleted. Its members' pages stay in their own history."),
+        "member-saved" => Some("Member saved."),
+        "member-proposed" => {
+            Some("Invitation sent: they join once they accept it on their own page.")
+        }
+        "member-removed" => Some("Member removed."),
+        "joined" => Some("You joined the team."),
+        "declined" => Some("Invitation declined."),
+        "password-changed" => Some("Password changed. Your other sessions have been signed out."),
+        "deactivated" => Some("Deactivated: their sessions and tokens have ended."),
+        "reactivated" => Some("Reactivated."),
+        _ => None,
+    }
+}

@@ -1,0 +1,400 @@
+//! The people directory and a person's own page: their burden, hours, sleep
+//! window and identities, and (for admins and their leads) invites and the
+//! lifecycle.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+
+use aftercare_app::people::{self, IdentityView, PersonPatch, PersonSettings};
+use aftercare_app::validate::{self, PersonInput};
+use aftercare_app::{AppError, accounts, burden};
+use aftercare_burden::Period;
+use aftercare_store::PersonId;
+
+use super::calendar::{PersonPanel, days_label, heat_weeks, month_labels};
+use super::forms::{act, shown};
+use super::{MessagePage, PageError, login_redirect, nav, notice_text, refused, render};
+use crate::AppState;
+use crate::auth::MaybeActor;
+use crate::error::ApiError;
+
+struct PersonRow {
+    id: PersonId,
+    name: String,
+    email: String,
+    time_zone: String,
+    local_now: String,
+    linked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    csrf: String,
+    nav_name: Option<String>,
+    people: Vec<PersonRow>,
+    is_admin: bool,
+    teams: Vec<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub(super) async fn people_page(
+    State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let Some(v) = actor else {
+        return Ok(login_redirect());
+    };
+    let now = Timestamp::now();
+    let mut rows = Vec::new();
+    for p in people::directory(&state.store, &v).await? {
+        let local_now = now
+            .to_zoned(p.hours.time_zone.clone())
+            .strftime("%a %H:%M")
+            .to_string();
+        let linked = v.sees_work_of(&state.store, p.id).await?;
+        rows.push(PersonRow {
+            id: p.id,
+            time_zone: p.time_zone_name().to_string(),
+            name: p.name,
+            email: p.email,
+            local_now,
+            linked,
+        });
+    }
+    let (csrf, nav_name) = nav(&v);
+    let teams = if v.is_admin() {
+        state
+            .store
+            .list_teams()
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render(&PeoplePage {
+        csrf,
+        nav_name,
+        people: rows,
+        is_admin: v.is_admin(),
+        teams,
+        notice: notice_text(q.notice.as_deref()),
+    }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct DaysQuery {
+    days: Option<i64>,
+    notice: Option<String>,
+}
+
+const DAY_CHOICES: [i64; 4] = [30, 90, 180, 365];
+
+pub(super) fn days_period(days: Option<i64>) -> Result<(i64, Period), ApiError> {
+    let days = days.unwrap_or(burden::DEFAULT_PERIOD_DAYS);
+    if !(1..=731).contains(&days) {
+        return Err(ApiError::invalid("days", "must be between 1 and 731"));
+    }
+    let to = Timestamp::now();
+    let from = to
+        .checked_sub(SignedDuration::from_hours(24 * days))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let period = Period::new(from, to).map_err(|e| ApiError::invalid("days", e.to_string()))?;
+    Ok((days, period))
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    csrf: String,
+    nav_name: Option<String>,
+    panel: PersonPanel,
+    /// The person themselves or an admin: may change hours and identities.
+    can_edit: bool,
+    /// An admin or one of their leads, and they cannot sign in yet: may invite.
+    can_invite: bool,
+    is_admin: bool,
+    is_self: bool,
+    settings: PersonSettings,
+    identities: Vec<IdentityView>,
+    identity_kinds: Vec<&'static str>,
+    notice: Option<&'static str>,
+}
+
+pub(super) async fn person_page(
+    State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Path(id): Path<PersonId>,
+    Query(q): Query<DaysQuery>,
+) -> Result<Response, PageError> {
+    let Some(v) = actor else {
+        return Ok(login_redirect());
+    };
+    let person = match people::visible(&state.store, &v, id).await {
+        Ok(p) => p,
+        Err(AppError::Forbidden(_)) => {
+            return Ok(refused(
+                &v,
+                "a person's figures are visible to them, their team leads and admins",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (days, period) = days_period(q.days)?;
+    let b = burden::person_burden(&state.store, &person, period).await?;
+    let tz: TimeZone = person.hours.time_zone.clone();
+    let last = period.to().to_zoned(tz.clone()).date();
+    // A sleep interruption in the period's first hours belongs to the night that
+    // began the evening before: start the calendar there so every night has its square.
+    let first = period
+        .from()
+        .to_zoned(tz)
+        .date()
+        .min(b.nights.first().copied().unwrap_or(last));
+    let i = &b.interruptions;
+    let settings = PersonSettings::from(&person);
+    let panel = PersonPanel {
+        person_id: person.id,
+        name: person.name.clone(),
+        time_zone: settings.time_zone.clone(),
+        working: format!(
+            "{} {}–{}",
+            days_label(&settings.working_days),
+            settings.working_start,
+            settings.working_end
+        ),
+        sleep: format!("{}–{}", settings.sleep_start, settings.sleep_end),
+        days,
+        day_choices: DAY_CHOICES.to_vec(),
+        from_date: first.to_string(),
+        to_date: last.to_string(),
+        sleep_count: i.sleep,
+        off_count: i.off,
+        business_count: i.business,
+        disrupted_nights: b.disrupted_nights,
+        longest_streak: b.longest_disrupted_streak,
+        nights: b.nights.iter().map(|d| d.to_string()).collect(),
+        weeks: heat_weeks(&b, first, last),
+        months: month_labels(first, last),
+        heat_summary: format!(
+            "Calendar of interruptions: {} sleep-hour, {} off-hour and {} business-hour over {} days, {} disrupted nights",
+            i.sleep, i.off, i.business, days, b.disrupted_nights
+        ),
+    };
+    let (csrf, nav_name) = nav(&v);
+    let can_edit = v.may_edit(id).is_ok();
+    let identities = if can_edit {
+        state
+            .store
+            .identities(id)
+            .await?
+            .iter()
+            .map(IdentityView::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let can_invite = !settings.can_sign_in && settings.active && !v.is(id);
+    Ok(render(&PersonPage {
+        csrf,
+        nav_name,
+        panel,
+        can_edit,
+        can_invite,
+        is_admin: v.is_admin(),
+        is_self: v.is(id),
+        settings,
+        identities,
+        identity_kinds: validate::identity_kinds(),
+        notice: notice_text(q.notice.as_deref()),
+    }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct PersonForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    email: String,
+    time_zone: String,
+    #[serde(default)]
+    team: String,
+}
+
+pub(super) async fn add_person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    act(&state, &headers, &form.csrf, "/people", async |v| {
+        let right = v.admin()?;
+        let input = PersonInput {
+            name: form.name.clone(),
+            email: form.email.clone(),
+            time_zone: form.time_zone.clone(),
+            ..Default::default()
+        };
+        people::create(&state.store, v, &right, &input, Some(&form.team)).await?;
+        Ok("/people?notice=person-added".into())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    time_zone: String,
+    working_days: String,
+    working_start: String,
+    working_end: String,
+    sleep_start: String,
+    sleep_end: String,
+}
+
+pub(super) async fn save_settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<PersonId>,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let page = format!("/people/{id}");
+    act(&state, &headers, &form.csrf, &page, async |v| {
+        let patch = PersonPatch {
+            name: None,
+            time_zone: Some(form.time_zone.clone()),
+            working_days: Some(form.working_days.clone()),
+            working_start: Some(form.working_start.clone()),
+            working_end: Some(form.working_end.clone()),
+            sleep_start: Some(form.sleep_start.clone()),
+            sleep_end: Some(form.sleep_end.clone()),
+        };
+        people::update(&state.store, v, id, patch).await?;
+        Ok(format!("{page}?notice=saved"))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct IdentityForm {
+    #[serde(default)]
+    csrf: String,
+    kind: String,
+    external_id: String,
+}
+
+pub(super) async fn add_identity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<PersonId>,
+    Form(form): Form<IdentityForm>,
+) -> Result<Response, PageError> {
+    let page = format!("/people/{id}");
+    act(&state, &headers, &form.csrf, &page, async |v| {
+        people::link_identity(&state.store, v, id, &form.kind, &form.external_id).await?;
+        Ok(format!("{page}?notice=identity-saved"))
+    })
+    .await
+}
+
+pub(super) async fn remove_identity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<PersonId>,
+    Form(form): Form<IdentityForm>,
+) -> Result<Response, PageError> {
+    let page = format!("/people/{id}");
+    act(&state, &headers, &form.csrf, &page, async |v| {
+        people::remove_identity(&state.store, v, id, &form.kind, &form.external_id).await?;
+        Ok(format!("{page}?notice=identity-removed"))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Shows the invite link to copy (and to send however the team talks).
+pub(super) async fn invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<PersonId>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    let Some(v) = crate::auth::form_actor(&state, &headers, &form.csrf).await? else {
+        return Ok(login_redirect());
+    };
+    let back = format!("/people/{id}");
+    let result = async {
+        let person = people::visible(&state.store, &v, id).await?;
+        accounts::invite(&state.store, &v, &person).await
+    }
+    .await;
+    match result {
+        Ok(link) => {
+            let (csrf, nav_name) = nav(&v);
+            Ok(shown(&MessagePage {
+                csrf,
+                nav_name,
+                heading: format!("Invite link for {}", link.email),
+                message: format!(
+                    "Send this link to {} yourself; it lets them choose a password once and expires on {}: {}{}",
+                    link.email,
+                    link.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    state.config.public_url,
+                    link.path
+                ),
+                back,
+            }))
+        }
+        Err(e @ AppError::Internal(_)) => Err(e.into()),
+        Err(e) => Ok(super::forms::refusal(&v, &e.into(), &back)),
+    }
+}
+
+pub(super) async fn deactivate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<PersonId>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    let page = format!("/people/{id}");
+    act(&state, &headers, &form.csrf, &page, async |v| {
+        let right = v.admin()?;
+        people::deactivate(&state.store, v, &right, id).await?;
+        Ok(format!("{page}?notice=deactivated"))
+    })
+    .await
+}
+
+pub(super) async fn reactivate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<PersonId>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    let page = format!("/people/{id}");
+    act(&state, &headers, &form.csrf, &page, async |v| {
+        let right = v.admin()?;
+        people::reactivate(&state.store, v, &right, id).await?;
+        Ok(format!("{page}?notice=reactivated"))
+    })
+    .await
+}

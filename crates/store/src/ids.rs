@@ -1,0 +1,64 @@
+//! Newtype ids, so a team id can never be passed where a person id is meant. They
+//! are plain `BIGINT`s in both databases and plain numbers in JSON.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, sqlx::Type,
+        )]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.trim().parse().map($name)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person: someone who carries the pager, responds or writes reviews.
+    PersonId
+);
+id_type!(
+    /// A team.
+    TeamId
+);
+id_type!(
+    /// An integration's internal id (its ingest path carries a separate public id).
+    IntegrationId
+);
+id_type!(
+    /// A stored webhook delivery.
+    DeliveryId
+);
+id_type!(
+    /// One notification to one person.
+    NotificationId
+);
+id_type!(
+    /// An on-call shift.
+    ShiftId
+);
+id_type!(
+    /// An API token.
+    TokenId
+);
+id_type!(
+    /// An entry of the audit log.
+    AuditId
+);
