@@ -2,6 +2,7 @@
 //! workspace is compiled once for all of them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod api;
 mod browser;
 mod cli;
