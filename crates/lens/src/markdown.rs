@@ -365,7 +365,11 @@ impl Directives {
     /// before the finding starts, so the two need no further ordering.
     pub fn is_disabled(&self, rule: Rule, offset: usize, line: usize) -> bool {
         let bit = rule_bit(rule);
-        if self.next_line.get(&line).is_some_and(|bits| bits & bit != 0) {
+        if self
+            .next_line
+            .get(&line)
+            .is_some_and(|bits| bits & bit != 0)
+        {
             return true;
         }
         let applied = self.list.partition_point(|d| d.offset <= offset);
@@ -495,7 +499,10 @@ mod tests {
         let inline = format!("Then: <!-- lens-disable human-error --> {blame}");
         // Without their directives these texts are full of findings.
         assert_eq!(lens.check(&blame.repeat(3)).len(), 3);
-        assert_eq!(lens.check(&"Then: It was human error.\n\n".repeat(3)).len(), 3);
+        assert_eq!(
+            lens.check(&"Then: It was human error.\n\n".repeat(3)).len(),
+            3
+        );
         for text in [
             "<!-- lens-disable-next-line -->\n".repeat(MB / 32),
             next_line.repeat(MB / next_line.len()),

@@ -511,12 +511,7 @@ fn deeply_nested_bodies_are_refused_by_every_source_without_a_crash() {
     let objects = format!("{}1{}", r#"{"a":"#.repeat(DEPTH), "}".repeat(DEPTH)).into_bytes();
     // Deep inside a field each source reads.
     let inside = |key: &str| {
-        format!(
-            r#"{{"{key}":{}{}}}"#,
-            "[".repeat(DEPTH),
-            "]".repeat(DEPTH)
-        )
-        .into_bytes()
+        format!(r#"{{"{key}":{}{}}}"#, "[".repeat(DEPTH), "]".repeat(DEPTH)).into_bytes()
     };
     let mut bodies = vec![arrays, closed, objects];
     for key in ["event", "alerts", "alert", "data", "payload", "escalation"] {
@@ -532,7 +527,8 @@ fn deeply_nested_bodies_are_refused_by_every_source_without_a_crash() {
                 };
                 assert_eq!(reason, "recursion limit exceeded", "{source}");
                 assert!(
-                    err.to_string().starts_with("body: not valid JSON at line 1 column "),
+                    err.to_string()
+                        .starts_with("body: not valid JSON at line 1 column "),
                     "{err}"
                 );
             }
