@@ -498,3 +498,52 @@ fn cumulative_pages_are_identical_in_every_delivery() {
     .unwrap();
     assert_eq!(created.pages[0], updated.pages[0]);
 }
+
+/// Bodies nested far deeper than any payload (100,000 levels, as an attacker would send)
+/// are refused by every source's parser as invalid JSON, naming the problem, rather than
+/// overflowing the stack: serde_json stops at 128 levels, and nothing of ours recurses over
+/// a payload (each source reads fixed paths).
+#[test]
+fn deeply_nested_bodies_are_refused_by_every_source_without_a_crash() {
+    const DEPTH: usize = 100_000;
+    let arrays = "[".repeat(DEPTH).into_bytes();
+    let closed = format!("{}{}", "[".repeat(DEPTH), "]".repeat(DEPTH)).into_bytes();
+    let objects = format!("{}1{}", r#"{"a":"#.repeat(DEPTH), "}".repeat(DEPTH)).into_bytes();
+    // Deep inside a field each source reads.
+    let inside = |key: &str| {
+        format!(r#"{{"{key}":{}{}}}"#, "[".repeat(DEPTH), "]".repeat(DEPTH)).into_bytes()
+    };
+    let mut bodies = vec![arrays, closed, objects];
+    for key in ["event", "alerts", "alert", "data", "payload", "escalation"] {
+        bodies.push(inside(key));
+    }
+    let now = ts("2026-03-12T02:12:28Z");
+    for source in Source::ALL {
+        for body in &bodies {
+            for result in [parse(source, body), parse_received(source, body, now)] {
+                let err = result.unwrap_err();
+                let ParseError::Json { reason, .. } = &err else {
+                    panic!("{source}: expected a JSON error, got {err}");
+                };
+                assert_eq!(reason, "recursion limit exceeded", "{source}");
+                assert!(
+                    err.to_string()
+                        .starts_with("body: not valid JSON at line 1 column "),
+                    "{err}"
+                );
+            }
+        }
+    }
+    for body in &bodies {
+        assert!(!aftercare_webhooks::looks_like_pagerduty_events_v2(body));
+    }
+}
+
+/// Just under serde_json's limit is still read (and then judged on its fields): the limit
+/// refuses only what no sender produces.
+#[test]
+fn nesting_within_the_limit_reaches_the_source_parser() {
+    let body = format!(r#"{{"event":{}{}}}"#, "[".repeat(100), "]".repeat(100));
+    let err = parse(Source::PagerDuty, body.as_bytes()).unwrap_err();
+    assert_eq!(err.path(), Some("event"), "{err}");
+}

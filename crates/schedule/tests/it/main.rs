@@ -5,4 +5,5 @@
 
 mod behaviour;
 mod fixtures;
+mod limits;
 mod props;
