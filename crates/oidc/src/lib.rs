@@ -27,9 +27,9 @@ use std::sync::RwLock;
 
 use jiff::Timestamp;
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreIdTokenClaims,
-    CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm, CoreProviderMetadata,
-    CoreUserInfoClaims,
+    CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreErrorResponseType,
+    CoreIdTokenClaims, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreUserInfoClaims,
 };
 use openidconnect::url::Url;
 use openidconnect::{
@@ -64,8 +64,11 @@ pub enum OidcError {
     #[error("this sign-in was started more than {minutes} minutes ago: start it again")]
     Expired { minutes: u64 },
     /// The provider sent the person back with an error instead of a code
-    /// (for example they declined, or the provider refused the client).
-    #[error("the provider did not sign you in ({error}{}): start the sign-in again", .description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    /// (for example they declined, or the provider refused the client). The
+    /// message shows only a known error code in words: both fields come from
+    /// the callback URL, which anyone can craft, so the free-text description
+    /// is kept for the log and never shown.
+    #[error("{}: start the sign-in again", denied_in_words(.error))]
     ProviderDenied {
         error: String,
         description: Option<String>,
@@ -77,6 +80,12 @@ pub enum OidcError {
     /// issued to this client for this PKCE verifier.
     #[error("the provider refused the sign-in code ({error}): start the sign-in again")]
     CodeRejected { error: String },
+    /// The token endpoint refused Aftercare itself: the client id or secret
+    /// is wrong, or the client may not use the code flow. An operator's fix.
+    #[error(
+        "the provider does not accept Aftercare's client id and secret ({error}): check AFTERCARE_OIDC_CLIENT_ID and AFTERCARE_OIDC_CLIENT_SECRET"
+    )]
+    ClientRejected { error: String },
     /// The provider could not be reached or answered something unreadable.
     #[error("could not talk to the OpenID provider: {reason}")]
     Provider { reason: String },
@@ -297,10 +306,17 @@ impl OidcClient {
     ) -> Result<SignedIn> {
         // Constant time, so the comparison's duration tells nothing about how
         // much of a guessed state was right.
-        if !bool::from(pending.state.as_bytes().ct_eq(returned_state.as_bytes())) {
+        // An empty state (a pending login built by mistake) matches nothing.
+        if pending.state.is_empty()
+            || !bool::from(pending.state.as_bytes().ct_eq(returned_state.as_bytes()))
+        {
             return Err(OidcError::StateMismatch);
         }
-        self.check_age(pending, Timestamp::now())?;
+        check_age(
+            pending.created_at,
+            Timestamp::now(),
+            self.config.pending_max_age,
+        )?;
         if code.is_empty() {
             return Err(OidcError::MissingCode);
         }
@@ -312,12 +328,19 @@ impl OidcClient {
             .request_async(&self.http)
             .await
             .map_err(|e| match e {
-                RequestTokenError::ServerResponse(response) => OidcError::CodeRejected {
-                    error: match response.error_description() {
+                RequestTokenError::ServerResponse(response) => {
+                    let error = match response.error_description() {
                         Some(d) => format!("{}: {d}", response.error()),
                         None => response.error().to_string(),
-                    },
-                },
+                    };
+                    match response.error() {
+                        CoreErrorResponseType::InvalidClient
+                        | CoreErrorResponseType::UnauthorizedClient => {
+                            OidcError::ClientRejected { error }
+                        }
+                        _ => OidcError::CodeRejected { error },
+                    }
+                }
                 other => OidcError::Provider {
                     reason: format!("token request failed: {}", error_chain(&other)),
                 },
@@ -393,18 +416,6 @@ impl OidcClient {
         Ok(signed_in)
     }
 
-    fn check_age(&self, pending: &PendingLogin, now: Timestamp) -> Result<()> {
-        let age = now.duration_since(pending.created_at).as_secs();
-        let max = i64::try_from(self.config.pending_max_age.as_secs()).unwrap_or(i64::MAX);
-        // A little allowance for clocks of two servers that differ.
-        if age > max || age < -60 {
-            return Err(OidcError::Expired {
-                minutes: self.config.pending_max_age.as_secs().div_ceil(60),
-            });
-        }
-        Ok(())
-    }
-
     fn verifier(&self) -> CoreIdTokenVerifier<'static> {
         let jwks = match self.jwks.read() {
             Ok(keys) => keys.clone(),
@@ -462,6 +473,46 @@ impl OidcClient {
             .map_err(|e| OidcError::UserInfo {
                 reason: error_chain(&e),
             })
+    }
+}
+
+/// Refuses a sign-in started longer than `max_age` ago, or (beyond a minute
+/// of clock difference between two servers) in the future.
+fn check_age(created_at: Timestamp, now: Timestamp, max_age: std::time::Duration) -> Result<()> {
+    let age = now.duration_since(created_at).as_secs();
+    let max = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+    if age > max || age < -60 {
+        return Err(OidcError::Expired {
+            minutes: max_age.as_secs().div_ceil(60),
+        });
+    }
+    Ok(())
+}
+
+/// The words shown for an `error` the provider sent back, for the codes of
+/// RFC 6749 section 4.1.2.1 and OpenID Connect Core section 3.1.2.6.
+fn denied_in_words(error: &str) -> String {
+    match error {
+        "access_denied" => "the sign-in was declined at the provider".into(),
+        "login_required"
+        | "interaction_required"
+        | "consent_required"
+        | "account_selection_required" => "the provider needs you to sign in there first".into(),
+        "server_error" | "temporarily_unavailable" => {
+            "the provider is not available right now".into()
+        }
+        "invalid_request"
+        | "unauthorized_client"
+        | "unsupported_response_type"
+        | "invalid_scope"
+        | "invalid_request_uri"
+        | "invalid_request_object"
+        | "request_not_supported"
+        | "request_uri_not_supported"
+        | "registration_not_supported" => {
+            format!("the provider refused Aftercare's request (tell your administrator: {error})")
+        }
+        _ => "the provider did not sign you in".into(),
     }
 }
 
@@ -541,13 +592,42 @@ mod tests {
             OidcError::StateMismatch.to_string(),
             "state does not match: start the sign-in again"
         );
+        let declined = OidcClient::callback_error("access_denied", Some("the user declined"));
         assert_eq!(
-            OidcClient::callback_error("access_denied", Some("the user declined")).to_string(),
-            "the provider did not sign you in (access_denied: the user declined): start the sign-in again"
+            declined.to_string(),
+            "the sign-in was declined at the provider: start the sign-in again"
         );
+        assert!(matches!(
+            declined,
+            OidcError::ProviderDenied { description: Some(d), .. } if d == "the user declined"
+        ));
         assert_eq!(
-            OidcClient::callback_error("login_required", None).to_string(),
-            "the provider did not sign you in (login_required): start the sign-in again"
+            OidcClient::callback_error("invalid_scope", None).to_string(),
+            "the provider refused Aftercare's request (tell your administrator: invalid_scope): \
+             start the sign-in again"
         );
+        // Text from a crafted callback URL is never shown.
+        let crafted =
+            OidcClient::callback_error("Your account is locked, call +1 555 0100", Some("urgent"));
+        assert_eq!(
+            crafted.to_string(),
+            "the provider did not sign you in: start the sign-in again"
+        );
+    }
+
+    #[test]
+    fn a_sign_in_is_good_for_ten_minutes() {
+        let max = DEFAULT_PENDING_MAX_AGE;
+        let start = Timestamp::from_second(1_800_000_000).expect("valid");
+        let at = |secs: i64| start + jiff::SignedDuration::from_secs(secs);
+        assert!(check_age(start, at(0), max).is_ok());
+        assert!(check_age(start, at(600), max).is_ok());
+        assert!(matches!(
+            check_age(start, at(601), max),
+            Err(OidcError::Expired { minutes: 10 })
+        ));
+        // Another server's clock a little ahead is fine; far ahead is not.
+        assert!(check_age(start, at(-30), max).is_ok());
+        assert!(check_age(start, at(-3600), max).is_err());
     }
 }

@@ -375,6 +375,22 @@ async fn wrong_state_replayed_code_and_tampered_secrets_are_refused() {
         .finish(&pending, &callback.state, &callback.code)
         .await
         .expect("in time");
+
+    // A wrong client secret is the operator's to fix, and says so.
+    let mut config = provider.config();
+    config.client_secret = "not-the-secret".into();
+    let misconfigured = OidcClient::discover(config).await.unwrap();
+    let (url, pending) = misconfigured.begin();
+    let callback = browse_and_sign_in(&url, "verified").await;
+    let err = misconfigured
+        .finish(&pending, &callback.state, &callback.code)
+        .await
+        .expect_err("wrong secret");
+    assert!(matches!(err, OidcError::ClientRejected { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("AFTERCARE_OIDC_CLIENT_SECRET"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
