@@ -6,3 +6,5 @@
 mod behaviour;
 mod fixtures;
 mod props;
+#[path = "../../../../tests/support/real_data.rs"]
+mod real_data;
