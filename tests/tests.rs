@@ -8,3 +8,5 @@ mod cli;
 mod common;
 mod ingest;
 mod lens_cli;
+#[path = "support/real_data.rs"]
+mod real_data;
