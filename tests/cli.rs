@@ -410,14 +410,14 @@ async fn schedules_import_from_the_shell(backend: Backend) {
     let people = csv_file(
         &dir,
         "people.csv",
-        "name,email,timezone,team\nAlex Rivera,alex.rivera@example.com,Europe/London,payments\nSam Okafor,sam.okafor@example.com,Europe/London,payments\nJordan Lee,jordan.lee@example.com,America/New_York,payments\n",
+        "name,email,timezone,team\nNoor Haddad,noor.haddad@example.org,Europe/Berlin,payments\nKai Tanaka,kai.tanaka@example.org,Europe/Berlin,payments\nInes Moreau,ines.moreau@example.org,Australia/Sydney,payments\n",
     );
     assert!(
         aftercare(&db.url, &["import", "people", &people])
             .status
             .success()
     );
-    let ics = crate::common::shared("data/ical/CONSTRUCTED_dst_europe_london_pagerduty_style.ics");
+    let ics = crate::common::fixture_path("ical/pagerduty_style_dst_europe_berlin.ics");
     let out = aftercare(
         &db.url,
         &[
@@ -436,16 +436,16 @@ async fn schedules_import_from_the_shell(backend: Backend) {
     );
     let store = db.store().await.unwrap();
     let team = store.team_by_name("payments").await.unwrap().unwrap();
-    // Alex's week across the spring transition is 167 hours, not 168.
-    let alex = store
-        .person_by_email("alex.rivera@example.com")
+    // Kai's week across the spring transition is 167 hours, not 168.
+    let kai = store
+        .person_by_email("kai.tanaka@example.org")
         .await
         .unwrap()
         .unwrap();
     let shifts = store.shifts(team.id, 0, i64::MAX).await.unwrap();
     let week = shifts
         .iter()
-        .find(|s| s.person_id == alex.id && s.ends_at - s.starts_at > 100 * 3_600_000)
+        .find(|s| s.person_id == kai.id && s.ends_at - s.starts_at > 100 * 3_600_000)
         .unwrap();
     assert_eq!((week.ends_at - week.starts_at) / 3_600_000, 167);
     let out = aftercare(

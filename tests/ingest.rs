@@ -1,13 +1,16 @@
-//! Webhook ingest end to end, on SQLite and PostgreSQL: every real-format fixture
-//! is accepted; a wrong signature, a stale timestamp, a truncated body and a
-//! replay each get the right answer and leave the database unchanged.
+//! Webhook ingest end to end, on SQLite and PostgreSQL: every fixture (our own, in
+//! `crates/webhooks/tests/fixtures`, and the real captures in `../shared` when present)
+//! is accepted; a wrong signature, a stale timestamp, a truncated body and a replay each
+//! get the right answer and leave the database unchanged.
 
 use aftercare_store::{Backend, Store};
 use aftercare_webhooks::{Source, signing};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, shared, spawn_app};
+use std::path::{Path, PathBuf};
+
+use crate::common::{TestApp, fixture_path, spawn_app};
 
 crate::on_both!(
     every_fixture_is_accepted_and_attributed,
@@ -18,6 +21,7 @@ crate::on_both!(
     opsgenie_acknowledgement_claims_the_page,
     pages_naming_nobody_go_to_whoever_is_on_call,
     schedules_import_from_ical_whole_or_not_at_all,
+    real_captures_are_accepted,
 );
 
 struct Counts {
@@ -43,31 +47,40 @@ fn fixture_dir(source: Source) -> &'static str {
     }
 }
 
+/// Our own payloads for one sender.
 fn fixtures(dir: &str) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> =
-        std::fs::read_dir(shared(&format!("data/webhooks/{dir}")))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.extension().is_some_and(|e| e == "json")
-                    && !p.file_name().unwrap().to_string_lossy().starts_with('_')
-            })
-            .map(|p| {
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
-                )
-            })
-            .collect();
+    fixtures_in(&fixture_path("webhooks"), dir)
+}
+
+fn own(path: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(path)).unwrap()
+}
+
+/// The payloads of one sender's folder under `root`, `_signatures.json` excluded.
+fn fixtures_in(root: &Path, dir: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(root.join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.file_name().unwrap().to_string_lossy().starts_with('_')
+        })
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
     out.sort();
     assert!(!out.is_empty(), "no fixtures in {dir}");
     out
 }
 
-/// The published secret for signed sources, so their `_signatures.json` headers verify.
+/// Our fixtures' secret for signed sources, so their `_signatures.json` headers verify.
 fn fixture_secret(source: Source) -> String {
-    let path = shared(&format!(
-        "data/webhooks/{}/_signatures.json",
+    let path = fixture_path(&format!(
+        "webhooks/{}/_signatures.json",
         fixture_dir(source)
     ));
     match std::fs::read(&path) {
@@ -81,9 +94,9 @@ fn fixture_secret(source: Source) -> String {
 
 async fn people(app: &TestApp) {
     for (name, email) in [
-        ("Alex Rivera", "alex.rivera@example.com"),
-        ("Sam Okafor", "sam.okafor@example.com"),
-        ("Jordan Lee", "jordan.lee@example.com"),
+        ("Noor Haddad", "noor.haddad@example.org"),
+        ("Kai Tanaka", "kai.tanaka@example.org"),
+        ("Ines Moreau", "ines.moreau@example.org"),
     ] {
         app.store
             .upsert_person(&crate::common::new_person(name, email, "Europe/London"))
@@ -120,56 +133,68 @@ async fn post(
     req.body(body).send().await.unwrap()
 }
 
-async fn every_fixture_is_accepted_and_attributed(backend: Backend) {
-    let app = spawn_app(backend).await;
-    people(&app).await;
+/// Posts every payload under `root` to an integration for its sender, signed afresh; each must
+/// be stored. Returns how many were.
+async fn post_every_fixture(app: &TestApp, root: &Path) -> usize {
+    let mut stored = 0;
     for source in Source::ALL {
-        let path = integration(&app, source).await;
-        for (name, body) in fixtures(fixture_dir(source)) {
+        let path = integration(app, source).await;
+        for (name, body) in fixtures_in(root, fixture_dir(source)) {
             let headers =
                 signing::headers(source, &fixture_secret(source), &body, Timestamp::now()).unwrap();
-            let res = post(&app, &path, &headers, body).await;
+            let res = post(app, &path, &headers, body).await;
             let status = res.status();
             let text = res.text().await.unwrap();
             assert_eq!(status, 202, "{source} {name}: {text}");
             let v: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(v["status"], "stored", "{source} {name}");
+            stored += 1;
         }
     }
+    stored
+}
+
+async fn every_fixture_is_accepted_and_attributed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app).await;
+    assert_eq!(
+        post_every_fixture(&app, &fixture_path("webhooks")).await,
+        26
+    );
     // Grafana OnCall and incident.io say who was notified: those pages land on people.
-    let sam = app
+    let kai = app
         .store
-        .person_by_email("sam.okafor@example.com")
+        .person_by_email("kai.tanaka@example.org")
         .await
         .unwrap()
         .unwrap();
-    let alex = app
+    let noor = app
         .store
-        .person_by_email("alex.rivera@example.com")
+        .person_by_email("noor.haddad@example.org")
         .await
         .unwrap()
         .unwrap();
-    let from = Timestamp::from_second(1_773_000_000)
+    let from = Timestamp::from_second(1_781_000_000)
         .unwrap()
         .as_millisecond();
-    let to = Timestamp::from_second(1_774_000_000)
+    let to = Timestamp::from_second(1_782_000_000)
         .unwrap()
         .as_millisecond();
     assert!(
         !app.store
-            .notification_instants(sam.id, from, to)
+            .notification_instants(kai.id, from, to)
             .await
             .unwrap()
             .is_empty(),
-        "Sam was notified (Grafana OnCall)"
+        "Kai was notified (Grafana OnCall, incident.io)"
     );
     assert!(
         !app.store
-            .notification_instants(alex.id, from, to)
+            .notification_instants(noor.id, from, to)
             .await
             .unwrap()
             .is_empty(),
-        "Alex was notified (incident.io, Grafana OnCall)"
+        "Noor was notified (incident.io, Grafana OnCall)"
     );
     // Alertmanager says nobody: its page is kept as unattributed, not dropped.
     let team = app.store.team_by_name("payments").await.unwrap().unwrap();
@@ -206,11 +231,12 @@ async fn every_fixture_is_accepted_and_attributed(backend: Backend) {
         page.contains("Pages nobody could be found for"),
         "team page lists unattributed pages"
     );
-    // The burden of the night of 11 March (02:13 UTC on the 12th, London) shows it.
+    // The burden of the night of 17 June (Kai paged 02:01 UTC on the 18th, 03:01 in London)
+    // shows it.
     let res = app
         .get(&format!(
-            "/api/v1/people/{}/burden?from=2026-03-01&to=2026-03-31",
-            sam.id
+            "/api/v1/people/{}/burden?from=2026-06-01&to=2026-06-30",
+            kai.id
         ))
         .await;
     assert_eq!(res.status(), 200);
@@ -223,7 +249,7 @@ async fn every_fixture_is_accepted_and_attributed(backend: Backend) {
         burden["nights"]
             .as_array()
             .unwrap()
-            .contains(&json!("2026-03-11")),
+            .contains(&json!("2026-06-17")),
         "{burden}"
     );
     app.stop().await;
@@ -233,20 +259,11 @@ async fn signed_fixtures_verify_with_their_published_headers(backend: Backend) {
     let app = spawn_app(backend).await;
     for source in [Source::PagerDuty, Source::FireHydrant] {
         let path = integration(&app, source).await;
-        let sigs: Value = serde_json::from_slice(
-            &std::fs::read(shared(&format!(
-                "data/webhooks/{}/_signatures.json",
-                fixture_dir(source)
-            )))
-            .unwrap(),
-        )
-        .unwrap();
+        let dir = fixture_dir(source);
+        let sigs: Value =
+            serde_json::from_slice(&own(&format!("webhooks/{dir}/_signatures.json"))).unwrap();
         for (file, headers) in sigs["headers_by_file"].as_object().unwrap() {
-            let body = std::fs::read(shared(&format!(
-                "data/webhooks/{}/{file}",
-                fixture_dir(source)
-            )))
-            .unwrap();
+            let body = own(&format!("webhooks/{dir}/{file}"));
             let headers: Vec<(String, String)> = headers
                 .as_object()
                 .unwrap()
@@ -262,15 +279,13 @@ async fn signed_fixtures_verify_with_their_published_headers(backend: Backend) {
             );
         }
     }
-    // incident.io's published example is signed at 2026-03-12: correct, but stale now.
+    // Our incident.io example is signed at 2026-06-18: correct, but stale now.
     let path = integration(&app, Source::IncidentIo).await;
-    let sigs: Value = serde_json::from_slice(
-        &std::fs::read(shared("data/webhooks/incident_io/_signatures.json")).unwrap(),
-    )
-    .unwrap();
+    let sigs: Value =
+        serde_json::from_slice(&own("webhooks/incident_io/_signatures.json")).unwrap();
     let before = counts(&app.store).await;
     for (file, headers) in sigs["headers_by_file"].as_object().unwrap() {
-        let body = std::fs::read(shared(&format!("data/webhooks/incident_io/{file}"))).unwrap();
+        let body = own(&format!("webhooks/incident_io/{file}"));
         let headers: Vec<(String, String)> = headers
             .as_object()
             .unwrap()
@@ -388,7 +403,7 @@ async fn replays_store_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     people(&app).await;
     let path = integration(&app, Source::PagerDuty).await;
-    let body = std::fs::read(shared("data/webhooks/pagerduty_v3/incident.triggered.json")).unwrap();
+    let body = own("webhooks/pagerduty_v3/incident.triggered.json");
     let headers = signing::headers_with_id(
         Source::PagerDuty,
         &fixture_secret(Source::PagerDuty),
@@ -413,7 +428,7 @@ async fn replays_store_nothing(backend: Backend) {
     );
     // Alertmanager sends no delivery id: the same bytes again are a retry.
     let path = integration(&app, Source::Alertmanager).await;
-    let body = std::fs::read(shared("data/webhooks/alertmanager/firing.json")).unwrap();
+    let body = own("webhooks/alertmanager/firing.json");
     let headers = signing::headers(
         Source::Alertmanager,
         &fixture_secret(Source::Alertmanager),
@@ -468,7 +483,7 @@ async fn opsgenie_acknowledgement_claims_the_page(backend: Backend) {
     let path = integration(&app, Source::Opsgenie).await;
     let secret = fixture_secret(Source::Opsgenie);
     for file in ["create.json", "acknowledge.json"] {
-        let body = std::fs::read(shared(&format!("data/webhooks/opsgenie/{file}"))).unwrap();
+        let body = own(&format!("webhooks/opsgenie/{file}"));
         let headers = signing::headers(Source::Opsgenie, &secret, &body, Timestamp::now()).unwrap();
         assert_eq!(
             post(&app, &path, &headers, body).await.status(),
@@ -478,20 +493,20 @@ async fn opsgenie_acknowledgement_claims_the_page(backend: Backend) {
     }
     let team = app.store.team_by_name("payments").await.unwrap().unwrap();
     let left = app.store.unattributed(team.id, 0, i64::MAX).await.unwrap();
-    // The fixture's acknowledger is sam.okafor@example.com, who is known here.
+    // The fixture's acknowledger is kai.tanaka@example.org, who is known here.
     assert!(
         left.is_empty(),
         "the acknowledger's page is attributed: {left:?}"
     );
-    let sam = app
+    let kai = app
         .store
-        .person_by_email("sam.okafor@example.com")
+        .person_by_email("kai.tanaka@example.org")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(
         app.store
-            .notification_instants(sam.id, 0, i64::MAX)
+            .notification_instants(kai.id, 0, i64::MAX)
             .await
             .unwrap()
             .len(),
@@ -505,9 +520,9 @@ async fn pages_naming_nobody_go_to_whoever_is_on_call(backend: Backend) {
     people(&app).await;
     let path = integration(&app, Source::Alertmanager).await;
     let team = app.store.team_by_name("payments").await.unwrap().unwrap();
-    let jordan = app
+    let ines = app
         .store
-        .person_by_email("jordan.lee@example.com")
+        .person_by_email("ines.moreau@example.org")
         .await
         .unwrap()
         .unwrap();
@@ -517,15 +532,15 @@ async fn pages_naming_nobody_go_to_whoever_is_on_call(backend: Backend) {
             team.id,
             "test",
             &[aftercare_store::NewShift {
-                person_id: jordan.id,
+                person_id: ines.id,
                 starts_at: now - 3_600_000,
                 ends_at: now + 3_600_000,
             }],
         )
         .await
         .unwrap();
-    // Alertmanager says nobody; the schedule says Jordan.
-    let body = std::fs::read(shared("data/webhooks/alertmanager/firing.json")).unwrap();
+    // Alertmanager says nobody; the schedule says Ines.
+    let body = own("webhooks/alertmanager/firing.json");
     let headers = signing::headers(
         Source::Alertmanager,
         &fixture_secret(Source::Alertmanager),
@@ -536,7 +551,7 @@ async fn pages_naming_nobody_go_to_whoever_is_on_call(backend: Backend) {
     assert_eq!(post(&app, &path, &headers, body).await.status(), 202);
     assert_eq!(
         app.store
-            .notification_instants(jordan.id, now - 3_600_000, now + 3_600_000)
+            .notification_instants(ines.id, now - 3_600_000, now + 3_600_000)
             .await
             .unwrap()
             .len(),
@@ -558,7 +573,7 @@ async fn schedules_import_from_ical_whole_or_not_at_all(backend: Backend) {
         .post_json("/api/v1/teams", &json!({"name": "payments"}))
         .await;
     let team = aftercare_store::TeamId(res.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
-    let ics = std::fs::read_to_string(shared("data/ical/pagerduty_schedule_export.ics")).unwrap();
+    let ics = std::fs::read_to_string(fixture_path("ical/pagerduty_export.ics")).unwrap();
     let import = |body: String| {
         app.client
             .post(app.url(&format!("/api/v1/teams/{team}/schedule")))
@@ -575,7 +590,7 @@ async fn schedules_import_from_ical_whole_or_not_at_all(backend: Backend) {
         err["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("alex.rivera@example.com"),
+            .contains("noor.haddad@example.org"),
         "{err}"
     );
     assert!(
@@ -590,34 +605,34 @@ async fn schedules_import_from_ical_whole_or_not_at_all(backend: Backend) {
     assert_eq!(res.status(), 201);
     let done: Value = res.json().await.unwrap();
     assert!(done["shifts"].as_u64().unwrap() >= 5, "{done}");
-    assert_eq!(done["source"], "ical:Payments Primary");
-    // 2026-01-07 20:00 UTC falls in Jordan's 18:00–23:00 override of Alex's week.
-    let jordan = app
+    assert_eq!(done["source"], "ical:Search Primary");
+    // 2026-01-14 21:00 UTC falls in Ines's 19:00–01:00 override of Noor's week.
+    let ines = app
         .store
-        .person_by_email("jordan.lee@example.com")
+        .person_by_email("ines.moreau@example.org")
         .await
         .unwrap()
         .unwrap();
-    let alex = app
+    let noor = app
         .store
-        .person_by_email("alex.rivera@example.com")
+        .person_by_email("noor.haddad@example.org")
         .await
         .unwrap()
         .unwrap();
     let at = |s: &str| s.parse::<Timestamp>().unwrap().as_millisecond();
     assert_eq!(
         app.store
-            .on_call(team, at("2026-01-07T20:00:00Z"))
+            .on_call(team, at("2026-01-14T21:00:00Z"))
             .await
             .unwrap(),
-        Some(jordan.id)
+        Some(ines.id)
     );
     assert_eq!(
         app.store
-            .on_call(team, at("2026-01-06T03:00:00Z"))
+            .on_call(team, at("2026-01-13T03:00:00Z"))
             .await
             .unwrap(),
-        Some(alex.id)
+        Some(noor.id)
     );
     // Importing the same export again replaces rather than duplicates.
     let before = app.store.shifts(team, 0, i64::MAX).await.unwrap().len();
@@ -635,7 +650,7 @@ async fn schedules_import_from_ical_whole_or_not_at_all(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(shifts["shifts"].as_array().unwrap().len(), before);
-    assert_eq!(shifts["shifts"][0]["name"], "Alex Rivera");
+    assert_eq!(shifts["shifts"][0]["name"], "Noor Haddad");
     // Not a calendar: the error says where.
     let res = import("<html>login</html>".into()).await.unwrap();
     assert_eq!(res.status(), 400);
@@ -645,5 +660,20 @@ async fn schedules_import_from_ical_whole_or_not_at_all(backend: Backend) {
             .unwrap()
             .contains("line 1")
     );
+    app.stop().await;
+}
+
+/// The real captures in `../shared/data/webhooks` (when present; always in CI) are stored too,
+/// each signed afresh with this integration's secret.
+async fn real_captures_are_accepted(backend: Backend) {
+    let Some(root): Option<PathBuf> =
+        crate::real_data::real_data("data/webhooks", "real webhook captures")
+    else {
+        return;
+    };
+    let app = spawn_app(backend).await;
+    let stored = post_every_fixture(&app, &root).await;
+    assert_eq!(stored, 26, "every real capture but the Events v2 samples");
+    assert_eq!(app.store.count_deliveries().await.unwrap(), 26);
     app.stop().await;
 }

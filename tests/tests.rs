@@ -9,3 +9,5 @@ mod cli;
 mod common;
 mod ingest;
 mod lens_cli;
+#[path = "support/real_data.rs"]
+mod real_data;

@@ -124,11 +124,17 @@ macro_rules! on_both {
     };
 }
 
-/// Shared data: `../shared` beside the repository.
-pub fn shared(path: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(path)
+/// The project's own fixtures, which the crates' tests use too: `webhooks/<sender>/<file>` (in
+/// `crates/webhooks/tests/fixtures`) or `ical/<file>` (in `crates/schedule/tests/fixtures`).
+pub fn fixture_path(path: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (folder, rest) = path.split_once('/').unwrap_or((path, ""));
+    let dir = match folder {
+        "webhooks" => "crates/webhooks/tests/fixtures",
+        "ical" => "crates/schedule/tests/fixtures",
+        _ => panic!("{path}: fixtures are under webhooks/ or ical/"),
+    };
+    root.join(dir).join(rest)
 }
 
 /// Another server process's worth of state on an existing database: what a second

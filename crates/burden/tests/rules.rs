@@ -155,7 +155,7 @@ fn off_hours_have_no_night() {
 
 #[test]
 fn dst_switches_use_the_wall_clock() {
-    // The probes of shared/data/ical/CONSTRUCTED_dst_expected.json: 2026-03-29T01:30Z is 02:30 BST;
+    // London's 2026 changes (checked with Python zoneinfo): 2026-03-29T01:30Z is 02:30 BST;
     // 00:30Z and 01:30Z on 2026-10-25 are both 01:30 local.
     let mut h = london();
     h.sleep_window = DailyWindow::parse("02:00", "03:00").unwrap();

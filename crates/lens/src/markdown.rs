@@ -2,6 +2,7 @@
 //! person wrote (code, URLs, link targets, front matter, HTML, comments) becomes spaces, so byte
 //! offsets found in the masked text are offsets in the original and positions need no mapping.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -95,6 +96,10 @@ pub(crate) fn prepare(text: &str) -> Prepared {
     }
 
     let mut directives = Directives::default();
+    // Where each line starts, built only if there is a directive to place: counting the
+    // newlines before every directive from the start of the text instead took quadratic time
+    // (a megabyte of `<!-- lens-disable-next-line -->` lines took minutes).
+    let mut newlines: Option<Vec<usize>> = None;
     if let Some(re) = DIRECTIVE.as_ref() {
         for r in &html {
             let Some(chunk) = text.get(r.clone()) else {
@@ -115,10 +120,9 @@ pub(crate) fn prepare(text: &str) -> Prepared {
                     continue; // only unknown names: never silently switch everything off
                 }
                 let end = r.start + whole.end();
-                let line = 1 + text.as_bytes()[..end.min(text.len())]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count();
+                let newlines = newlines
+                    .get_or_insert_with(|| memchr::memchr_iter(b'\n', text.as_bytes()).collect());
+                let line = 1 + newlines.partition_point(|&nl| nl < end);
                 let kind = match kind.as_str() {
                     "disable" => DirectiveKind::Disable,
                     "enable" => DirectiveKind::Enable,
@@ -134,6 +138,7 @@ pub(crate) fn prepare(text: &str) -> Prepared {
         }
     }
     directives.list.sort_by_key(|d| d.offset);
+    directives.index();
     blank.extend(html);
 
     bare_urls(text, &mut blank);
@@ -316,27 +321,62 @@ struct Directive {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Directives {
     list: Vec<Directive>,
+    /// After each directive of `list`, the rules switched off from there on (one bit per rule):
+    /// a finding looks up its state by binary search rather than replaying every directive
+    /// before it, which was quadratic in a text of many directives and findings.
+    state: Vec<u16>,
+    /// The rules switched off on a line by a `lens-disable-next-line` on the line before.
+    next_line: HashMap<usize, u16>,
+}
+
+fn rule_bits(rules: &[Rule]) -> u16 {
+    if rules.is_empty() {
+        return u16::MAX;
+    }
+    rules.iter().fold(0, |bits, r| bits | rule_bit(*r))
+}
+
+fn rule_bit(rule: Rule) -> u16 {
+    let index = Rule::ALL.iter().position(|r| *r == rule).unwrap_or(0);
+    1 << index
 }
 
 impl Directives {
-    pub fn is_disabled(&self, rule: Rule, offset: usize, line: usize) -> bool {
-        let applies = |d: &Directive| d.rules.is_empty() || d.rules.contains(&rule);
-        let mut disabled = false;
+    /// Computes `state` and `next_line` from `list`, which must be sorted by offset.
+    fn index(&mut self) {
+        let mut off = 0u16;
+        self.state = Vec::with_capacity(self.list.len());
         for d in &self.list {
-            if d.offset > offset {
-                break;
-            }
-            if !applies(d) {
-                continue;
-            }
+            let bits = rule_bits(&d.rules);
             match d.kind {
-                DirectiveKind::Disable => disabled = true,
-                DirectiveKind::Enable => disabled = false,
-                DirectiveKind::DisableNextLine if d.line + 1 == line => return true,
-                DirectiveKind::DisableNextLine => {}
+                DirectiveKind::Disable => off |= bits,
+                DirectiveKind::Enable => off &= !bits,
+                DirectiveKind::DisableNextLine => {
+                    *self.next_line.entry(d.line + 1).or_default() |= bits;
+                }
             }
+            self.state.push(off);
         }
-        disabled
+    }
+
+    /// Whether `rule` is switched off for a finding starting at `offset`, on `line`: by the
+    /// last `lens-disable`/`lens-enable` before it that names the rule (or none), or by a
+    /// `lens-disable-next-line` on the line before. A directive on the line before always ends
+    /// before the finding starts, so the two need no further ordering.
+    pub fn is_disabled(&self, rule: Rule, offset: usize, line: usize) -> bool {
+        let bit = rule_bit(rule);
+        if self
+            .next_line
+            .get(&line)
+            .is_some_and(|bits| bits & bit != 0)
+        {
+            return true;
+        }
+        let applied = self.list.partition_point(|d| d.offset <= offset);
+        applied
+            .checked_sub(1)
+            .and_then(|last| self.state.get(last))
+            .is_some_and(|bits| bits & bit != 0)
     }
 }
 
@@ -416,5 +456,67 @@ mod tests {
         assert!(!p.directives.is_disabled(Rule::RootCause, off("c\n"), 5));
         assert!(p.directives.is_disabled(Rule::Punitive, off("d\n"), 7));
         assert!(!p.directives.is_disabled(Rule::Punitive, off("e\n"), 8));
+    }
+
+    /// Nesting and runs of delimiters far past any review: pulldown-cmark reads each without
+    /// recursion (so the default 2 MiB test thread's stack is enough) and in linear time, and
+    /// so does the masking around it. A megabyte takes well under a second; the bound leaves
+    /// room for a loaded machine and an unoptimised build, not for quadratic time.
+    #[test]
+    fn deep_and_degenerate_markdown_is_read_in_linear_time() {
+        const MB: usize = 1 << 20;
+        let texts = [
+            format!("{} human error", ">".repeat(100_000)),
+            format!("{}human error", "- ".repeat(100_000)),
+            format!("{}human error", "1. ".repeat(50_000)),
+            "*".repeat(MB),
+            "[".repeat(MB),
+            "[a](".repeat(MB / 4),
+            "**a_".repeat(MB / 4),
+            "<".repeat(MB),
+            "`".repeat(MB),
+            "<!--".repeat(MB / 4),
+            ">\n".repeat(MB / 2),
+        ];
+        for text in texts {
+            let started = std::time::Instant::now();
+            let p = prepare(&text);
+            let took = started.elapsed();
+            assert_eq!(p.masked.len(), text.len());
+            assert!(took.as_secs() < 10, "{:?}…: {took:?}", &text[..20]);
+        }
+    }
+
+    /// A megabyte of inline directives, alone and each followed by a finding it switches off:
+    /// placing each directive on its line and deciding each finding used to replay the text or
+    /// the directives before it, which took minutes.
+    #[test]
+    fn many_directives_cost_linear_time() {
+        const MB: usize = 1 << 20;
+        let lens = crate::Lens::default();
+        let blame = "It was human error.\n\n";
+        let next_line = format!("<!-- lens-disable-next-line -->\n{blame}");
+        let inline = format!("Then: <!-- lens-disable human-error --> {blame}");
+        // Without their directives these texts are full of findings.
+        assert_eq!(lens.check(&blame.repeat(3)).len(), 3);
+        assert_eq!(
+            lens.check(&"Then: It was human error.\n\n".repeat(3)).len(),
+            3
+        );
+        for text in [
+            "<!-- lens-disable-next-line -->\n".repeat(MB / 32),
+            next_line.repeat(MB / next_line.len()),
+            inline.repeat(MB / inline.len()),
+        ] {
+            let started = std::time::Instant::now();
+            let findings = lens.check(&text);
+            let took = started.elapsed();
+            assert_eq!(findings, vec![], "{:?}", &text[..40]);
+            assert!(took.as_secs() < 10, "{:?}: {took:?}", &text[..40]);
+        }
+        // The same directives still switch off only what they name, where they say.
+        let text = inline.repeat(3) + "Then: <!-- lens-enable --> " + blame + &next_line + blame;
+        let lines: Vec<usize> = lens.check(&text).iter().map(|f| f.start.line).collect();
+        assert_eq!(lines, vec![7, 12]);
     }
 }

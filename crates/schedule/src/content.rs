@@ -1,7 +1,7 @@
 //! RFC 5545 §3.1: unfolding physical lines into content lines and splitting a content line into
 //! name, parameters and value.
 
-use crate::ScheduleError;
+use crate::{Limit, ScheduleError, limits};
 
 /// One unfolded content line. `line` is the 1-based physical line it starts on, which is what a
 /// person opening the file in an editor needs to find it.
@@ -30,19 +30,37 @@ impl ContentLine {
 /// Accepts CRLF (what RFC 5545 requires) and bare LF (what many generators and editors produce),
 /// and a continuation line starting with either a space or a tab. Exactly one leading whitespace
 /// character is removed, because folding inserts exactly one.
+///
+/// Refuses more than [`limits::MAX_LINES`] physical lines and a content line longer than
+/// [`limits::MAX_LINE_BYTES`] once unfolded.
 pub(crate) fn content_lines(text: &str) -> Result<Vec<ContentLine>, ScheduleError> {
     // A UTF-8 byte order mark is not part of the first property name.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut logical: Vec<(usize, String)> = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
         let number = index + 1;
+        if number > limits::MAX_LINES {
+            return Err(ScheduleError::TooLarge {
+                line: number,
+                limit: Limit::Lines(limits::MAX_LINES),
+            });
+        }
         let physical = raw.strip_suffix('\r').unwrap_or(raw);
+        let too_long = |line: usize| ScheduleError::TooLarge {
+            line,
+            limit: Limit::LineBytes(limits::MAX_LINE_BYTES),
+        };
         if let Some(rest) = physical
             .strip_prefix(' ')
             .or_else(|| physical.strip_prefix('\t'))
         {
             match logical.last_mut() {
-                Some((_, current)) => current.push_str(rest),
+                Some((start, current)) => {
+                    if current.len() + rest.len() > limits::MAX_LINE_BYTES {
+                        return Err(too_long(*start));
+                    }
+                    current.push_str(rest)
+                }
                 None => {
                     return Err(ScheduleError::Syntax {
                         line: number,
@@ -50,6 +68,8 @@ pub(crate) fn content_lines(text: &str) -> Result<Vec<ContentLine>, ScheduleErro
                     });
                 }
             }
+        } else if physical.len() > limits::MAX_LINE_BYTES {
+            return Err(too_long(number));
         } else {
             logical.push((number, physical.to_owned()));
         }

@@ -12,6 +12,7 @@
 //! spring change is 63 hours, not 64).
 
 mod content;
+pub mod limits;
 mod person;
 mod timezone;
 mod value;
@@ -77,6 +78,43 @@ pub enum ScheduleError {
     /// overrides, exceptions and DST) is a large, error-prone job that no feed needs.
     #[error("line {line}: {property} is not supported: export the rendered schedule")]
     Unsupported { line: usize, property: String },
+    /// The calendar goes past one of the [`limits`]: far larger or deeper than any real export,
+    /// so it is refused before it can use up the memory, time or stack of whoever reads it.
+    #[error("line {line}: {limit}")]
+    TooLarge { line: usize, limit: Limit },
+}
+
+/// Which of the [`limits`] a calendar went past, and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`limits::MAX_BYTES`].
+    Bytes(usize),
+    /// [`limits::MAX_LINES`].
+    Lines(usize),
+    /// [`limits::MAX_LINE_BYTES`].
+    LineBytes(usize),
+    /// [`limits::MAX_DEPTH`].
+    Depth(usize),
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::Bytes(max) => write!(
+                f,
+                "the calendar is larger than {max} bytes; export a shorter period"
+            ),
+            Limit::Lines(max) => write!(
+                f,
+                "the calendar has more than {max} lines; export a shorter period"
+            ),
+            Limit::LineBytes(max) => {
+                write!(f, "content line longer than {max} bytes once unfolded")
+            }
+            Limit::Depth(max) => write!(f, "components nested deeper than {max}"),
+        }
+    }
 }
 
 impl ScheduleError {
@@ -86,7 +124,8 @@ impl ScheduleError {
             Self::Syntax { line, .. }
             | Self::Value { line, .. }
             | Self::TimeZone { line, .. }
-            | Self::Unsupported { line, .. } => *line,
+            | Self::Unsupported { line, .. }
+            | Self::TooLarge { line, .. } => *line,
         }
     }
 }
@@ -106,12 +145,23 @@ impl ScheduleError {
 ///   one is an error.
 /// * `DTEND` and `DURATION` together, or a property such as `DTSTART` given twice, is an error.
 /// * `RRULE` and `RDATE` are errors: vendor feeds list every rendered shift.
+/// * A calendar past one of the [`limits`] (size, lines, line length, nesting) is an error
+///   ([`ScheduleError::TooLarge`]) naming the limit and the line where it was passed.
 pub fn parse_ical(text: &str) -> Result<Vec<Shift>, ScheduleError> {
+    if text.len() > limits::MAX_BYTES {
+        // The line the limit falls on, so the message points into the file like every other.
+        let cut = &text.as_bytes()[..limits::MAX_BYTES];
+        let line = 1 + cut.iter().filter(|b| **b == b'\n').count();
+        return Err(ScheduleError::TooLarge {
+            line,
+            limit: Limit::Bytes(limits::MAX_BYTES),
+        });
+    }
     let lines = content::content_lines(text)?;
-    let calendars = build_tree(lines)?;
+    let tree = build_tree(lines)?;
     let mut shifts = Vec::new();
-    for calendar in &calendars {
-        calendar_shifts(calendar, &mut shifts)?;
+    for calendar in tree.roots() {
+        calendar_shifts(&tree, calendar, &mut shifts)?;
     }
     shifts.sort_by(|a, b| {
         (a.start, &a.person.email, &a.person.name, a.end, &a.uid).cmp(&(
@@ -131,7 +181,28 @@ struct Component {
     name: String,
     line: usize,
     props: Vec<ContentLine>,
-    children: Vec<Component>,
+    /// Indices into [`Tree::nodes`].
+    children: Vec<usize>,
+}
+
+/// Every component of the input in one flat list, in the order their `BEGIN`s appear. Flat
+/// rather than boxed children so that nothing (building, reading or dropping it) recurses
+/// over the input's nesting: depth is bounded by [`limits::MAX_DEPTH`] anyway, but a deep
+/// input then costs a typed error, never the reader's stack.
+#[derive(Debug, Default)]
+struct Tree {
+    nodes: Vec<Component>,
+    roots: Vec<usize>,
+}
+
+impl Tree {
+    fn roots(&self) -> impl Iterator<Item = &Component> {
+        self.roots.iter().map(|&i| &self.nodes[i])
+    }
+
+    fn children<'a>(&'a self, of: &'a Component) -> impl Iterator<Item = &'a Component> {
+        of.children.iter().map(|&i| &self.nodes[i])
+    }
 }
 
 impl Component {
@@ -156,8 +227,8 @@ impl Component {
     }
 }
 
-/// Nests the content lines into components and returns the top-level `VCALENDAR`s.
-fn build_tree(lines: Vec<ContentLine>) -> Result<Vec<Component>, ScheduleError> {
+/// Nests the content lines into components; the top-level ones are `VCALENDAR`s.
+fn build_tree(lines: Vec<ContentLine>) -> Result<Tree, ScheduleError> {
     let Some(first) = lines.first() else {
         return Err(ScheduleError::Syntax {
             line: 1,
@@ -165,8 +236,9 @@ fn build_tree(lines: Vec<ContentLine>) -> Result<Vec<Component>, ScheduleError> 
         });
     };
     let first_line = first.line;
-    let mut calendars = Vec::new();
-    let mut stack: Vec<Component> = Vec::new();
+    let mut tree = Tree::default();
+    // The open components, innermost last, as indices into `tree.nodes`.
+    let mut stack: Vec<usize> = Vec::new();
     for line in lines {
         match line.name.as_str() {
             "BEGIN" => {
@@ -177,12 +249,24 @@ fn build_tree(lines: Vec<ContentLine>) -> Result<Vec<Component>, ScheduleError> 
                         message: format!("expected BEGIN:VCALENDAR, found BEGIN:{name}"),
                     });
                 }
-                stack.push(Component {
+                if stack.len() >= limits::MAX_DEPTH {
+                    return Err(ScheduleError::TooLarge {
+                        line: line.line,
+                        limit: Limit::Depth(limits::MAX_DEPTH),
+                    });
+                }
+                let index = tree.nodes.len();
+                tree.nodes.push(Component {
                     name,
                     line: line.line,
                     props: Vec::new(),
                     children: Vec::new(),
                 });
+                match stack.last() {
+                    Some(&parent) => tree.nodes[parent].children.push(index),
+                    None => tree.roots.push(index),
+                }
+                stack.push(index);
             }
             "END" => {
                 let name = line.value.trim().to_ascii_uppercase();
@@ -192,6 +276,7 @@ fn build_tree(lines: Vec<ContentLine>) -> Result<Vec<Component>, ScheduleError> 
                         message: format!("END:{name} without a matching BEGIN"),
                     });
                 };
+                let open = &tree.nodes[open];
                 if open.name != name {
                     return Err(ScheduleError::Syntax {
                         line: line.line,
@@ -201,13 +286,9 @@ fn build_tree(lines: Vec<ContentLine>) -> Result<Vec<Component>, ScheduleError> 
                         ),
                     });
                 }
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(open),
-                    None => calendars.push(open),
-                }
             }
-            _ => match stack.last_mut() {
-                Some(open) => open.props.push(line),
+            _ => match stack.last() {
+                Some(&open) => tree.nodes[open].props.push(line),
                 None => {
                     // Typically an HTML login page or a JSON error instead of the feed: say so
                     // rather than returning no shifts.
@@ -227,13 +308,14 @@ fn build_tree(lines: Vec<ContentLine>) -> Result<Vec<Component>, ScheduleError> 
             },
         }
     }
-    if let Some(open) = stack.last() {
+    if let Some(&open) = stack.last() {
+        let open = &tree.nodes[open];
         return Err(ScheduleError::Syntax {
             line: open.line,
             message: format!("BEGIN:{} is never closed by END:{}", open.name, open.name),
         });
     }
-    Ok(calendars)
+    Ok(tree)
 }
 
 /// Calendar-wide facts an event's interpretation depends on. They may appear after the events
@@ -245,17 +327,20 @@ struct CalendarContext {
     zones: Zones,
 }
 
-fn calendar_shifts(calendar: &Component, out: &mut Vec<Shift>) -> Result<(), ScheduleError> {
+fn calendar_shifts(
+    tree: &Tree,
+    calendar: &Component,
+    out: &mut Vec<Shift>,
+) -> Result<(), ScheduleError> {
     let mut zones = Zones::default();
-    for vtz in calendar.children.iter().filter(|c| c.name == "VTIMEZONE") {
+    for vtz in tree.children(calendar).filter(|c| c.name == "VTIMEZONE") {
         let Some(tzid) = vtz.prop("TZID") else {
             continue;
         };
         let definition = VTimeZone {
             lic_location: vtz.prop("X-LIC-LOCATION").map(|p| p.value.clone()),
-            offsets_to: vtz
-                .children
-                .iter()
+            offsets_to: tree
+                .children(vtz)
                 .filter_map(|part| part.prop("TZOFFSETTO"))
                 .filter_map(|p| parse_utc_offset(&p.value))
                 .collect(),
@@ -275,7 +360,7 @@ fn calendar_shifts(calendar: &Component, out: &mut Vec<Shift>) -> Result<(), Sch
             .cloned(),
         zones,
     };
-    for event in calendar.children.iter().filter(|c| c.name == "VEVENT") {
+    for event in tree.children(calendar).filter(|c| c.name == "VEVENT") {
         event_shifts(event, &context, out)?;
     }
     Ok(())

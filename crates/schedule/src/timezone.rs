@@ -19,6 +19,9 @@ pub(crate) struct VTimeZone {
     pub offsets_to: Vec<i32>,
 }
 
+/// The most `/`-separated parts an IANA zone name has (`America/Argentina/Buenos_Aires`).
+const IANA_MAX_SEGMENTS: usize = 3;
+
 /// The zones of one calendar, by TZID.
 #[derive(Debug, Default)]
 pub(crate) struct Zones {
@@ -34,10 +37,12 @@ impl Zones {
         }
         // RFC 5545 §3.2.19: a leading "/" marks a globally unique id, which generators build by
         // prefixing an IANA name; try the trailing path segments, longest first, so
-        // ".../America/Argentina/Buenos_Aires" finds the three-segment name.
+        // ".../America/Argentina/Buenos_Aires" finds the three-segment name. Only the last
+        // IANA_MAX_SEGMENTS: trying every suffix of a TZID made of a million segments would
+        // copy the whole TZID a million times.
         if trimmed.starts_with('/') {
             let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
-            for start in 0..segments.len() {
+            for start in segments.len().saturating_sub(IANA_MAX_SEGMENTS)..segments.len() {
                 if let Ok(tz) = TimeZone::get(&segments[start..].join("/")) {
                     return Ok(tz);
                 }

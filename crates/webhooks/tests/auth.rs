@@ -1,5 +1,5 @@
-//! `verify`, `delivery_id` and `signing` against the fixtures' published
-//! signatures, and every way a request can fail.
+//! `verify`, `delivery_id` and `signing` against the fixtures' signature examples (our own,
+//! and those beside the captures in `../shared` when present), and every way a request can fail.
 // Test helpers panic on purpose: the panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
@@ -11,11 +11,24 @@ use aftercare_webhooks::{
     AuthError, Headers, STANDARD_WEBHOOKS_TOLERANCE_SECS, SecretError, Source, check_secret,
     delivery_id, signing, verify,
 };
-use common::{IIO_SIGNED_AT, all_fixtures, fixture, iio_now, signatures, source_of_dir, ts};
+use common::{
+    IIO_SIGNED_AT, Signatures, all_fixtures, fixture, iio_now, iio_signed_at, sets, signatures,
+    source_of_dir, ts,
+};
 use jiff::Timestamp;
 
 fn now() -> Timestamp {
-    ts("2026-03-12T02:13:10Z")
+    ts("2026-06-18T01:46:35Z")
+}
+
+/// When a set's signature examples can be checked: incident.io signs a timestamp, held to five
+/// minutes; the others sign the body only.
+fn verify_at(source: Source, sigs: &Signatures) -> Timestamp {
+    if source == Source::IncidentIo {
+        iio_signed_at(sigs)
+    } else {
+        now()
+    }
 }
 
 fn with(headers: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
@@ -47,63 +60,73 @@ const SIGNED_DIRS: [(&str, Source); 3] = [
 
 #[test]
 fn every_published_fixture_signature_verifies() {
-    let mut checked = 0;
-    for (dir, source) in SIGNED_DIRS {
-        let sigs = signatures(dir);
-        for (file, headers) in &sigs.headers_by_file {
-            let body = fixture(dir, file);
-            let at = if source == Source::IncidentIo {
-                iio_now(0)
-            } else {
-                now()
-            };
-            verify(source, &sigs.secret, headers, &body, at)
-                .unwrap_or_else(|e| panic!("{dir}/{file}: {e}"));
-            checked += 1;
+    for set in sets() {
+        let mut checked = 0;
+        for (dir, source) in SIGNED_DIRS {
+            let sigs = set.signatures(dir);
+            for (file, headers) in &sigs.headers_by_file {
+                let body = set.fixture(dir, file);
+                verify(
+                    source,
+                    &sigs.secret,
+                    headers,
+                    &body,
+                    verify_at(source, &sigs),
+                )
+                .unwrap_or_else(|e| panic!("{} {dir}/{file}: {e}", set.name));
+                checked += 1;
+            }
         }
+        assert_eq!(checked, 6 + 1 + 4, "{}", set.name);
     }
-    assert_eq!(checked, 6 + 1 + 4);
 }
 
 #[test]
 fn signing_reproduces_the_published_signatures() {
-    let pd = signatures("pagerduty_v3");
-    for (file, headers) in &pd.headers_by_file {
-        let body = fixture("pagerduty_v3", file);
-        assert_eq!(
-            Some(signing::pagerduty_signature(&pd.secret, &body).as_str()),
-            headers.header("X-PagerDuty-Signature"),
-            "{file}"
-        );
-        let id = headers.header("X-Webhook-Id").unwrap();
-        let produced =
-            signing::headers_with_id(Source::PagerDuty, &pd.secret, id, &body, now()).unwrap();
-        for (k, v) in headers {
-            assert_eq!(produced.header(k), Some(v.as_str()), "{file}: {k}");
-        }
-    }
-    let fh = signatures("firehydrant");
-    for (file, headers) in &fh.headers_by_file {
-        let body = fixture("firehydrant", file);
-        assert_eq!(
-            Some(signing::firehydrant_signature(&fh.secret, &body).as_str()),
-            headers.header("fh-signature"),
-            "{file}"
-        );
-    }
-    let iio = signatures("incident_io");
-    for (file, headers) in &iio.headers_by_file {
-        let body = fixture("incident_io", file);
-        let id = headers.header("webhook-id").unwrap();
-        let produced =
-            signing::headers_with_id(Source::IncidentIo, &iio.secret, id, &body, iio_now(0))
-                .unwrap();
-        for name in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+    for set in sets() {
+        let pd = set.signatures("pagerduty_v3");
+        for (file, headers) in &pd.headers_by_file {
+            let body = set.fixture("pagerduty_v3", file);
             assert_eq!(
-                produced.header(name),
-                headers.header(name),
-                "{file}: {name}"
+                Some(signing::pagerduty_signature(&pd.secret, &body).as_str()),
+                headers.header("X-PagerDuty-Signature"),
+                "{file}"
             );
+            let id = headers.header("X-Webhook-Id").unwrap();
+            let produced =
+                signing::headers_with_id(Source::PagerDuty, &pd.secret, id, &body, now()).unwrap();
+            for (k, v) in headers {
+                assert_eq!(produced.header(k), Some(v.as_str()), "{file}: {k}");
+            }
+        }
+        let fh = set.signatures("firehydrant");
+        for (file, headers) in &fh.headers_by_file {
+            let body = set.fixture("firehydrant", file);
+            assert_eq!(
+                Some(signing::firehydrant_signature(&fh.secret, &body).as_str()),
+                headers.header("fh-signature"),
+                "{file}"
+            );
+        }
+        let iio = set.signatures("incident_io");
+        for (file, headers) in &iio.headers_by_file {
+            let body = set.fixture("incident_io", file);
+            let id = headers.header("webhook-id").unwrap();
+            let produced = signing::headers_with_id(
+                Source::IncidentIo,
+                &iio.secret,
+                id,
+                &body,
+                iio_signed_at(&iio),
+            )
+            .unwrap();
+            for name in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+                assert_eq!(
+                    produced.header(name),
+                    headers.header(name),
+                    "{file}: {name}"
+                );
+            }
         }
     }
 }
@@ -116,7 +139,7 @@ fn signed_headers_verify_for_every_source_and_fixture() {
             Source::IncidentIo => "whsec_c2VjcmV0LWZvci10ZXN0cw==",
             _ => "s3cret-for-tests",
         };
-        let at = ts("2026-03-12T02:31:44Z");
+        let at = ts("2026-06-18T02:04:12Z");
         let headers = signing::headers(source, secret, &body, at).unwrap();
         verify(source, secret, &headers, &body, at).unwrap_or_else(|e| panic!("{dir}/{file}: {e}"));
         let mut altered = body.clone();
@@ -140,14 +163,14 @@ fn delivery_ids_come_from_the_documented_headers_or_the_body_hash() {
     let headers = &pd.headers_by_file["incident.triggered.json"];
     assert_eq!(
         delivery_id(Source::PagerDuty, headers, &body),
-        "d1a8dd84b68d7e5abdae8cef7f71cd90"
+        "4c1f09ab7e2d4a86b3d05e9f1a7c2b64"
     );
     let iio = signatures("incident_io");
     let headers = &iio.headers_by_file["public_incident.incident_created_v2.json"];
     let body = fixture("incident_io", "public_incident.incident_created_v2.json");
     assert_eq!(
         delivery_id(Source::IncidentIo, headers, &body),
-        "msg_2uS0fixtureCreatedV2xxxxxx"
+        "msg_3AfterCareFixtureCreated01"
     );
 
     // No header: the body's hash, the same for an identical retry and
@@ -197,21 +220,24 @@ fn header_lookup_ignores_case_in_every_container() {
 
 #[test]
 fn wrong_secrets_are_mismatches_naming_the_header() {
-    for (dir, source) in SIGNED_DIRS {
-        let sigs = signatures(dir);
-        for (file, headers) in &sigs.headers_by_file {
-            let body = fixture(dir, file);
-            let wrong = match source {
-                Source::IncidentIo => "whsec_d3Jvbmctc2VjcmV0".to_owned(),
-                _ => format!("{}x", sigs.secret),
-            };
-            let err = verify(source, &wrong, headers, &body, iio_now(0)).unwrap_err();
-            assert!(
-                matches!(err, AuthError::Mismatch { .. }),
-                "{dir}/{file}: {err}"
-            );
-            let header = err.header().unwrap();
-            assert!(err.to_string().contains(header), "{err}");
+    for set in sets() {
+        for (dir, source) in SIGNED_DIRS {
+            let sigs = set.signatures(dir);
+            for (file, headers) in &sigs.headers_by_file {
+                let body = set.fixture(dir, file);
+                let wrong = match source {
+                    Source::IncidentIo => "whsec_d3Jvbmctc2VjcmV0".to_owned(),
+                    _ => format!("{}x", sigs.secret),
+                };
+                let err =
+                    verify(source, &wrong, headers, &body, verify_at(source, &sigs)).unwrap_err();
+                assert!(
+                    matches!(err, AuthError::Mismatch { .. }),
+                    "{dir}/{file}: {err}"
+                );
+                let header = err.header().unwrap();
+                assert!(err.to_string().contains(header), "{err}");
+            }
         }
     }
     for source in [
@@ -234,38 +260,47 @@ fn wrong_secrets_are_mismatches_naming_the_header() {
 
 #[test]
 fn altered_bodies_fail() {
-    for (dir, source) in SIGNED_DIRS {
-        let sigs = signatures(dir);
-        for (file, headers) in &sigs.headers_by_file {
-            let body = fixture(dir, file);
-            let mut cases = vec![
-                body[..body.len() - 1].to_vec(), // trailing newline dropped
-                [body.as_slice(), b" "].concat(),
-                Vec::new(),
-            ];
-            let mut flipped = body.clone();
-            flipped[body.len() / 2] ^= 0x01;
-            cases.push(flipped);
-            for altered in cases {
-                let err = verify(source, &sigs.secret, headers, &altered, iio_now(0)).unwrap_err();
-                assert!(
-                    matches!(err, AuthError::Mismatch { .. }),
-                    "{dir}/{file}: {err}"
-                );
+    for set in sets() {
+        for (dir, source) in SIGNED_DIRS {
+            let sigs = set.signatures(dir);
+            for (file, headers) in &sigs.headers_by_file {
+                let body = set.fixture(dir, file);
+                let mut cases = vec![
+                    body[..body.len() - 1].to_vec(), // trailing newline dropped
+                    [body.as_slice(), b" "].concat(),
+                    Vec::new(),
+                ];
+                let mut flipped = body.clone();
+                flipped[body.len() / 2] ^= 0x01;
+                cases.push(flipped);
+                for altered in cases {
+                    let err = verify(
+                        source,
+                        &sigs.secret,
+                        headers,
+                        &altered,
+                        verify_at(source, &sigs),
+                    )
+                    .unwrap_err();
+                    assert!(
+                        matches!(err, AuthError::Mismatch { .. }),
+                        "{dir}/{file}: {err}"
+                    );
+                }
             }
-        }
-        // One fixture's signature on another fixture's body.
-        let mut files = sigs.headers_by_file.keys();
-        if let (Some(a), Some(b)) = (files.next(), files.next()) {
-            let err = verify(
-                source,
-                &sigs.secret,
-                &sigs.headers_by_file[a],
-                &fixture(dir, b),
-                now(),
-            )
-            .unwrap_err();
-            assert!(matches!(err, AuthError::Mismatch { .. }));
+            // One fixture's signature on another fixture's body.
+            let mut files = sigs.headers_by_file.keys();
+            if let (Some(a), Some(b)) = (files.next(), files.next()) {
+                let err = verify(
+                    source,
+                    &sigs.secret,
+                    &sigs.headers_by_file[a],
+                    &set.fixture(dir, b),
+                    now(),
+                )
+                .unwrap_err();
+                assert!(matches!(err, AuthError::Mismatch { .. }));
+            }
         }
     }
 }

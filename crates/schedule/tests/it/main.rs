@@ -5,4 +5,7 @@
 
 mod behaviour;
 mod fixtures;
+mod limits;
 mod props;
+#[path = "../../../../tests/support/real_data.rs"]
+mod real_data;

@@ -1,0 +1,6 @@
+//! A delivery to a pagerduty integration: verify, delivery id and parse (see src/lib.rs).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    aftercare_fuzz::webhook(aftercare_webhooks::Source::PagerDuty, data);
+});
