@@ -8,3 +8,4 @@ mod cli;
 mod common;
 mod ingest;
 mod lens_cli;
+mod limits;
