@@ -416,7 +416,7 @@ async fn first_run_setup_in_chromium() {
             let logout = find(&c, "form[action='/logout'] button").await;
             assert_eq!(
                 logout.attr("title").await.unwrap().as_deref(),
-                Some("Log out Robin Admin")
+                Some("Sign out Robin Admin")
             );
             check_accessible(&c).await;
             snap(&c, "setup-done").await;

@@ -92,16 +92,21 @@ fn fixture_secret(source: Source) -> String {
     }
 }
 
+/// The people the fixtures name, members of the team the integrations belong to
+/// (an integration credits pages only to its own team's members).
 async fn people(app: &TestApp) {
+    let team = app.store.ensure_team("payments").await.unwrap();
     for (name, email) in [
         ("Noor Haddad", "noor.haddad@example.org"),
         ("Kai Tanaka", "kai.tanaka@example.org"),
         ("Ines Moreau", "ines.moreau@example.org"),
     ] {
-        app.store
+        let (p, _) = app
+            .store
             .upsert_person(&crate::common::new_person(name, email, "Europe/London"))
             .await
             .unwrap();
+        app.store.join_team(team.id, p.id).await.unwrap();
     }
 }
 

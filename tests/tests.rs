@@ -9,5 +9,6 @@ mod cli;
 mod common;
 mod ingest;
 mod lens_cli;
+mod limits;
 #[path = "support/real_data.rs"]
 mod real_data;

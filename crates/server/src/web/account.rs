@@ -41,8 +41,11 @@ pub(super) async fn home(
     }
     Ok(match actor {
         None => login_redirect(),
-        // Everyone sees their own figures first; leads reach their team from there.
-        Some(a) if a.person().is_some() => Redirect::to("/me").into_response(),
+        // The lead of one team lands on it; everyone else on their own figures.
+        Some(a) if a.led_teams().len() == 1 && !a.is_admin() => {
+            Redirect::to(&format!("/teams/{}", a.led_teams()[0])).into_response()
+        }
+        Some(a) if a.person().is_some() && !a.is_admin() => Redirect::to("/me").into_response(),
         Some(_) => Redirect::to("/teams").into_response(),
     })
 }
@@ -163,7 +166,9 @@ pub(super) async fn login_page(
     State(state): State<AppState>,
     MaybeActor(actor): MaybeActor,
 ) -> Result<Response, PageError> {
-    if !state.store.has_admin().await? {
+    // Before first-run setup the way in is /setup, unless someone already has a
+    // password (an invite made on the command line).
+    if !state.store.has_admin().await? && state.store.people_with_password().await?.is_empty() {
         return Ok(Redirect::to("/setup").into_response());
     }
     if actor.is_some() {

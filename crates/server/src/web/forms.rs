@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use aftercare_app::{Actor, AppError};
 
-use super::{MessagePage, PageError, login_redirect, nav, render, sentence};
+use super::{MessagePage, PageError, login_redirect, nav, render};
 use crate::AppState;
 use crate::auth;
 use crate::error::ApiError;
@@ -20,7 +20,8 @@ pub(crate) fn refusal(actor: &Actor, e: &ApiError, back: &str) -> Response {
         csrf,
         nav_name,
         heading: "That was not saved".into(),
-        message: sentence(&e.to_string()),
+        // The field's own name stays as the form and API spell it.
+        message: e.to_string(),
         back: back.to_string(),
     };
     (e.status(), render(&page)).into_response()

@@ -147,9 +147,14 @@ pub(super) async fn person_page(
     let person = match people::visible(&state.store, &v, id).await {
         Ok(p) => p,
         Err(AppError::Forbidden(_)) => {
+            // The directory names everyone, so the refusal may too.
+            let name = match state.store.person(id).await? {
+                Some(p) => format!("{}'s", p.name),
+                None => "a person's".into(),
+            };
             return Ok(refused(
                 &v,
-                "a person's figures are visible to them, their team leads and admins",
+                &format!("{name} figures are visible to them, their team leads and admins"),
             ));
         }
         Err(e) => return Err(e.into()),

@@ -100,7 +100,7 @@ struct TeamPage {
     /// The dates the night strips span (local nights can fall a day either side).
     strip_from: String,
     strip_to: String,
-    median_sleep: String,
+    median_sleep: Option<String>,
     unattributed: i64,
     /// The unattributed pages themselves (leads and admins), newest first.
     unattributed_pages: Vec<UnattributedRow>,
@@ -114,6 +114,10 @@ struct TeamPage {
     can_manage: bool,
     is_admin: bool,
 }
+
+/// Figures about a team shown to a member must be drawn from at least this many
+/// people besides them.
+pub const MIN_OTHERS_FOR_MEMBERS: usize = 3;
 
 /// A member carrying at least twice the team median of sleep interruptions is
 /// highlighted: the point where a lead should look at how the nights are shared.
@@ -205,7 +209,13 @@ pub(super) async fn team_page(
         to_date: last.to_string(),
         strip_from: strip_first.to_string(),
         strip_to: strip_last.to_string(),
-        median_sleep: format!("{:.1}", tb.spread.median_sleep),
+        // A member sees the team median only when it is drawn from at least 3
+        // others: with fewer, it would give away a colleague's own count.
+        median_sleep: if v.leads(id) || tb.members.len() > MIN_OTHERS_FOR_MEMBERS {
+            Some(format!("{:.1}", tb.spread.median_sleep))
+        } else {
+            None
+        },
         unattributed: tb.unattributed,
         unattributed_pages: if v.leads(id) {
             unattributed_rows(&state, &v, id, period).await?
