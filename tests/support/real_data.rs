@@ -6,6 +6,7 @@
 //!
 //! One file, included by every test crate that needs it (`#[path]`), so the rule lives in one place.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// `../shared/<relative>` beside the workspace, if it is there. Without it: `None` after a line
@@ -26,7 +27,12 @@ pub fn real_data(relative: &str, what: &str) -> Option<PathBuf> {
          must run: put the shared folder beside the repository",
         path.display()
     );
-    eprintln!("skipped: {test}: ../shared/{relative} not found; {what} are checked in CI");
+    // Straight to stderr, not `eprintln!`: the test harness hides what passing tests print,
+    // and a skip should be seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {test}: ../shared/{relative} not found; {what} are checked in CI"
+    );
     None
 }
 
