@@ -3,7 +3,6 @@
 //! `AFTERCARE_DATABASE_URL`), so scripts can aim any of them at a SQLite file or a
 //! PostgreSQL database.
 
-mod bench_cmd;
 mod demo;
 mod import;
 mod lens_cmd;
@@ -105,9 +104,6 @@ enum Command {
         #[command(subcommand)]
         command: ScheduleCommand,
     },
-    /// Benchmarks (burden at scale, webhook ingest); see bench/README.md.
-    #[command(hide = true)]
-    Bench(bench_cmd::BenchArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -154,7 +150,7 @@ enum TokenCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// name,email,timezone,team[,business_days,business_start,business_end,sleep_start,sleep_end]; re-importing updates by email.
+    /// name,email,time_zone,team[,working_days,working_start,working_end,sleep_start,sleep_end,pagerduty_id,...]; re-importing updates by email (timezone and business_* are read too).
     People {
         #[command(flatten)]
         db: Db,
@@ -466,7 +462,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Lens(_) => Ok(()),
-        Command::Bench(args) => bench_cmd::run(args).await,
     }
 }
 

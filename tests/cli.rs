@@ -25,6 +25,24 @@ fn aftercare(db: &str, args: &[&str]) -> Output {
         .expect("run aftercare")
 }
 
+/// Benchmarks live in `bench/harness` (`aftercare-bench`), not in the product.
+#[test]
+fn help_lists_no_benchmark() {
+    let out = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .arg("--help")
+        .output()
+        .expect("run aftercare");
+    assert!(out.status.success());
+    let (help, _) = text(&out);
+    assert!(help.contains("import"), "{help}");
+    assert!(!help.to_lowercase().contains("bench"), "{help}");
+    let out = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .args(["bench", "burden"])
+        .output()
+        .expect("run aftercare");
+    assert!(!out.status.success(), "`aftercare bench` is gone");
+}
+
 fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -61,7 +79,8 @@ async fn people_import_is_whole_or_nothing(backend: Backend) {
     let (_, err) = text(&out);
     assert!(!out.status.success());
     assert!(err.contains("line 3: timezone"), "{err}");
-    assert!(err.contains("line 4: working_days"), "{err}");
+    // Errors name the column as the file spells it: this one uses the older names.
+    assert!(err.contains("line 4: business_days"), "{err}");
     assert!(err.contains("line 5: sleep_start"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
     let store = db.store().await.unwrap();
@@ -70,7 +89,7 @@ async fn people_import_is_whole_or_nothing(backend: Backend) {
     let good = csv_file(
         &dir,
         "good.csv",
-        "name,email,timezone,team,business_days,business_start,business_end,sleep_start,sleep_end,pagerduty_id\n\
+        "name,email,time_zone,team,working_days,working_start,working_end,sleep_start,sleep_end,pagerduty_id\n\
          Alex Rivera,alex@example.com,Europe/London,payments,,,,,,PALEX01\n\
          Noa Levi,noa@example.com,Asia/Jerusalem,payments,sun-thu,09:00,17:00,23:00,07:00,\n",
     );
@@ -176,6 +195,23 @@ async fn pages_import_reports_bad_lines_and_imports_nothing(backend: Backend) {
     let out = aftercare(&db.url, &["import", "pages", &good]);
     assert!(out.status.success(), "{:?}", text(&out));
     assert!(text(&out).1.contains("2 notifications imported"));
+    assert_eq!(store.count_notifications().await.unwrap(), 2);
+    // A field over the cap stops the read at once, naming its line and column.
+    let huge = csv_file(
+        &dir,
+        "huge.csv",
+        &format!(
+            "email,at,incident_key\nalex@example.com,2026-03-06T00:00:00Z,{}\n",
+            "k".repeat(100_000)
+        ),
+    );
+    let out = aftercare(&db.url, &["import", "pages", &huge]);
+    let (_, err) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("line 2, column 3 (incident_key): a field longer than 65536 bytes"),
+        "{err}"
+    );
     assert_eq!(store.count_notifications().await.unwrap(), 2);
     let missing = dir.path().join("nope.csv");
     let (_, err) = text(&aftercare(

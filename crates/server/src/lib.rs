@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod lens;
 pub mod manage;
 pub mod openapi;
+pub mod org;
 pub mod service;
 pub mod validate;
 pub mod web;

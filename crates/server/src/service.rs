@@ -50,12 +50,12 @@ pub fn hours_of(person: &Person) -> Result<PersonHours, ServiceError> {
 /// The instants the burden of `period` depends on: those in the period, and those up
 /// to the merge window before it (a notification just before `from` decides whether
 /// the first one inside starts a new interruption).
-fn fetch_range(period: &Period) -> (i64, i64) {
+pub(crate) fn fetch_range(period: &Period) -> (i64, i64) {
     let from = period.from().as_millisecond() - MERGE_WINDOW.as_millis() as i64;
     (from, period.to().as_millisecond())
 }
 
-fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
+pub(crate) fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
     ms.iter()
         .filter_map(|&m| Timestamp::from_millisecond(m).ok())
         .collect()
@@ -144,7 +144,7 @@ pub async fn team_burden(
     let members = store.team_members(team.id).await?;
     let ids: Vec<i64> = members.iter().map(|m| m.person.id).collect();
     let (from, to) = fetch_range(&period);
-    let instants = store.notification_instants_for(&ids, from, to).await?;
+    let instants = store.instants_by_person(&ids, from, to).await?;
     let mut burdens = Vec::with_capacity(members.len());
     for m in &members {
         let hours = hours_of(&m.person)?;
@@ -154,29 +154,6 @@ pub async fn team_burden(
             .unwrap_or_default();
         burdens.push(aftercare_burden::burden(&hours, &mine, period));
     }
-    let keyed: Vec<(usize, &Burden)> = burdens.iter().enumerate().collect();
-    let spread: TeamSpread<usize> = team_spread(&keyed);
-    let mut out = Vec::with_capacity(members.len());
-    for (i, (m, b)) in members.iter().zip(burdens.iter()).enumerate() {
-        let share = spread.members.iter().find(|s| s.member == i);
-        out.push(MemberBurden {
-            person: PersonSummary::from(&m.person),
-            role: m.role,
-            burden: b.clone(),
-            sleep_vs_median: share.and_then(|s| s.ratio_to_median),
-            share_of_team_sleep: share.map(|s| s.share_of_team_sleep).unwrap_or(0.0),
-        });
-    }
-    let most_sleep = spread
-        .members
-        .first()
-        .filter(|s| s.sleep > 0)
-        .map(|s| SpreadLeader {
-            person_id: members[s.member].person.id,
-            name: members[s.member].person.name.clone(),
-            sleep: s.sleep,
-            sleep_vs_median: s.ratio_to_median,
-        });
     let unattributed = store
         .count_unattributed(
             team.id,
@@ -184,18 +161,13 @@ pub async fn team_burden(
             period.to().as_millisecond(),
         )
         .await?;
-    Ok(TeamBurden {
-        team: team.clone(),
-        from: period.from(),
-        to: period.to(),
-        members: out,
-        spread: Spread {
-            median_sleep: spread.median_sleep,
-            total_sleep: spread.total_sleep,
-            most_sleep,
-        },
+    Ok(crate::org::team_view(
+        team,
+        &members,
+        burdens,
+        period,
         unattributed,
-    })
+    ))
 }
 
 /// Reads `from`/`to` as RFC 3339 instants with an offset (or `Z`), or as plain

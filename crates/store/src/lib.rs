@@ -7,6 +7,8 @@
 //! only the statements that really differ (bulk inserts) are written per dialect.
 
 mod error;
+mod import;
+mod instants;
 mod model;
 pub mod testing;
 
@@ -18,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, QueryBuilder, Row, SqlitePool};
 
 pub use error::StoreError;
+pub use import::*;
 pub use model::*;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -51,10 +54,6 @@ macro_rules! with_pool {
 pub struct Store {
     pool: Pool,
 }
-
-/// Rows per multi-row INSERT: big enough to amortise statement overhead, small
-/// enough to stay far below SQLite's bound-variable limit (32,766).
-pub const INSERT_BATCH: usize = 1_000;
 
 /// The columns of [`Person`], as a macro so `concat!` can build `&'static str`
 /// queries (sqlx 0.9 asks dynamic SQL strings to be audited).
@@ -684,78 +683,5 @@ impl Store {
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, Notification>(sql).bind(team_id).bind(from).bind(to).fetch_all(p).await)?,
         )
-    }
-
-    /// Starts an all-or-nothing bulk import of notifications: rows are streamed in
-    /// batches into one transaction, and nothing is visible unless it commits.
-    pub async fn begin_import(&self) -> Result<NotificationImport> {
-        let tx = match &self.pool {
-            Pool::Sqlite(p) => ImportTx::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => ImportTx::Postgres(p.begin().await?),
-        };
-        Ok(NotificationImport { tx, rows: 0 })
-    }
-}
-
-enum ImportTx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
-/// A bulk import under way; dropped without [`NotificationImport::commit`], it
-/// rolls back.
-pub struct NotificationImport {
-    tx: ImportTx,
-    rows: u64,
-}
-
-impl NotificationImport {
-    /// Adds a batch (any size; it is cut into [`INSERT_BATCH`] rows a statement).
-    pub async fn push(&mut self, batch: &[NewNotification]) -> Result<()> {
-        for chunk in batch.chunks(INSERT_BATCH) {
-            match &mut self.tx {
-                ImportTx::Sqlite(tx) => {
-                    let mut qb = QueryBuilder::new(
-                        "INSERT INTO notifications (person_id, team_id, at, incident_key, source, basis) ",
-                    );
-                    qb.push_values(chunk, |mut b, n| {
-                        b.push_bind(n.person_id)
-                            .push_bind(n.team_id)
-                            .push_bind(n.at)
-                            .push_bind(&n.incident_key)
-                            .push_bind(&n.source)
-                            .push_bind(&n.basis);
-                    });
-                    qb.build().execute(&mut **tx).await?;
-                }
-                ImportTx::Postgres(tx) => {
-                    // UNNEST over arrays: one statement and six parameters per batch,
-                    // rather than six per row.
-                    let person: Vec<Option<i64>> = chunk.iter().map(|n| n.person_id).collect();
-                    let team: Vec<Option<i64>> = chunk.iter().map(|n| n.team_id).collect();
-                    let at: Vec<i64> = chunk.iter().map(|n| n.at).collect();
-                    let key: Vec<&str> = chunk.iter().map(|n| n.incident_key.as_str()).collect();
-                    let source: Vec<&str> = chunk.iter().map(|n| n.source.as_str()).collect();
-                    let basis: Vec<&str> = chunk.iter().map(|n| n.basis.as_str()).collect();
-                    sqlx::query("INSERT INTO notifications (person_id, team_id, at, incident_key, source, basis) SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[])")
-                        .bind(&person).bind(&team).bind(&at).bind(&key).bind(&source).bind(&basis)
-                        .execute(&mut **tx).await?;
-                }
-            }
-            self.rows += chunk.len() as u64;
-        }
-        Ok(())
-    }
-
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
-
-    pub async fn commit(self) -> Result<u64> {
-        match self.tx {
-            ImportTx::Sqlite(tx) => tx.commit().await?,
-            ImportTx::Postgres(tx) => tx.commit().await?,
-        }
-        Ok(self.rows)
     }
 }

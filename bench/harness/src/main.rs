@@ -1,12 +1,15 @@
-//! `aftercare bench`: the benchmarks of issue 2, as commands of the real binary so they
-//! time the same code paths the server runs (never part of `cargo test`).
+//! `aftercare-bench`: the benchmarks of issues 2 and 6, in their own binary so the
+//! product carries none of them, but linked against the real crates so they time the
+//! same code paths the server runs (never part of `cargo test`; see bench/README.md).
 //!
-//! * `bench burden --team NAME|--all --from T --to T [--repeat N] [--json]` times
+//! * `burden --team NAME|--all --from T --to T [--repeat N] [--json]` times
 //!   [`service::team_burden`] (the code behind `GET /api/v1/teams/{id}/burden`) with a
-//!   warm-up and the median of N runs; `--all` is every team's burden plus everyone in
-//!   no team ([`service::person_burden`]). `--json` prints each person's figures as one
-//!   JSON line in the format of `shared/bench/burden/duckdb_reference.py --json`.
-//! * `bench ingest --dir DIR` starts the server on loopback over a fresh SQLite file in
+//!   warm-up and the median of N runs; `--all` is the whole organisation through
+//!   [`org::org_burden`] (one read of everyone's pages, every team side by side), and
+//!   `--all --per-team` the old way, every team's [`service::team_burden`] in turn.
+//!   `--json` prints each person's figures as one JSON line in the format of
+//!   `shared/bench/burden/duckdb_reference.py --json`.
+//! * `ingest --dir DIR` starts the server on loopback over a fresh SQLite file in
 //!   DIR, sends distinct signed PagerDuty v3 deliveries from many concurrent keep-alive
 //!   connections, and reports accepted deliveries/s and latency percentiles, then the
 //!   rate of the `sqlite3` CLI inserting the same rows one durable transaction each in
@@ -20,18 +23,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use clap::{Args, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use aftercare_burden::Burden;
-use aftercare_server::{AppState, ServerConfig, api, service};
+use aftercare_server::{AppState, ServerConfig, api, org, service};
 use aftercare_store::{Backend, NewPerson, Store};
 use aftercare_webhooks::{Source, signing};
 
-#[derive(Args)]
-pub struct BenchArgs {
+#[derive(Parser)]
+#[command(
+    name = "aftercare-bench",
+    version,
+    about = "Aftercare's benchmarks (burden at scale, webhook ingest); see bench/README.md"
+)]
+struct Cli {
     #[command(subcommand)]
     command: BenchCommand,
 }
@@ -52,9 +60,13 @@ struct BurdenArgs {
     /// The team whose members' burden is computed.
     #[arg(long, conflicts_with = "all", required_unless_present = "all")]
     team: Option<String>,
-    /// Everyone: every team's burden, plus the people in no team.
+    /// Everyone: every team's burden, plus the people in no team, as the organisation
+    /// overview computes it (`org::org_burden`).
     #[arg(long)]
     all: bool,
+    /// With --all: team by team through `service::team_burden` instead (the old way).
+    #[arg(long, requires = "all")]
+    per_team: bool,
     /// Start of the period (RFC 3339 with an offset, or a date).
     #[arg(long)]
     from: String,
@@ -98,8 +110,9 @@ struct IngestArgs {
     json: bool,
 }
 
-pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    match args.command {
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
         BenchCommand::Burden(a) => burden(a).await,
         BenchCommand::Ingest(a) => ingest(a).await,
     }
@@ -109,7 +122,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 
 enum Target {
     Team(String),
-    All,
+    /// The organisation in one pass.
+    Org,
+    /// Every team in turn, then the people in no team.
+    PerTeam,
 }
 
 /// One full computation, through the service layer the API uses. Returns each
@@ -131,7 +147,18 @@ async fn compute(
                 out.insert(m.person.email, m.burden);
             }
         }
-        Target::All => {
+        Target::Org => {
+            let org = org::org_burden(store, period).await?;
+            for tb in org.teams {
+                for m in tb.members {
+                    out.entry(m.person.email).or_insert(m.burden);
+                }
+            }
+            for p in org.without_team {
+                out.insert(p.person.email, p.burden);
+            }
+        }
+        Target::PerTeam => {
             for team in store.list_teams().await? {
                 let tb = service::team_burden(store, &team, period).await?;
                 for m in tb.members {
@@ -162,9 +189,10 @@ fn median_ms(times: &[Duration]) -> (f64, f64) {
 async fn burden(a: BurdenArgs) -> anyhow::Result<()> {
     let period = service::parse_period(Some(&a.from), Some(&a.to))
         .map_err(|(field, reason)| anyhow::anyhow!("--{field}: {reason}"))?;
-    let target = match a.team {
-        Some(t) => Target::Team(t),
-        None => Target::All,
+    let target = match (a.team, a.per_team) {
+        (Some(t), _) => Target::Team(t),
+        (None, false) => Target::Org,
+        (None, true) => Target::PerTeam,
     };
     let store = Store::connect(&a.database_url)
         .await
@@ -213,7 +241,7 @@ async fn burden(a: BurdenArgs) -> anyhow::Result<()> {
     );
     eprintln!(
         "{}",
-        json!({"bench": "burden", "backend": backend, "people": result.len(), "interruptions": interruptions,
+        json!({"bench": "burden", "backend": backend, "target": match target { Target::Team(_) => "team", Target::Org => "org", Target::PerTeam => "per-team" }, "people": result.len(), "interruptions": interruptions,
                "median_ms": median, "min_ms": min, "runs": repeat, "from": period.from(), "to": period.to()})
     );
     store.close().await;
