@@ -5,9 +5,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use aftercare_burden::{
-    Burden, BurdenError, HoursSettings, MERGE_WINDOW, Period, PersonHours, TeamSpread, team_spread,
-};
+use aftercare_burden::{Burden, BurdenError, HoursSettings, MERGE_WINDOW, Period, PersonHours};
 use aftercare_store::{Person, Store, StoreError, Team, TeamRole};
 
 #[derive(Debug, thiserror::Error)]
