@@ -56,6 +56,9 @@ pub struct CsvReader<R> {
     field_limit: usize,
     max_fields: usize,
     done: bool,
+    /// The line the next byte is on: counted here rather than by `csv-core`, whose count lags
+    /// behind the start of a record after a CRLF.
+    line: u64,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -71,6 +74,7 @@ impl<R: Read> CsvReader<R> {
             field_limit: field_limit.max(1),
             max_fields: max_fields.max(1),
             done: false,
+            line: 1,
         }
     }
 
@@ -79,10 +83,32 @@ impl<R: Read> CsvReader<R> {
     pub fn read(&mut self, record: &mut Record) -> Result<bool, CsvError> {
         use csv_core::ReadRecordResult as R;
         record.len = 0;
-        record.line = self.core.line();
         if self.done {
+            record.line = self.line;
             return Ok(false);
         }
+        // Line ends between records are skipped here (csv-core skips them too), so the record's
+        // line is the line of its first byte.
+        loop {
+            let input = match self.input.fill_buf() {
+                Ok(input) => input,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e.into());
+                }
+            };
+            let blank = input
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            if blank == 0 {
+                break;
+            }
+            self.line += input[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.input.consume(blank);
+        }
+        record.line = self.line;
         if record.bytes.is_empty() {
             record.bytes.resize(1024, 0);
         }
@@ -102,6 +128,7 @@ impl<R: Read> CsvReader<R> {
             let (result, nin, nout, nend) =
                 self.core
                     .read_record(input, &mut record.bytes[out..], &mut record.ends[ends..]);
+            self.line += input[..nin].iter().filter(|&&b| b == b'\n').count() as u64;
             self.input.consume(nin);
             out += nout;
             ends += nend;

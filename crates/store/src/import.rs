@@ -136,7 +136,7 @@ impl ImportBatch {
 }
 
 enum Message {
-    Rows(ImportBatch),
+    Rows(Box<ImportBatch>),
     Commit,
 }
 
@@ -177,7 +177,12 @@ impl NotificationImport {
         }
         let rows = batch.len() as u64;
         let capacity = batch.at.capacity();
-        if self.rows.send(Message::Rows(batch)).await.is_err() {
+        if self
+            .rows
+            .send(Message::Rows(Box::new(batch)))
+            .await
+            .is_err()
+        {
             return Err(self.writer_failure().await);
         }
         self.pushed += rows;
@@ -287,7 +292,7 @@ async fn sqlite_writer(
         let mut imported = 0u64;
         loop {
             let mut batch = match incoming.recv().await {
-                Some(Message::Rows(batch)) => batch,
+                Some(Message::Rows(batch)) => *batch,
                 Some(Message::Commit) => break,
                 // Dropped without commit: the transaction rolls back.
                 None => return Ok(0),
@@ -398,7 +403,7 @@ async fn postgres_writer(
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
     loop {
         let mut batch = match incoming.recv().await {
-            Some(Message::Rows(batch)) => batch,
+            Some(Message::Rows(batch)) => *batch,
             Some(Message::Commit) => break,
             None => {
                 copy.abort("import abandoned before commit").await?;
