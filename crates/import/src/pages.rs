@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn a_header_without_the_needed_columns_is_refused() {
-        let err = read_all(b"email,when\n").err().expect("refused");
+        let err = read_all(b"email,when\n").expect_err("refused");
         assert!(err.to_string().contains("lacks at"), "{err}");
         assert!(matches!(read_all(b""), Err(CsvError::Empty)));
     }
@@ -202,7 +202,7 @@ mod tests {
             "email,at,incident_key\na,2026-01-01T00:00:00Z,{}\n",
             "k".repeat(crate::FIELD_LIMIT + 1)
         );
-        let err = read_all(input.as_bytes()).err().expect("refused");
+        let err = read_all(input.as_bytes()).expect_err("refused");
         assert_eq!(
             err.to_string(),
             format!(
