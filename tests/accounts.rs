@@ -181,12 +181,7 @@ async fn deactivation_ends_sessions_and_tokens_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let id = person(&app, "Olu Ade", "olu@example.com").await;
     let token = app.token_for("olu@example.com").await;
-    let me = |t: String| {
-        app.client
-            .get(app.url("/api/v1/me"))
-            .bearer_auth(t)
-            .send()
-    };
+    let me = |t: String| app.client.get(app.url("/api/v1/me")).bearer_auth(t).send();
     assert_eq!(me(token.clone()).await.unwrap().status(), 200);
     let res = app
         .post_json(&format!("/api/v1/people/{id}/deactivate"), &json!({}))
@@ -210,7 +205,10 @@ async fn sign_in_is_throttled_and_refuses_cross_site_posts(backend: Backend) {
     let forged = app
         .client
         .post(app.url("/login"))
-        .form(&[("email", "pia@example.com"), ("password", "fjord cinnamon atlas")])
+        .form(&[
+            ("email", "pia@example.com"),
+            ("password", "fjord cinnamon atlas"),
+        ])
         .send()
         .await
         .unwrap();
@@ -225,7 +223,12 @@ async fn sign_in_is_throttled_and_refuses_cross_site_posts(backend: Backend) {
         .unwrap();
     assert_eq!(cross.status(), 403);
     for _ in 0..5 {
-        assert_eq!(post_login(&app, "pia@example.com", "wrong guess").await.status(), 401);
+        assert_eq!(
+            post_login(&app, "pia@example.com", "wrong guess")
+                .await
+                .status(),
+            401
+        );
     }
     // The sixth try waits, even with the right password.
     let res = post_login(&app, "pia@example.com", "fjord cinnamon atlas").await;
@@ -342,7 +345,10 @@ async fn integrations_need_strong_secrets_and_credit_only_their_team(backend: Ba
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["field"], "secret");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["field"],
+        "secret"
+    );
     let res = app
         .post_json(
             "/api/v1/integrations",
@@ -386,9 +392,18 @@ async fn integrations_need_strong_secrets_and_credit_only_their_team(backend: Ba
         .json()
         .await
         .unwrap();
-    assert!(shown["last_error"].as_str().unwrap().contains("switched off"));
+    assert!(
+        shown["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("switched off")
+    );
     let log = app.store.audit_log(None, 20).await.unwrap();
-    for action in ["integration.create", "integration.update", "integration.secret"] {
+    for action in [
+        "integration.create",
+        "integration.update",
+        "integration.secret",
+    ] {
         assert!(log.iter().any(|e| e.action == action), "{action} recorded");
     }
     let res = app
@@ -418,7 +433,12 @@ async fn every_answer_carries_security_headers_and_api_errors_are_json(backend: 
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
     }
-    let res = app.client.get(app.url("/no-such-page")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("Not found"));
     // A bad path id, a bad query and a method that is not there: our JSON shape.

@@ -58,7 +58,23 @@ pub fn check_password(password: &str, about: &[&str]) -> Result<()> {
     if password.trim().is_empty() {
         return Err(AppError::invalid("password", "must not be only spaces"));
     }
-    let estimate = zxcvbn::zxcvbn(password, about);
+    // The person's own words count as guessable: the whole email and name, the
+    // email's local part, and each word of them.
+    let mut words: Vec<String> = Vec::new();
+    for a in about {
+        let a = a.to_lowercase();
+        if let Some((local, _)) = a.split_once('@') {
+            words.push(local.to_string());
+        }
+        words.extend(
+            a.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 3)
+                .map(str::to_string),
+        );
+        words.push(a);
+    }
+    let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
     if (estimate.score() as u8) < 2 {
         let hint = estimate
             .feedback()
