@@ -17,8 +17,7 @@ use crate::teams::TeamView;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageFilter {
     pub category: Option<Category>,
-    /// A local date: the pages of that day, and for sleep pages the night that
-    /// began that evening... kept simple: pages whose local date is this one.
+    /// A local date in the person's own zone: the pages whose local date it is.
     pub date: Option<Date>,
 }
 

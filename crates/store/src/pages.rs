@@ -148,9 +148,16 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let mut outcomes = Vec::with_capacity(deliveries.len());
-            for d in deliveries {
+            // One update per integration in the group, not per delivery: a storm of
+            // deliveries to one integration should not rewrite its row hundreds of times.
+            let mut integrations: Vec<IntegrationId> = deliveries.iter().map(|d| d.integration_id).collect();
+            integrations.sort();
+            integrations.dedup();
+            for integration in integrations {
                 sqlx::query("UPDATE integrations SET last_delivery_at = $1 WHERE id = $2")
-                    .bind(now).bind(d.integration_id).execute(&mut *tx).await?;
+                    .bind(now).bind(integration).execute(&mut *tx).await?;
+            }
+            for d in deliveries {
                 let id: Option<DeliveryId> = sqlx::query_scalar(insert)
                     .bind(d.integration_id).bind(&d.delivery_id).bind(d.received_at).bind(&d.raw).bind(&d.event_json)
                     .fetch_optional(&mut *tx).await?;
