@@ -148,6 +148,21 @@ enum PersonCommand {
         )]
         public_url: String,
     },
+    /// Print a link that lets a person choose a new password once (valid 1 hour),
+    /// for a server that sends no email.
+    ResetLink {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+        /// Where people reach Aftercare; the link starts with it.
+        #[arg(
+            long,
+            env = "AFTERCARE_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
     /// End a person's access at once (sessions and tokens); their history stays.
     Deactivate {
         #[command(flatten)]
@@ -346,7 +361,27 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let mut config = ServerConfig::for_public_url(&public_url);
             config.secure_cookies |= secure_cookies;
             config.trust_proxy = trust_proxy;
-            let state = AppState::new(store.clone(), config);
+            let mut state = AppState::new(store.clone(), config);
+            // Single sign-on and email are on when their settings are there; a
+            // setting that is there but wrong stops the server here, named.
+            let public = public_url.clone();
+            if let Some(oidc) = aftercare_oidc::OidcConfig::from_lookup(|name| {
+                if name == aftercare_oidc::PUBLIC_URL_SETTING {
+                    Some(public.clone())
+                } else {
+                    std::env::var(name).ok()
+                }
+            })? {
+                let issuer = oidc.issuer.clone();
+                let client = aftercare_oidc::OidcClient::discover(oidc).await?;
+                tracing::info!(%issuer, "single sign-on is on");
+                state = state.with_oidc(client);
+            }
+            if let Some(mail) = aftercare_mail::MailConfig::from_env()? {
+                let mailer = aftercare_mail::Mailer::from_config(&mail)?;
+                tracing::info!(from = %mailer.from_address(), "email is on (invites, password resets)");
+                state = state.with_mailer(mailer);
+            }
             tracing::info!(address = %listener.local_addr()?, database = ?store.backend(), "aftercare is serving");
             if !store.has_admin().await? {
                 tracing::info!(
@@ -544,6 +579,24 @@ async fn person_command(command: PersonCommand) -> anyhow::Result<()> {
             println!("{}{}", public_url.trim_end_matches('/'), link.path);
             eprintln!(
                 "send this link to {}: it lets them choose a password once, until {}",
+                link.email,
+                link.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+            );
+            Ok(())
+        }
+        PersonCommand::ResetLink {
+            db,
+            email,
+            public_url,
+        } => {
+            let store = open_existing(&db).await?;
+            let person = person_by_email(&store, &email).await?;
+            let link = accounts::reset_link(&store, &person.email)
+                .await?
+                .with_context(|| format!("{email} is deactivated; reactivate them first"))?;
+            println!("{}{}", public_url.trim_end_matches('/'), link.path);
+            eprintln!(
+                "send this link to {} only: it lets them choose a new password once, until {}",
                 link.email,
                 link.expires_at.strftime("%Y-%m-%d %H:%M UTC")
             );

@@ -827,3 +827,175 @@ async fn phone_shows_the_team_and_heatmap_without_overflow_in_chromium() {
         .await;
     app.stop().await;
 }
+
+/// Runs the `aftercare` binary on the test's database and returns its stdout.
+async fn aftercare_cli(app: &TestApp, args: &[&str]) -> String {
+    let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    all.extend(["--database-url".to_string(), app.database_url()]);
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_aftercare"))
+            .args(&all)
+            .output()
+            .expect("run aftercare")
+    })
+    .await
+    .expect("cli task");
+    assert!(
+        out.status.success(),
+        "aftercare {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Chooses a password on an invite link's page and lands on one's own page.
+async fn choose_password(c: &Client, link: &str, password: &str) {
+    c.goto(link).await.expect("open the invite link");
+    find(c, "input[name=password]").await;
+    check_accessible(c).await;
+    fill(c, "password", password).await;
+    find(c, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("choose the password");
+    wait_for_location(c, "their own page", |p| p.starts_with("/people/")).await;
+    find(c, "form[action='/logout']").await;
+}
+
+#[tokio::test]
+async fn members_invited_from_the_cli_and_the_web_sign_in_and_set_their_sleep_window_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn_app(Backend::Sqlite).await;
+    demo(&app).await;
+    let base = app.url("");
+    // Noor is added by an operator and invited from the command line; she was
+    // paged at 02:30 UTC on three nights this week.
+    let noor = app
+        .store
+        .create_person(&crate::common::new_person(
+            "Noor Haddad",
+            "noor@example.com",
+            "UTC",
+        ))
+        .await
+        .unwrap();
+    let csv = tempfile::NamedTempFile::new().unwrap();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let mut rows = String::from("email,at,incident_key,source\n");
+    for back in 2..5 {
+        let day = today.checked_sub(jiff::Span::new().days(back)).unwrap();
+        rows.push_str(&format!(
+            "noor@example.com,{day}T02:30:00Z,night-{back},pagerduty\n"
+        ));
+    }
+    std::fs::write(csv.path(), rows).unwrap();
+    aftercare_cli(&app, &["import", "pages", csv.path().to_str().unwrap()]).await;
+    let printed = aftercare_cli(
+        &app,
+        &[
+            "person",
+            "invite",
+            "--email",
+            "noor@example.com",
+            "--public-url",
+            &base,
+        ],
+    )
+    .await;
+    let cli_link = printed.trim().to_string();
+    assert!(
+        cli_link.starts_with(&format!("{base}/password/")),
+        "{cli_link}"
+    );
+
+    Browser::launch(&Screen::Desktop)
+        .await
+        .run("invited", move |c| async move {
+            // From the command line's link to her own figures.
+            choose_password(&c, &cli_link, "quiet lighthouse morning").await;
+            wait_for_location(&c, "Noor's page", |p| p == format!("/people/{}", noor.id)).await;
+            assert_eq!(text(&c, "h1").await, "Noor Haddad");
+            let before = figures(&c).await;
+            assert_eq!((before.sleep, before.off, before.nights), (3, 0, 3), "{before:?}");
+            check_accessible(&c).await;
+
+            // She sleeps 03:00-09:00: the same pages are now off-hour ones.
+            js::<Value>(
+                &c,
+                "document.querySelector('[name=sleep_start]').value = '03:00';
+                 document.querySelector('[name=sleep_end]').value = '09:00'; return null;",
+            )
+            .await;
+            find(&c, "form[action$='/settings'] button[type=submit]")
+                .await
+                .click()
+                .await
+                .expect("save settings");
+            wait_for_location(&c, "saved", |p| p.ends_with("notice=saved")).await;
+            let after = figures(&c).await;
+            assert_eq!((after.sleep, after.off, after.nights), (0, 3, 0), "{after:?}");
+            let start: String =
+                js(&c, "return document.querySelector('[name=sleep_start]').value").await;
+            assert_eq!(start, "03:00");
+            find(&c, "form[action='/logout'] button")
+                .await
+                .click()
+                .await
+                .expect("log out");
+            wait_for_location(&c, "/login", |p| p == "/login").await;
+
+            // An admin adds Lena on the web and makes her an invite link there.
+            log_in(&c, &base, "admin@example.com", DEMO_PASSWORD).await;
+            c.goto(&format!("{base}/people")).await.expect("open people");
+            fill(&c, "name", "Lena Vogel").await;
+            fill(&c, "email", "lena@example.com").await;
+            fill(&c, "time_zone", "Europe/Berlin").await;
+            find(&c, "form[action='/people'] button[type=submit]")
+                .await
+                .click()
+                .await
+                .expect("add Lena");
+            wait_for_location(&c, "person added", |p| p.contains("notice=person-added")).await;
+            let lena: String = js(
+                &c,
+                "return [...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Lena Vogel').getAttribute('href')",
+            )
+            .await;
+            c.goto(&format!("{base}{lena}")).await.expect("open Lena");
+            find(&c, "form[action$='/invite'] button")
+                .await
+                .click()
+                .await
+                .expect("create an invite link");
+            // The answer is a page of its own at the form's address.
+            wait_for_location(&c, "the invite link page", |p| p.ends_with("/invite")).await;
+            let message = text(&c, "main p").await;
+            let web_link = message
+                .split_whitespace()
+                .find(|w| w.starts_with("http"))
+                .expect("the link on the page")
+                .trim_end_matches('.')
+                .to_string();
+            find(&c, "form[action='/logout'] button")
+                .await
+                .click()
+                .await
+                .expect("log out");
+            wait_for_location(&c, "/login", |p| p == "/login").await;
+
+            // Lena chooses a password and sees her own (empty) figures.
+            choose_password(&c, &web_link, "amber falcon drizzle").await;
+            wait_for_location(&c, "Lena's page", |p| p == lena).await;
+            assert_eq!(text(&c, "h1").await, "Lena Vogel");
+            let hers = figures(&c).await;
+            assert_eq!((hers.sleep, hers.nights), (0, 0), "{hers:?}");
+            // The link was good once.
+            c.goto(&web_link).await.expect("open the link again");
+            assert_eq!(text(&c, "h1").await, "Not found");
+        })
+        .await;
+    app.stop().await;
+}

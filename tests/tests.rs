@@ -4,11 +4,17 @@
 
 mod accounts;
 mod api;
+mod authorization;
 mod browser;
 mod cli;
 mod common;
 mod ingest;
 mod lens_cli;
 mod limits;
+#[path = "support/oidc_provider.rs"]
+mod oidc_provider;
 #[path = "support/real_data.rs"]
 mod real_data;
+#[path = "support/smtp_server.rs"]
+mod smtp_server;
+mod sso_and_email;

@@ -78,13 +78,27 @@ impl TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    let db = TestDatabase::new(backend).await.expect("test database");
-    let store = db.store().await.expect("connect");
-    let state = AppState::new(store.clone(), ServerConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
+    spawn_app_with(backend, listener, |state| state).await
+}
+
+/// A server on a listener bound beforehand (so its address can be given to an
+/// OpenID provider first), with its state extended (single sign-on, email).
+pub async fn spawn_app_with(
+    backend: Backend,
+    listener: tokio::net::TcpListener,
+    extend: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
+    let db = TestDatabase::new(backend).await.expect("test database");
+    let store = db.store().await.expect("connect");
     let address = listener.local_addr().expect("address");
+    let config = ServerConfig {
+        public_url: format!("http://{address}"),
+        ..ServerConfig::default()
+    };
+    let state = extend(AppState::new(store.clone(), config));
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         aftercare_server::serve(listener, state, async {

@@ -8,11 +8,13 @@ pub mod attribution;
 pub mod burden;
 pub mod error;
 pub mod integrations;
+pub mod mail;
 pub mod pages;
 pub mod passwords;
 pub mod people;
 pub mod policy;
 pub mod schedule;
+pub mod sso;
 pub mod teams;
 pub mod validate;
 

@@ -3,126 +3,13 @@
 //! folder this test reads back. `scripts/prepare-test-env` installs aiosmtpd.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+#[path = "../../../tests/support/smtp_server.rs"]
+mod smtp_server;
+
 use std::time::{Duration, Instant};
 
 use aftercare_mail::{MailConfig, MailError, Mailer, OutgoingMail};
-
-/// The capture server; killed when dropped, so also when a test panics.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    capture: tempfile::TempDir,
-    stderr: PathBuf,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl SmtpServer {
-    fn start() -> SmtpServer {
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/smtp_capture.py");
-        let capture = tempfile::tempdir().expect("temporary folder");
-        let stderr = capture.path().join("server.stderr");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .arg(capture.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&stderr).expect("stderr file"))
-            .spawn()
-            .expect("python3 runs (scripts/prepare-test-env installs what the tests need)");
-        // The server prints `listening 127.0.0.1:PORT` once it accepts
-        // connections; read it on a thread so a hung start fails the test
-        // instead of hanging it.
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let _ = sender.send(line);
-            // Keep reading: a closed pipe would kill the server at its next
-            // line of output (EPIPE).
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-        });
-        let mut server = SmtpServer {
-            child,
-            port: 0,
-            capture,
-            stderr,
-        };
-        let line = receiver
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_default();
-        let port = line
-            .trim()
-            .strip_prefix("listening 127.0.0.1:")
-            .and_then(|p| p.parse().ok());
-        match port {
-            Some(port) => server.port = port,
-            None => panic!(
-                "the SMTP capture server did not start (run scripts/prepare-test-env to install aiosmtpd); \
-                 it printed {line:?} and on stderr:\n{}",
-                server.stderr_text()
-            ),
-        }
-        server
-    }
-
-    fn stderr_text(&self) -> String {
-        std::fs::read_to_string(&self.stderr).unwrap_or_default()
-    }
-
-    fn mailer(&self) -> Mailer {
-        let config = MailConfig::parse(
-            &format!("smtp://127.0.0.1:{}", self.port),
-            "Aftercare <aftercare@example.test>",
-        )
-        .expect("valid settings");
-        Mailer::from_config(&config).expect("mailer")
-    }
-
-    /// The `number`th message the server accepted (1-based), as
-    /// (Python's parse of it, the raw message), waiting for it to arrive.
-    fn received(&self, number: usize) -> (serde_json::Value, String) {
-        let json = self.capture.path().join(format!("{number:04}.json"));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !json.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "message {number} did not arrive; server stderr:\n{}",
-                self.stderr_text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let parsed = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-        let raw =
-            std::fs::read_to_string(self.capture.path().join(format!("{number:04}.eml"))).unwrap();
-        (parsed, raw)
-    }
-
-    fn count(&self) -> usize {
-        std::fs::read_dir(self.capture.path())
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .path()
-                    .extension()
-                    .is_some_and(|x| x == "json")
-            })
-            .count()
-    }
-}
+use smtp_server::SmtpServer;
 
 #[tokio::test]
 async fn a_plain_text_message_arrives_with_its_recipient_subject_and_body() {

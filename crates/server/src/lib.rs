@@ -9,10 +9,11 @@ pub mod error;
 pub mod ingest;
 pub mod lens;
 pub mod openapi;
+pub mod routes;
 pub mod web;
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -78,6 +79,10 @@ pub struct AppState {
     pub config: ServerConfig,
     pub metrics: PrometheusHandle,
     pub lens: lens::LensCache,
+    /// Single sign-on, when an OpenID provider is configured.
+    pub oidc: Option<Arc<aftercare_oidc::OidcClient>>,
+    /// Outgoing email (invites, password resets), when a mail server is configured.
+    pub mailer: Option<aftercare_mail::Mailer>,
 }
 
 /// The Prometheus recorder is process-global; tests start many servers in one
@@ -102,17 +107,42 @@ impl AppState {
             config,
             metrics: metrics_handle(),
             lens: lens::LensCache::default(),
+            oidc: None,
+            mailer: None,
         }
+    }
+
+    /// Signs people in with this OpenID provider too.
+    pub fn with_oidc(mut self, client: aftercare_oidc::OidcClient) -> AppState {
+        self.oidc = Some(Arc::new(client));
+        self
+    }
+
+    /// Sends invites and password resets through this mail server.
+    pub fn with_mailer(mut self, mailer: aftercare_mail::Mailer) -> AppState {
+        self.mailer = Some(mailer);
+        self
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    let secure = state.config.secure_cookies;
-    Router::new()
+/// Every route the server answers, with the paths it was built from.
+fn routes() -> routes::Routes {
+    routes::Routes::new()
         .nest("/api/v1", api::routes())
         .merge(web::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+}
+
+/// The paths of every route, as registered (`{id}` for a path parameter).
+pub fn route_paths() -> Vec<String> {
+    routes().paths().to_vec()
+}
+
+pub fn router(state: AppState) -> Router {
+    let secure = state.config.secure_cookies;
+    routes()
+        .into_router()
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(track_requests))
         .layer(TimeoutLayer::with_status_code(

@@ -9,7 +9,6 @@ mod me;
 mod people;
 mod teams;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
@@ -17,11 +16,11 @@ use serde::Deserialize;
 
 use aftercare_burden::Period;
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::routes::Routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/me", get(me::me))
         .route("/me/password", post(me::change_password))
         .route("/me/tokens", get(me::list_tokens).post(me::create_token))

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use aftercare_app::burden::{self, PersonSummary};
+use aftercare_app::pages;
 use aftercare_app::people::{self, PersonPatch};
 use aftercare_app::validate::PersonInput;
-use aftercare_app::{accounts, pages};
 use aftercare_store::PersonId;
 
 use super::{Ids, PeriodQuery, Q, json};
@@ -164,12 +164,19 @@ pub async fn invite(
     Ids(id): Ids<PersonId>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let person = people::visible(&state.store, &actor, id).await?;
-    let link = accounts::invite(&state.store, &actor, &person).await?;
+    let (link, emailed) = aftercare_app::mail::invite(
+        &state.store,
+        state.mailer.as_ref(),
+        &state.config.public_url,
+        &actor,
+        &person,
+    )
+    .await?;
     let url = format!("{}{}", state.config.public_url, link.path);
     Ok((
         StatusCode::CREATED,
         Json(
-            json!({ "person_id": link.person_id, "email": link.email, "url": url, "expires_at": link.expires_at }),
+            json!({ "person_id": link.person_id, "email": link.email, "url": url, "expires_at": link.expires_at, "emailed": emailed }),
         ),
     ))
 }

@@ -21,7 +21,7 @@ use crate::auth::{
 };
 use crate::error::ApiError;
 
-fn signed_in(state: &AppState, session: &accounts::NewSession, to: &str) -> Response {
+pub(super) fn signed_in(state: &AppState, session: &accounts::NewSession, to: &str) -> Response {
     (
         [(
             header::SET_COOKIE,
@@ -134,10 +134,14 @@ struct LoginPage {
     error: Option<String>,
     email: String,
     login_csrf: String,
+    /// An OpenID provider is configured: offer single sign-on.
+    sso: bool,
+    /// A mail server is configured: offer a reset by email.
+    can_reset: bool,
 }
 
 /// The sign-in page, with a fresh login-CSRF pair (cookie and hidden field).
-fn login_page_with(
+pub(super) fn login_page_with(
     state: &AppState,
     status: StatusCode,
     error: Option<String>,
@@ -150,6 +154,8 @@ fn login_page_with(
         error,
         email,
         login_csrf: token.clone(),
+        sso: state.oidc.is_some(),
+        can_reset: state.mailer.is_some(),
     };
     (
         status,
@@ -239,7 +245,9 @@ pub(super) async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    if let Some(actor) = auth::form_actor(&state, &headers, &form.csrf).await? {
+    // Signing out with a session or token that has already ended still ends on
+    // the sign-in page, with the cookie cleared.
+    if let Ok(Some(actor)) = auth::form_actor(&state, &headers, &form.csrf).await {
         accounts::sign_out(&state.store, &actor).await?;
     }
     Ok((
@@ -417,6 +425,76 @@ pub(super) async fn change_password(
             .await?;
             Ok((StatusCode::BAD_REQUEST, render(&page)).into_response())
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "forgot.html")]
+struct ForgotPage {
+    csrf: String,
+    nav_name: Option<String>,
+    can_reset: bool,
+    sent: bool,
+    email: String,
+    error: Option<String>,
+}
+
+pub(super) async fn forgot_page(State(state): State<AppState>) -> Response {
+    render(&ForgotPage {
+        csrf: String::new(),
+        nav_name: None,
+        can_reset: state.mailer.is_some(),
+        sent: false,
+        email: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub(super) async fn forgot_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<ForgotForm>,
+) -> Result<Response, PageError> {
+    check_same_site(&axum::http::Method::POST, &headers)?;
+    let Some(mailer) = state.mailer.as_ref() else {
+        return Ok(forgot_page(State(state)).await);
+    };
+    let page = |sent, error, status| {
+        (
+            status,
+            render(&ForgotPage {
+                csrf: String::new(),
+                nav_name: None,
+                can_reset: true,
+                sent,
+                email: form.email.clone(),
+                error,
+            }),
+        )
+            .into_response()
+    };
+    match aftercare_app::mail::request_reset(
+        &state.store,
+        mailer,
+        &state.config.public_url,
+        &form.email,
+    )
+    .await
+    {
+        // The same page whether or not the address has an account.
+        Ok(_) => Ok(page(true, None, StatusCode::OK)),
+        Err(AppError::Invalid { reason, .. }) => Ok(page(
+            false,
+            Some(super::sentence(&format!("Email {reason}"))),
+            StatusCode::BAD_REQUEST,
+        )),
         Err(e) => Err(e.into()),
     }
 }

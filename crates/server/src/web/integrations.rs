@@ -146,8 +146,12 @@ pub(super) async fn integrations_submit(
                 .into_response())
         }
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::Forbidden(_))) => {
+            let status = match e {
+                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
+            };
             Ok((
-                StatusCode::BAD_REQUEST,
+                status,
                 render(&integrations_view(&state, &v, None, Some(e.to_string())).await?),
             )
                 .into_response())

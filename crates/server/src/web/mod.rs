@@ -6,22 +6,22 @@ mod calendar;
 mod forms;
 mod integrations;
 mod people;
+mod sso;
 mod teams;
 
 use askama::Template;
-use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use aftercare_app::{Actor, AppError};
 
-use crate::AppState;
 use crate::auth::csrf_of;
 use crate::error::ApiError;
+use crate::routes::Routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/", get(account::home))
         .route(
             "/setup",
@@ -32,6 +32,12 @@ pub fn routes() -> Router<AppState> {
             get(account::login_page).post(account::login_submit),
         )
         .route("/logout", post(account::logout))
+        .route("/login/oidc/start", get(sso::start))
+        .route(aftercare_oidc::CALLBACK_PATH, get(sso::callback))
+        .route(
+            "/password/forgot",
+            get(account::forgot_page).post(account::forgot_submit),
+        )
         .route(
             "/password/{token}",
             get(account::password_page).post(account::password_submit),

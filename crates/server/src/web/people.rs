@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use aftercare_app::people::{self, IdentityView, PersonPatch, PersonSettings};
 use aftercare_app::validate::{self, PersonInput};
-use aftercare_app::{AppError, accounts, burden};
+use aftercare_app::{AppError, burden};
 use aftercare_burden::Period;
 use aftercare_store::PersonId;
 
@@ -349,19 +349,30 @@ pub(super) async fn invite(
     let back = format!("/people/{id}");
     let result = async {
         let person = people::visible(&state.store, &v, id).await?;
-        accounts::invite(&state.store, &v, &person).await
+        aftercare_app::mail::invite(
+            &state.store,
+            state.mailer.as_ref(),
+            &state.config.public_url,
+            &v,
+            &person,
+        )
+        .await
     }
     .await;
     match result {
-        Ok(link) => {
+        Ok((link, emailed)) => {
             let (csrf, nav_name) = nav(&v);
+            let how = if emailed {
+                format!("We emailed {} this link", link.email)
+            } else {
+                format!("Send this link to {} yourself", link.email)
+            };
             Ok(shown(&MessagePage {
                 csrf,
                 nav_name,
                 heading: format!("Invite link for {}", link.email),
                 message: format!(
-                    "Send this link to {} yourself; it lets them choose a password once and expires on {}: {}{}",
-                    link.email,
+                    "{how}; it lets them choose a password once and expires on {}: {}{}",
                     link.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
                     state.config.public_url,
                     link.path

@@ -1,0 +1,718 @@
+//! The authorisation matrix: every route the server has, for every kind of
+//! caller, with the answer policy says it must get. The routes come from the
+//! server itself (`aftercare_server::route_paths`, built by the same calls
+//! that build the router) and each path's methods are found by asking it, so a
+//! route added without a row here fails this test, and so does a row for a
+//! route that is gone. Writes carry valid bodies, so a refusal is the policy's
+//! and not a validation error's.
+//!
+//! Each caller gets a fresh organisation (two teams, their leads, a member, a
+//! subject whose data is asked for, an integration), so what one caller
+//! changes or deletes never decides another's answer. Writes that destroy run
+//! last, in the order of the table.
+
+use std::collections::BTreeSet;
+
+use aftercare_app::accounts;
+use aftercare_store::{Backend, NewIntegration, PersonId, TeamId, TeamRole};
+use reqwest::Method;
+
+use crate::common::{TestApp, new_person, spawn_app};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    /// A member of team A, signed in (session cookie).
+    Member,
+    /// A personal token the member made for themselves: acts as them, own data included.
+    MemberToken,
+    /// A token made on the command line for the member: their work data only.
+    CliToken,
+    /// The lead of team B, signed in.
+    OtherLead,
+    /// The lead of team A, signed in.
+    Lead,
+    /// An admin, signed in.
+    Admin,
+    /// An admin token (belongs to nobody).
+    AdminToken,
+}
+
+const CALLERS: [Caller; 8] = [
+    Caller::Anonymous,
+    Caller::Member,
+    Caller::MemberToken,
+    Caller::CliToken,
+    Caller::OtherLead,
+    Caller::Lead,
+    Caller::Admin,
+    Caller::AdminToken,
+];
+
+/// Who may do what a row does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Everyone, signed in or not.
+    Public,
+    /// Nobody with these credentials: answered only with something this test
+    /// does not hold (a signature, an unused link), or not configured here.
+    Nobody,
+    /// Anyone signed in.
+    SignedIn,
+    /// Only the person themselves, through their own session or a token they
+    /// made: never an admin token, nor a token minted for them by an operator.
+    Owner,
+    /// Team A's people, its lead and admins.
+    TeamA,
+    /// Team A's lead and admins.
+    LeadOfA,
+    /// Whoever may see the subject's data: their team's lead and admins.
+    SubjectViewers,
+    /// Admins only.
+    Admin,
+    /// The member, who has a pending invitation to team B.
+    Invitee,
+    /// The member's own personal token: the member, by session or that token.
+    TokenOwner,
+}
+
+impl Access {
+    fn allows(self, c: Caller) -> bool {
+        use Caller::*;
+        match self {
+            Access::Public => true,
+            Access::Nobody => false,
+            Access::SignedIn => c != Anonymous,
+            Access::Owner => matches!(c, Member | MemberToken | OtherLead | Lead | Admin),
+            Access::TeamA => !matches!(c, Anonymous | OtherLead),
+            Access::LeadOfA => matches!(c, Lead | Admin | AdminToken),
+            Access::SubjectViewers => matches!(c, Lead | Admin | AdminToken),
+            Access::Admin => matches!(c, Admin | AdminToken),
+            Access::Invitee => matches!(c, Member | MemberToken | CliToken),
+            Access::TokenOwner => matches!(c, Member | MemberToken),
+        }
+    }
+}
+
+/// One route and method: who may, and (for a page's form) a valid body, with
+/// `{csrf}` for the session's token and `{subject}` for the subject's id.
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    form: &'static str,
+    /// The JSON body of an API write (`{}` when empty), with the same
+    /// placeholders and `{team}` for team A's id.
+    json: &'static str,
+    /// Destroys or ends something: runs after every other row.
+    last: bool,
+}
+
+const fn row(method: &'static str, path: &'static str, access: Access) -> Row {
+    Row {
+        method,
+        path,
+        access,
+        form: "",
+        json: "",
+        last: false,
+    }
+}
+
+const fn api(method: &'static str, path: &'static str, access: Access, json: &'static str) -> Row {
+    Row {
+        method,
+        path,
+        access,
+        form: "",
+        json,
+        last: false,
+    }
+}
+
+const fn form(method: &'static str, path: &'static str, access: Access, body: &'static str) -> Row {
+    Row {
+        method,
+        path,
+        access,
+        form: body,
+        json: "",
+        last: false,
+    }
+}
+
+const fn last(r: Row) -> Row {
+    Row { last: true, ..r }
+}
+
+use Access::*;
+
+/// The table. Pages use sessions only: a token on a page is treated as no
+/// credentials (the test applies that to every page row below).
+const ROWS: &[Row] = &[
+    // ---- health, metrics, the API's own description
+    row("GET", "/healthz", Public),
+    row("GET", "/metrics", Public),
+    row("GET", "/api/v1/openapi.json", Public),
+    // ---- one's own account
+    // An admin token has no person: /me says so.
+    row("GET", "/api/v1/me", SignedIn),
+    api(
+        "POST",
+        "/api/v1/me/password",
+        Owner,
+        r#"{"current_password":"wrong","new_password":"x"}"#,
+    ),
+    row("GET", "/api/v1/me/tokens", Owner),
+    api("POST", "/api/v1/me/tokens", Owner, r#"{"label":"authz"}"#),
+    row("POST", "/api/v1/me/teams/{id}/accept", Invitee),
+    row("POST", "/api/v1/me/teams/{id}/decline", Invitee),
+    // ---- people
+    row("GET", "/api/v1/people", SignedIn),
+    api(
+        "POST",
+        "/api/v1/people",
+        Admin,
+        r#"{"name":"N","email":"n-{caller}@example.com","time_zone":"UTC"}"#,
+    ),
+    row("GET", "/api/v1/people/{id}", SubjectViewers),
+    // A person's hours are theirs: they or an admin change them, not a lead.
+    api(
+        "PATCH",
+        "/api/v1/people/{id}",
+        Admin,
+        r#"{"sleep_start":"23:00"}"#,
+    ),
+    row("POST", "/api/v1/people/{id}/invite", SubjectViewers),
+    row("POST", "/api/v1/people/{id}/reactivate", Admin),
+    // Identities too: the person or an admin (a lead moving them would move pages).
+    api(
+        "POST",
+        "/api/v1/people/{id}/identities",
+        Admin,
+        r#"{"kind":"pagerduty","external_id":"PAPI{caller}"}"#,
+    ),
+    api(
+        "DELETE",
+        "/api/v1/people/{id}/identities",
+        Admin,
+        r#"{"kind":"pagerduty","external_id":"PAPI{caller}"}"#,
+    ),
+    row("GET", "/api/v1/people/{id}/burden", SubjectViewers),
+    row("GET", "/api/v1/people/{id}/pages", SubjectViewers),
+    // ---- teams
+    row("GET", "/api/v1/teams", SignedIn),
+    api("POST", "/api/v1/teams", Admin, r#"{"name":"api-{caller}"}"#),
+    row("GET", "/api/v1/teams/{id}", TeamA),
+    api(
+        "PATCH",
+        "/api/v1/teams/{id}",
+        LeadOfA,
+        r#"{"name":"alpha-api-{caller}"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/teams/{id}/members",
+        LeadOfA,
+        r#"{"email":"other@example.com","role":"member"}"#,
+    ),
+    row("GET", "/api/v1/teams/{id}/burden", LeadOfA),
+    row("POST", "/api/v1/teams/{id}/schedule", LeadOfA),
+    row("GET", "/api/v1/teams/{id}/shifts", TeamA),
+    row("GET", "/api/v1/teams/{id}/unattributed", LeadOfA),
+    row("GET", "/api/v1/teams/{id}/audit", LeadOfA),
+    // ---- integrations
+    // Lists only the integrations of teams the caller leads (all, for admins).
+    row("GET", "/api/v1/integrations", SignedIn),
+    api(
+        "POST",
+        "/api/v1/integrations",
+        LeadOfA,
+        r#"{"team":"{team}","source":"pagerduty","name":"api-{caller}"}"#,
+    ),
+    row("GET", "/api/v1/integrations/{id}", LeadOfA),
+    api(
+        "PATCH",
+        "/api/v1/integrations/{id}",
+        LeadOfA,
+        r#"{"name":"renamed-{caller}"}"#,
+    ),
+    row("POST", "/api/v1/integrations/{id}/secret", LeadOfA),
+    // Deliveries prove themselves with the sender's signature, not a role.
+    row("POST", "/api/v1/ingest/{integration}", Nobody),
+    // ---- the language lens
+    api(
+        "POST",
+        "/api/v1/lens",
+        SignedIn,
+        r#"{"text":"The deploy failed."}"#,
+    ),
+    // ---- pages: signing in
+    // Anyone signed in lands on their own first page; others are sent to sign in.
+    row("GET", "/", SignedIn),
+    // Setup is done once; afterwards it sends everyone to sign in.
+    row("GET", "/setup", Nobody),
+    // Setup is done once; afterwards it refuses everyone.
+    form(
+        "POST",
+        "/setup",
+        Nobody,
+        "name=X&email=x%40example.com&time_zone=UTC&password=x",
+    ),
+    row("GET", "/login", Public),
+    // Without the sign-in page's cookie-and-field pair a sign-in is refused
+    // (login CSRF; tests/accounts.rs signs in properly).
+    form("POST", "/login", Nobody, "email=x%40example.com&password=x"),
+    // No OpenID provider in this test: single sign-on is not here.
+    row("GET", "/login/oidc/start", Nobody),
+    row("GET", "/login/oidc/callback", Nobody),
+    row("GET", "/password/forgot", Public),
+    form("POST", "/password/forgot", Public, "email=x%40example.com"),
+    // An unknown link is nobody's.
+    row("GET", "/password/{token}", Nobody),
+    form("POST", "/password/{token}", Nobody, "password=x"),
+    // The page shows to anyone signed in; changing the password below it is the owner's.
+    row("GET", "/account", SignedIn),
+    form(
+        "POST",
+        "/account",
+        Owner,
+        "csrf={csrf}&current_password=wrong&new_password=x",
+    ),
+    row("GET", "/me", SignedIn),
+    // ---- pages: people
+    row("GET", "/people", SignedIn),
+    form(
+        "POST",
+        "/people",
+        Admin,
+        "csrf={csrf}&name=New+Person&email=new%40example.com&time_zone=UTC",
+    ),
+    row("GET", "/people/{id}", SubjectViewers),
+    form(
+        "POST",
+        "/people/{id}/settings",
+        Admin,
+        "csrf={csrf}&time_zone=UTC&working_days=mon-fri&working_start=09:00&working_end=17:00&sleep_start=22:00&sleep_end=07:00",
+    ),
+    form(
+        "POST",
+        "/people/{id}/identities",
+        Admin,
+        "csrf={csrf}&kind=pagerduty&external_id=PAUTHZ{caller}",
+    ),
+    form(
+        "POST",
+        "/people/{id}/identities/remove",
+        Admin,
+        "csrf={csrf}&kind=pagerduty&external_id=PAUTHZ{caller}",
+    ),
+    form("POST", "/people/{id}/invite", SubjectViewers, "csrf={csrf}"),
+    form("POST", "/people/{id}/reactivate", Admin, "csrf={csrf}"),
+    // ---- pages: teams
+    row("GET", "/teams", SignedIn),
+    form(
+        "POST",
+        "/teams",
+        Admin,
+        "csrf={csrf}&name=new-team-{caller}",
+    ),
+    row("GET", "/teams/{id}", TeamA),
+    form(
+        "POST",
+        "/teams/{id}/members",
+        LeadOfA,
+        "csrf={csrf}&email=other%40example.com&role=member",
+    ),
+    form(
+        "POST",
+        "/teams/{id}/answer",
+        Invitee,
+        "csrf={csrf}&accept=no",
+    ),
+    form(
+        "POST",
+        "/teams/{id}/rename",
+        LeadOfA,
+        "csrf={csrf}&name=alpha-{caller}",
+    ),
+    // ---- pages: integrations
+    // Lists only the integrations of teams the caller leads (all, for admins).
+    row("GET", "/integrations", SignedIn),
+    form(
+        "POST",
+        "/integrations",
+        LeadOfA,
+        "csrf={csrf}&team=alpha&source=pagerduty&name=web-{caller}",
+    ),
+    // ---- static files
+    row("GET", "/static/htmx.min.js", Public),
+    row("GET", "/static/app.css", Public),
+    row("GET", "/static/app.js", Public),
+    // ---- last: what destroys or ends something
+    last(form(
+        "POST",
+        "/teams/{id}/members/remove",
+        LeadOfA,
+        "csrf={csrf}&person_id={other}",
+    )),
+    last(row(
+        "DELETE",
+        "/api/v1/teams/{id}/members/{person}",
+        LeadOfA,
+    )),
+    last(form(
+        "POST",
+        "/people/{id}/deactivate",
+        Admin,
+        "csrf={csrf}",
+    )),
+    last(row("POST", "/api/v1/people/{id}/deactivate", Admin)),
+    last(row("DELETE", "/api/v1/people/{id}", Admin)),
+    last(row("DELETE", "/api/v1/integrations/{id}", LeadOfA)),
+    last(row("DELETE", "/api/v1/me/tokens/{id}", TokenOwner)),
+    last(form("POST", "/teams/{id}/delete", Admin, "csrf={csrf}")),
+    last(row("DELETE", "/api/v1/teams/{id}", Admin)),
+    // Signing out always ends on the sign-in page, for anyone.
+    last(form("POST", "/logout", Public, "csrf={csrf}")),
+];
+
+/// One caller's organisation and credentials.
+struct World {
+    app: TestApp,
+    team_a: TeamId,
+    team_b: TeamId,
+    /// Teams with a pending invitation for the member: one to accept by the
+    /// API, one to decline by the API, one to answer on the page.
+    team_c: TeamId,
+    team_d: TeamId,
+    /// Like team A (same lead and member), deleted by the API's row.
+    team_e: TeamId,
+    subject: PersonId,
+    other: PersonId,
+    /// A member of team A whom the API's row removes.
+    other2: PersonId,
+    integration: String,
+    member_token_id: i64,
+    cookie: Option<String>,
+    csrf: String,
+    bearer: Option<String>,
+}
+
+async fn person_in(
+    app: &TestApp,
+    team: TeamId,
+    name: &str,
+    email: &str,
+    role: TeamRole,
+) -> PersonId {
+    let p = app
+        .store
+        .create_person(&new_person(name, email, "UTC"))
+        .await
+        .unwrap();
+    app.store.set_membership(team, p.id, role).await.unwrap();
+    p.id
+}
+
+async fn world(backend: Backend, caller: Caller) -> World {
+    let app = spawn_app(backend).await;
+    let s = &app.store;
+    let team_a = s.create_team("alpha").await.unwrap().id;
+    let team_b = s.create_team("beta").await.unwrap().id;
+    let admin = s
+        .create_admin(
+            &new_person("Ada Admin", "admin@example.com", "UTC"),
+            "not-a-usable-hash",
+            false,
+        )
+        .await
+        .unwrap()
+        .id;
+    let lead = person_in(&app, team_a, "Lee Lead", "lead@example.com", TeamRole::Lead).await;
+    let other_lead = person_in(&app, team_b, "Olu Other", "olu@example.com", TeamRole::Lead).await;
+    let member = person_in(
+        &app,
+        team_a,
+        "Mo Member",
+        "mo@example.com",
+        TeamRole::Member,
+    )
+    .await;
+    let subject = person_in(
+        &app,
+        team_a,
+        "Sia Subject",
+        "sia@example.com",
+        TeamRole::Member,
+    )
+    .await;
+    let other = person_in(
+        &app,
+        team_a,
+        "Ode Other",
+        "ode@example.com",
+        TeamRole::Member,
+    )
+    .await;
+    let other2 = person_in(
+        &app,
+        team_a,
+        "Ona Other",
+        "ona@example.com",
+        TeamRole::Member,
+    )
+    .await;
+    let team_c = s.create_team("gamma").await.unwrap().id;
+    let team_d = s.create_team("delta").await.unwrap().id;
+    let team_e = s.create_team("epsilon").await.unwrap().id;
+    s.set_membership(team_e, lead, TeamRole::Lead)
+        .await
+        .unwrap();
+    s.set_membership(team_e, member, TeamRole::Member)
+        .await
+        .unwrap();
+    for t in [team_c, team_d] {
+        s.propose_membership(t, member, TeamRole::Member, Some(admin))
+            .await
+            .unwrap();
+    }
+    s.create_person(&new_person("Outside", "other@example.com", "UTC"))
+        .await
+        .unwrap();
+    s.propose_membership(team_b, member, TeamRole::Member, Some(other_lead))
+        .await
+        .unwrap();
+    let integration = "authz-integration".to_string();
+    s.create_integration(&NewIntegration {
+        public_id: integration.clone(),
+        team_id: team_a,
+        source: "pagerduty".into(),
+        name: "alpha pagerduty".into(),
+        secret: "0123456789abcdef0123456789abcdef".into(),
+    })
+    .await
+    .unwrap();
+    // The member's personal token, made as the member would: through their session.
+    let member_session = accounts::start_session(s, member).await.unwrap();
+    let member_actor = accounts::by_session(s, &member_session.cookie)
+        .await
+        .unwrap()
+        .unwrap();
+    let own = accounts::create_own_token(s, &member_actor, "laptop")
+        .await
+        .unwrap();
+    let session_of = |id: PersonId| async move { accounts::start_session(s, id).await.unwrap() };
+    let (cookie, csrf, bearer) = match caller {
+        Caller::Anonymous => (None, String::new(), None),
+        Caller::Member => (
+            Some(member_session.cookie.clone()),
+            member_session.session.csrf_token.clone(),
+            None,
+        ),
+        Caller::MemberToken => (None, String::new(), Some(own.token.clone())),
+        Caller::CliToken => {
+            let p = s.person(member).await.unwrap().unwrap();
+            let t = accounts::create_token_for(s, Some(&p), false, "cli")
+                .await
+                .unwrap();
+            (None, String::new(), Some(t.token))
+        }
+        Caller::OtherLead | Caller::Lead | Caller::Admin => {
+            let id = match caller {
+                Caller::OtherLead => other_lead,
+                Caller::Lead => lead,
+                _ => admin,
+            };
+            let n = session_of(id).await;
+            (Some(n.cookie), n.session.csrf_token, None)
+        }
+        Caller::AdminToken => (None, String::new(), Some(app.admin_token.clone())),
+    };
+    World {
+        team_a,
+        team_b,
+        team_c,
+        team_d,
+        team_e,
+        subject,
+        other,
+        other2,
+        integration,
+        member_token_id: own.id.0,
+        cookie,
+        csrf,
+        bearer,
+        app,
+    }
+}
+
+impl World {
+    fn concrete(&self, method: &str, path: &str, caller: Caller) -> String {
+        let id = if path == "/api/v1/me/teams/{id}/accept" {
+            self.team_b.to_string()
+        } else if path == "/api/v1/me/teams/{id}/decline" {
+            self.team_c.to_string()
+        } else if path == "/teams/{id}/answer" {
+            self.team_d.to_string()
+        } else if method == "DELETE" && path == "/api/v1/teams/{id}" {
+            self.team_e.to_string()
+        } else if path.starts_with("/api/v1/me/tokens/") {
+            self.member_token_id.to_string()
+        } else if path.contains("/integrations/") {
+            self.integration.clone()
+        } else if path.starts_with("/api/v1/people/") || path.starts_with("/people/") {
+            self.subject.to_string()
+        } else {
+            self.team_a.to_string()
+        };
+        path.replace("{id}", &id)
+            .replace("{integration}", &self.integration)
+            .replace("{person}", &self.other2.to_string())
+            .replace("{token}", "0123456789abcdef")
+            .replace("{caller}", &format!("{caller:?}").to_lowercase())
+    }
+
+    async fn ask(&self, row: &Row, caller: Caller) -> (u16, String) {
+        let url = self.app.url(&self.concrete(row.method, row.path, caller));
+        let fill = |text: &str| {
+            text.replace("{csrf}", &self.csrf)
+                .replace("{other}", &self.other.to_string())
+                .replace("{team}", &self.team_a.to_string())
+                .replace("{caller}", &format!("{caller:?}").to_lowercase())
+        };
+        let method = Method::from_bytes(row.method.as_bytes()).unwrap();
+        let mut req = self.app.client.request(method, &url);
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", format!("aftercare_session={c}"));
+        }
+        if let Some(b) = &self.bearer {
+            req = req.bearer_auth(b);
+        }
+        if row.path.starts_with("/api/") {
+            if row.method != "GET" {
+                req = req
+                    .header("x-csrf-token", &self.csrf)
+                    .header("content-type", "application/json")
+                    .body(if row.json.is_empty() {
+                        "{}".to_string()
+                    } else {
+                        fill(row.json)
+                    });
+            }
+        } else if row.method == "POST" {
+            let body = fill(row.form);
+            req = req
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let to = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (status, to)
+    }
+}
+
+/// Whether an answer lets the caller through. Signing out answers with the
+/// sign-in page whoever asks, so there a redirect to it is the answer itself.
+fn let_through(row: &Row, status: u16, location: &str) -> bool {
+    if row.path == "/logout" {
+        return status == 303 && location == "/login";
+    }
+    !refused(status, location)
+}
+
+/// A refusal: not signed in, not allowed, hidden (404), or sent to sign in.
+fn refused(status: u16, location: &str) -> bool {
+    matches!(status, 401 | 403 | 404) || ((300..400).contains(&status) && location == "/login")
+}
+
+/// The (method, path) pairs the server routes: each registered path, with
+/// every method it does not answer 405 to.
+async fn routed(app: &TestApp) -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    for path in aftercare_server::route_paths() {
+        let probe = path
+            .replace("{id}", "1")
+            .replace("{person}", "1")
+            .replace("{integration}", "x")
+            .replace("{token}", "x");
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            // Anonymous and without a body: nothing is changed, and a method
+            // the path does not have is a 405 before any handler runs.
+            let res = app
+                .client
+                .request(
+                    Method::from_bytes(method.as_bytes()).unwrap(),
+                    app.url(&probe),
+                )
+                .send()
+                .await
+                .unwrap();
+            if res.status() != 405 {
+                found.insert((method.to_string(), path.clone()));
+            }
+        }
+    }
+    found
+}
+
+async fn every_route_answers_every_caller_as_policy_says(backend: Backend) {
+    let probe = spawn_app(backend).await;
+    let routes = routed(&probe).await;
+    probe.stop().await;
+    let table: BTreeSet<(String, String)> = ROWS
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    assert_eq!(
+        table.len(),
+        ROWS.len(),
+        "a (method, path) is in the table twice"
+    );
+    let missing: Vec<_> = routes.difference(&table).collect();
+    let stale: Vec<_> = table.difference(&routes).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "routes without a row in tests/authorization.rs: {missing:?}; rows for routes that are gone: {stale:?}"
+    );
+
+    let mut wrong = Vec::new();
+    let ordered: Vec<&Row> = ROWS
+        .iter()
+        .filter(|r| !r.last)
+        .chain(ROWS.iter().filter(|r| r.last))
+        .collect();
+    for caller in CALLERS {
+        let w = world(backend, caller).await;
+        for row in &ordered {
+            // A token acts as its holder on pages too (browsers never send
+            // one by themselves, so it needs no CSRF token).
+            let expected = row.access.allows(caller);
+            let (status, location) = w.ask(row, caller).await;
+            let allowed = let_through(row, status, &location);
+            if allowed != expected {
+                wrong.push(format!(
+                    "{caller:?} {} {} → {status} {location} (expected {})",
+                    row.method,
+                    row.path,
+                    if expected { "allowed" } else { "refused" }
+                ));
+            }
+        }
+        w.app.stop().await;
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from policy:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+crate::on_both!(every_route_answers_every_caller_as_policy_says);
