@@ -138,7 +138,7 @@ pub async fn sign_out(store: &Store, actor: &Actor) -> Result<()> {
 }
 
 /// A link that lets a person choose a password once.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, serde::Serialize)]
 pub struct IssuedLink {
     pub person_id: PersonId,
     pub email: String,

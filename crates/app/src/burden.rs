@@ -41,7 +41,7 @@ pub async fn person_burden(store: &Store, person: &Person, period: Period) -> Re
 }
 
 /// A person as other views show them: never their wellbeing data, never credentials.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct PersonSummary {
     pub id: PersonId,
     pub name: String,
@@ -60,7 +60,7 @@ impl From<&Person> for PersonSummary {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct MemberBurden {
     pub person: PersonSummary,
     pub role: TeamRole,
@@ -72,7 +72,7 @@ pub struct MemberBurden {
     pub share_of_team_sleep: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct TeamBurden {
     pub team: Team,
     pub from: Timestamp,
@@ -83,7 +83,7 @@ pub struct TeamBurden {
     pub unattributed: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct Spread {
     pub median_sleep: f64,
     pub total_sleep: u32,
@@ -91,7 +91,7 @@ pub struct Spread {
     pub most_sleep: Option<SpreadLeader>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct SpreadLeader {
     pub person_id: PersonId,
     pub name: String,

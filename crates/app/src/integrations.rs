@@ -17,7 +17,7 @@ use crate::validate;
 /// minimum HMAC key strength for 128-bit security).
 pub const MIN_SECRET_BYTES: usize = 16;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct IntegrationView {
     pub id: String,
     pub team_id: TeamId,
@@ -51,7 +51,7 @@ impl From<&Integration> for IntegrationView {
 }
 
 /// An integration as created or re-keyed: the only time its secret is shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct WithSecret {
     #[serde(flatten)]
     pub integration: IntegrationView,
@@ -60,7 +60,7 @@ pub struct WithSecret {
     pub how_to_authenticate: &'static str,
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateIntegration {
     /// The team's name or id.
@@ -196,7 +196,7 @@ pub async fn get(store: &Store, actor: &Actor, public_id: &str) -> Result<Integr
     ))
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntegrationPatch {
     pub name: Option<String>,

@@ -46,7 +46,7 @@ impl PageFilter {
 }
 
 /// One page as a person reads it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct PageView {
     pub id: NotificationId,
     pub at: Timestamp,
@@ -63,7 +63,7 @@ pub struct PageView {
     pub team_id: Option<TeamId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct PersonPages {
     pub person: PersonSummary,
     pub from: Timestamp,
@@ -126,7 +126,7 @@ pub async fn person_pages(
 }
 
 /// A page nobody on the team could be found for, with whom the sender named.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct UnattributedPage {
     pub id: NotificationId,
     pub at: Timestamp,
@@ -142,7 +142,7 @@ pub struct UnattributedPage {
     pub suggested: Option<PersonSummary>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct Unattributed {
     pub team: TeamView,
     pub total: usize,

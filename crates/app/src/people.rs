@@ -10,7 +10,7 @@ use crate::policy::{Actor, AdminRight};
 use crate::validate::{self, PersonInput};
 
 /// A person's own settings, as shown to them, their leads and admins.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct PersonSettings {
     pub id: PersonId,
     pub name: String,
@@ -45,7 +45,7 @@ impl From<&Person> for PersonSettings {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct IdentityView {
     pub kind: String,
     pub external_id: String,
@@ -60,7 +60,7 @@ impl From<&Identity> for IdentityView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct TeamRoleView {
     pub id: TeamId,
     pub name: String,
@@ -68,7 +68,7 @@ pub struct TeamRoleView {
 }
 
 /// A person with their identities and teams.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct PersonDetail {
     #[serde(flatten)]
     pub settings: PersonSettings,
@@ -181,7 +181,7 @@ pub async fn create(
 }
 
 /// Fields a person (or an admin) may change; absent fields keep their value.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Default, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonPatch {
     pub name: Option<String>,
@@ -195,7 +195,7 @@ pub struct PersonPatch {
 }
 
 /// What an update stored, and a gentle warning if the sleep window looks wrong.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct Updated {
     #[serde(flatten)]
     pub settings: PersonSettings,
@@ -232,7 +232,7 @@ pub async fn update(
 }
 
 /// What linking an identity did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct IdentityLinked {
     pub identities: Vec<IdentityView>,
     /// Earlier pages that named this identity and matched nobody, now this

@@ -9,7 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::LeadRight;
 
 /// What a schedule import stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct ImportedSchedule {
     pub shifts: u64,
     pub from: Option<Timestamp>,
@@ -95,7 +95,7 @@ pub async fn import_schedule(
 }
 
 /// A shift as listed: who, when, from which source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct ShiftView {
     pub person_id: PersonId,
     pub name: Option<String>,
@@ -104,7 +104,7 @@ pub struct ShiftView {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct TeamShifts {
     pub team: crate::teams::TeamView,
     pub shifts: Vec<ShiftView>,

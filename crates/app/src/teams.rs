@@ -12,7 +12,7 @@ use crate::people::{audit, person_or_404};
 use crate::policy::{Actor, AdminRight};
 use crate::validate;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct TeamView {
     pub id: TeamId,
     pub name: String,
@@ -27,13 +27,13 @@ impl From<&Team> for TeamView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct MemberView {
     pub person: PersonSummary,
     pub role: TeamRole,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct TeamDetail {
     #[serde(flatten)]
     pub team: TeamView,
@@ -124,7 +124,7 @@ pub async fn delete(store: &Store, actor: &Actor, _right: &AdminRight, id: TeamI
 }
 
 /// What adding a member did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberOutcome {
     /// In force now (an admin added them, or changed a role).
@@ -133,7 +133,7 @@ pub enum MemberOutcome {
     Proposed,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct MemberChange {
     pub team: TeamView,
     pub person: PersonSummary,

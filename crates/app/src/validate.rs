@@ -26,7 +26,7 @@ impl FieldError {
 /// A person's fields as given; blank optional settings take their defaults
 /// (working days Mon–Fri, 08:00–18:00, sleep 22:00–08:00: PagerDuty's business and
 /// sleep hours).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     pub name: String,

@@ -11,6 +11,7 @@ use crate::interruptions::{Period, starts_interruption};
 
 /// Interruptions by category.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterruptionCounts {
     /// In working hours on a working day.
     pub business: u32,
@@ -37,6 +38,7 @@ impl InterruptionCounts {
 /// night's date (so 02:00 on 5 March colours the cell of the night of 4 March, the same cell as 23:30
 /// on 4 March), business and off interruptions under their local date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayCounts {
     /// The date, `YYYY-MM-DD` in JSON.
     pub date: Date,
@@ -53,6 +55,7 @@ pub struct DayCounts {
 /// "longest_disrupted_streak":n,"nights":["YYYY-MM-DD",...],"days":[...]}`.
 /// A person with no interruptions gets zeros and empty lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Burden {
     /// Interruptions starting in the period, by category.
     pub interruptions: InterruptionCounts,

@@ -396,6 +396,7 @@ impl SecondsWindow {
 
 /// When a page reached someone, relative to their own hours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     /// On a working day, within working hours, outside the sleep window.

@@ -6,6 +6,7 @@ use crate::burden::Burden;
 
 /// How a team's sleep interruptions are spread over its members.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamSpread<K> {
     /// The median of the members' sleep interruption counts (the mean of the middle two for an even
     /// number of members; 0 for no members). The median rather than the mean, so that one overloaded
@@ -19,6 +20,7 @@ pub struct TeamSpread<K> {
 
 /// One member's part of the team's nights.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberShare<K> {
     /// The member, as the caller identifies them.
     pub member: K,

@@ -30,6 +30,7 @@ pub use config::{Config, ConfigError, RuleConfig, SkipMatcher};
 
 /// The nine rules (see `docs/lens.md` and `shared/data/lens/README.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
     HumanError,
@@ -133,6 +134,7 @@ impl FromStr for Rule {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -176,6 +178,7 @@ impl FromStr for Severity {
 
 /// A place in the checked text: 1-based line, 1-based column counted in Unicode scalar values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -183,6 +186,7 @@ pub struct Position {
 
 /// One piece of blameful wording. `end` is exclusive: the column just after the last character.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,

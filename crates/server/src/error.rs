@@ -5,11 +5,49 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use thiserror::Error;
 
 use aftercare_app::AppError;
 use aftercare_store::StoreError;
+
+/// The body of every error answer, as sent (and as the OpenAPI document
+/// describes it, from this same type).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// `invalid`, `malformed`, `unauthenticated`, `bad_signature`, `forbidden`,
+    /// `not_found`, `conflict`, `throttled`, `too_large`, `timeout` or `internal`.
+    pub code: String,
+    /// The field that was wrong, for `invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What was wrong, in words.
+    pub message: String,
+}
+
+/// The error answers an operation may give, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+pub enum Refusals {
+    /// A field is missing or wrong: the error names it and the reason.
+    #[response(status = 400)]
+    Invalid(#[to_schema] ErrorBody),
+    /// No or unknown credentials.
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// Not the caller's to see or change.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such thing (or not visible to the caller).
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// It conflicts with what is stored (already exists, held by someone else).
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+}
 
 #[derive(Debug, Error)]
 pub enum ApiError {
@@ -106,11 +144,17 @@ impl IntoResponse for ApiError {
             // The detail goes to the log, not to the client.
             tracing::error!(error = %detail, "request failed");
         }
-        let mut body = json!({ "code": self.code(), "message": self.to_string() });
-        if let ApiError::Invalid { field, .. } = &self {
-            body["field"] = json!(field);
-        }
-        let mut response = (self.status(), Json(json!({ "error": body }))).into_response();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                field: match &self {
+                    ApiError::Invalid { field, .. } => Some(field.clone()),
+                    _ => None,
+                },
+                message: self.to_string(),
+            },
+        };
+        let mut response = (self.status(), Json(body)).into_response();
         if matches!(self, ApiError::Unauthenticated) {
             response.headers_mut().insert(
                 "www-authenticate",

@@ -96,6 +96,20 @@ impl Headers for HttpHeaders<'_> {
     }
 }
 
+#[utoipa::path(post, path = "/ingest/{integration}", tag = "ingest",
+    params(("integration" = String, Path, description = "The integration's id (int_...), from its ingest path")),
+    request_body(content = Object, content_type = "application/json", description = "The sender's own webhook payload"),
+    responses(
+        (status = 202, body = Object, description = "Stored (raw payload, event and notifications, durably) before this answer"),
+        (status = 200, body = Object, description = "A replay of a delivery already stored; nothing stored"),
+        (status = 400, body = crate::error::ErrorBody, description = "Malformed body, naming the field"),
+        (status = 401, body = crate::error::ErrorBody, description = "Bad or missing signature, stale timestamp, or wrong bearer secret"),
+        (status = 403, body = crate::error::ErrorBody, description = "The integration is disabled"),
+        (status = 404, body = crate::error::ErrorBody, description = "No such integration"),
+        (status = 413, body = crate::error::ErrorBody, description = "Over 1 MiB")))]
+/// Receive a webhook delivery from PagerDuty v3, Opsgenie, Alertmanager, Grafana
+/// OnCall, incident.io or FireHydrant, authenticated by the sender's signature
+/// or bearer secret.
 pub async fn ingest(
     State(state): State<AppState>,
     Path(public_id): Path<String>,

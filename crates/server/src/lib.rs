@@ -8,7 +8,6 @@ pub mod auth;
 pub mod error;
 pub mod ingest;
 pub mod lens;
-pub mod openapi;
 pub mod routes;
 pub mod web;
 

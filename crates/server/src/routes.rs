@@ -20,6 +20,11 @@ impl Routes {
         Routes::default()
     }
 
+    /// A router built elsewhere (the documented API) with the paths it has.
+    pub fn from_parts(router: Router<AppState>, paths: Vec<String>) -> Routes {
+        Routes { router, paths }
+    }
+
     pub fn route(mut self, path: &str, method_router: MethodRouter<AppState>) -> Routes {
         self.paths.push(path.to_string());
         self.router = self.router.route(path, method_router);

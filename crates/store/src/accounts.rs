@@ -14,7 +14,7 @@
 
 use crate::ids::{PersonId, TokenId};
 use crate::people::Person;
-use crate::{Result, Store, StoreError, now_ms, with_pool};
+use crate::{BeginWrite, Result, Store, StoreError, now_ms, with_pool};
 
 /// Proof that the caller is this person, signed in with their own credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl Authenticated {
 }
 
 /// Why a one-time password link was issued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PasswordPurpose {
     Invite,
@@ -245,7 +245,7 @@ impl Store {
     ) -> Result<()> {
         let now = now_ms();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM password_tokens WHERE person_id = $1 AND purpose = $2 AND used_at IS NULL")
                 .bind(person_id).bind(purpose.as_str()).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO password_tokens (token_hash, person_id, purpose, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -291,7 +291,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<Option<PersonId>> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let person: Option<PersonId> = sqlx::query_scalar("UPDATE password_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING person_id")
                 .bind(now_ms).bind(token_hash).fetch_optional(&mut *tx).await?;
             let Some(person) = person else {
@@ -313,7 +313,7 @@ impl Store {
     /// Records one failed sign-in under each key (an account, an address).
     pub async fn record_login_failure(&self, keys: &[&str], at: i64) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for key in keys {
                 sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(*key).bind(at).execute(&mut *tx).await?;
             }
@@ -347,7 +347,7 @@ impl Store {
     ) -> Result<()> {
         let now = now_ms();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM sso_pending WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO sso_pending (state_hash, data, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(state_hash).bind(data).bind(now).bind(expires_at).execute(&mut *tx).await?;

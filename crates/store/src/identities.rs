@@ -3,7 +3,7 @@
 //! else holds, so nobody can redirect another person's pages to themselves.
 
 use crate::ids::PersonId;
-use crate::{Result, Store, StoreError, with_pool};
+use crate::{BeginWrite, Result, Store, StoreError, with_pool};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct Identity {
@@ -31,7 +31,7 @@ impl Store {
         may_move: bool,
     ) -> Result<Linked> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let holder: Option<PersonId> = sqlx::query_scalar("SELECT person_id FROM identities WHERE kind = $1 AND external_id = $2")
                 .bind(kind).bind(external_id).fetch_optional(&mut *tx).await?;
             match holder {

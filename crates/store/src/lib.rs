@@ -71,6 +71,30 @@ pub struct Store {
 
 pub(crate) use with_pool_impl as with_pool;
 
+/// A transaction that will write. On SQLite it takes the write lock at BEGIN
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes
+/// later cannot wait for another writer (its snapshot would be stale) and fails
+/// at once with "database is locked", whatever the busy timeout. PostgreSQL's
+/// plain BEGIN already waits on row locks.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Self::Db>>;
+}
+
+impl BeginWrite for sqlx::SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for sqlx::PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.begin().await
+    }
+}
+
 /// Rows per multi-row INSERT: big enough to amortise statement overhead, small
 /// enough to stay far below SQLite's bound-variable limit (32,766).
 pub const INSERT_BATCH: usize = 1_000;
@@ -176,8 +200,8 @@ impl Store {
     /// batches into one transaction, and nothing is visible unless it commits.
     pub async fn begin_import(&self) -> Result<NotificationImport> {
         let tx = match &self.pool {
-            Pool::Sqlite(p) => ImportTx::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => ImportTx::Postgres(p.begin().await?),
+            Pool::Sqlite(p) => ImportTx::Sqlite(p.begin_write().await?),
+            Pool::Postgres(p) => ImportTx::Postgres(p.begin_write().await?),
         };
         Ok(NotificationImport { tx, rows: 0 })
     }

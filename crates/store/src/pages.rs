@@ -4,7 +4,7 @@
 use sqlx::QueryBuilder;
 
 use crate::ids::{DeliveryId, IntegrationId, NotificationId, PersonId, TeamId};
-use crate::{Result, Store, StoreError, now_ms, with_pool};
+use crate::{BeginWrite, Result, Store, StoreError, now_ms, with_pool};
 
 /// Whom a sender named on a page, as it named them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -146,7 +146,7 @@ impl Store {
         let insert_page = "INSERT INTO notifications (person_id, team_id, at, incident_key, source, basis, delivery_id, dedupe_key, title, link, named_kind, named_external_id, named_email, named_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING";
         let now = now_ms();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let mut outcomes = Vec::with_capacity(deliveries.len());
             // One update per integration in the group, not per delivery: a storm of
             // deliveries to one integration should not rewrite its row hundreds of times.

@@ -5,7 +5,7 @@ use aftercare_burden::{DailyWindow, PersonHours, WorkingDays};
 use jiff::tz::TimeZone;
 
 use crate::ids::{PersonId, TeamId};
-use crate::{Result, Store, StoreError, now_ms, with_pool};
+use crate::{BeginWrite, Result, Store, StoreError, now_ms, with_pool};
 
 /// A person who carries the pager, writes reviews or both. Hours are parsed when
 /// the row is read, so nothing above the store handles them as text.
@@ -217,7 +217,7 @@ impl Store {
     pub async fn upsert_person(&self, new: &NewPerson) -> Result<(Person, Upserted)> {
         let now = now_ms();
         let (id, how) = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let out = upsert_in_tx!(tx, new, now);
             tx.commit().await?;
             out
@@ -252,7 +252,7 @@ impl Store {
         let sql_identity = "INSERT INTO identities (person_id, kind, external_id) VALUES ($1, $2, $3) ON CONFLICT (kind, external_id) DO UPDATE SET person_id = excluded.person_id";
         let now = now_ms();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let mut out = ImportedPeople::default();
             for ImportPerson { person: new, team, identities } in rows {
                 let (id, how) = upsert_in_tx!(tx, new, now);
@@ -356,7 +356,7 @@ impl Store {
         keep_session: Option<&str>,
     ) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2").bind(hash).bind(person_id).execute(&mut *tx).await?.rows_affected();
             if done == 0 {
                 return Err(StoreError::NotFound(format!("person {person_id}")));
@@ -390,7 +390,7 @@ impl Store {
         let now = now_ms();
         let sql = "INSERT INTO people (name, email, time_zone, working_days, working_start, working_end, sleep_start, sleep_end, is_admin, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $10) RETURNING id";
         let id: PersonId = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             if first_run {
                 sqlx::query("INSERT INTO setup_done (id, at) VALUES (1, $1)").bind(now).execute(&mut *tx).await
                     .map_err(|e| match StoreError::from(e) {
@@ -415,7 +415,7 @@ impl Store {
     pub async fn deactivate_person(&self, id: PersonId) -> Result<()> {
         let now = now_ms();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = sqlx::query("UPDATE people SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL").bind(now).bind(id).execute(&mut *tx).await?.rows_affected();
             if done == 0 {
                 let exists: Option<PersonId> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;

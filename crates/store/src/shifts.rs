@@ -2,7 +2,7 @@
 //! for now; rotations will write here too.
 
 use crate::ids::{PersonId, ShiftId, TeamId};
-use crate::{Result, Store, StoreError, now_ms, with_pool};
+use crate::{BeginWrite, Result, Store, StoreError, now_ms, with_pool};
 
 /// An on-call shift to store; instants in milliseconds, `starts_at < ends_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl Store {
         };
         let now = now_ms();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM shifts WHERE team_id = $1 AND source = $2 AND starts_at < $3 AND ends_at > $4")
                 .bind(team_id).bind(source).bind(to).bind(from)
                 .execute(&mut *tx).await?;

@@ -11,7 +11,7 @@ use crate::ids::{PersonId, TeamId};
 use crate::people::{Person, PersonRow, person_columns};
 use crate::{Result, Store, StoreError, now_ms, with_pool};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Team {
     pub id: TeamId,
     pub name: String,
@@ -20,7 +20,9 @@ pub struct Team {
 
 /// A team's role for one of its members: a lead sees the team's work data
 /// (pages, shifts), never anyone's wellbeing data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TeamRole {
     Member,

@@ -3,26 +3,34 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::ApiActor;
-use crate::error::{ApiError, parse_json};
+use crate::error::{ApiError, Refusals, parse_json};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LensFindings {
+    pub findings: Vec<aftercare_lens::Finding>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LensRequest {
     pub text: String,
 }
 
-/// Text in, findings out. Names of the people directory feed the blame-naming
+#[utoipa::path(post, path = "/lens", tag = "lens", security(("bearer" = [])),
+    request_body = LensRequest,
+    responses((status = 200, body = LensFindings), Refusals))]
+/// Check review text for wording that blames a person; text in, findings out. Names of the people directory feed the blame-naming
 /// rule.
 pub async fn check(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LensFindings>, ApiError> {
     let input: LensRequest = parse_json(&body)?;
     if input.text.len() > 1 << 20 {
         return Err(ApiError::invalid("text", "must be at most 1 MiB"));
@@ -33,5 +41,5 @@ pub async fn check(
         .map(|p| p.name)
         .collect();
     let findings = state.lens.check(input.text, names).await;
-    Ok(Json(json!({ "findings": findings })))
+    Ok(Json(LensFindings { findings }))
 }

@@ -11,74 +11,132 @@ mod teams;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 use aftercare_burden::Period;
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::routes::Routes;
 
-pub fn routes() -> Routes {
-    Routes::new()
-        .route("/me", get(me::me))
-        .route("/me/password", post(me::change_password))
-        .route("/me/tokens", get(me::list_tokens).post(me::create_token))
-        .route("/me/tokens/{id}", axum::routing::delete(me::delete_token))
-        .route("/me/teams/{id}/accept", post(me::accept_team))
-        .route("/me/teams/{id}/decline", post(me::decline_team))
-        .route("/people", get(people::list).post(people::create))
-        .route(
-            "/people/{id}",
-            get(people::get).patch(people::update).delete(people::erase),
-        )
-        .route("/people/{id}/invite", post(people::invite))
-        .route("/people/{id}/deactivate", post(people::deactivate))
-        .route("/people/{id}/reactivate", post(people::reactivate))
-        .route(
-            "/people/{id}/identities",
-            post(people::link_identity).delete(people::remove_identity),
-        )
-        .route("/people/{id}/burden", get(people::burden))
-        .route("/people/{id}/pages", get(people::pages))
-        .route("/teams", get(teams::list).post(teams::create))
-        .route(
-            "/teams/{id}",
-            get(teams::get).patch(teams::rename).delete(teams::delete),
-        )
-        .route("/teams/{id}/members", post(teams::set_member))
-        .route(
-            "/teams/{id}/members/{person}",
-            axum::routing::delete(teams::remove_member),
-        )
-        .route("/teams/{id}/burden", get(teams::burden))
-        .route(
-            "/teams/{id}/schedule",
-            post(teams::import_schedule).layer(DefaultBodyLimit::max(crate::SCHEDULE_LIMIT)),
-        )
-        .route("/teams/{id}/shifts", get(teams::shifts))
-        .route("/teams/{id}/unattributed", get(teams::unattributed))
-        .route("/teams/{id}/audit", get(teams::audit))
-        .route(
-            "/integrations",
-            get(integrations::list).post(integrations::create),
-        )
-        .route(
-            "/integrations/{id}",
-            get(integrations::get)
-                .patch(integrations::update)
-                .delete(integrations::delete),
-        )
-        .route("/integrations/{id}/secret", post(integrations::set_secret))
-        .route("/lens", post(lens::check))
-        .route("/openapi.json", get(crate::openapi::document))
+/// The API's description: its operations come from the handlers' annotations
+/// as they are registered below, their schemas from the types they take and
+/// return.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Aftercare API",
+        description = "Incident response for the humans. Authenticate with `Authorization: Bearer TOKEN` (a personal token from `POST /me/tokens`, or `aftercare token create`)."
+    ),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "me", description = "One's own account, tokens and team invitations"),
+        (name = "people", description = "People, their settings, identities, burden and pages"),
+        (name = "teams", description = "Teams, members, burden, schedules and audit"),
+        (name = "integrations", description = "Where pages come from"),
+        (name = "ingest", description = "Webhook deliveries from paging tools"),
+        (name = "lens", description = "The language lens for reviews")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// A route with a body limit of its own (schedules and webhook deliveries).
+fn limited(
+    (schemas, paths, router): UtoipaMethodRouter<AppState>,
+    limit: usize,
+) -> UtoipaMethodRouter<AppState> {
+    (schemas, paths, router.layer(DefaultBodyLimit::max(limit)))
+}
+
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(<ApiDoc as utoipa::OpenApi>::openapi())
+        .routes(routes!(me::me))
+        .routes(routes!(me::change_password))
+        .routes(routes!(me::list_tokens, me::create_token))
+        .routes(routes!(me::delete_token))
+        .routes(routes!(me::accept_team))
+        .routes(routes!(me::decline_team))
+        .routes(routes!(people::list, people::create))
+        .routes(routes!(people::get, people::update, people::erase))
+        .routes(routes!(people::invite))
+        .routes(routes!(people::deactivate))
+        .routes(routes!(people::reactivate))
+        .routes(routes!(people::link_identity, people::remove_identity))
+        .routes(routes!(people::burden))
+        .routes(routes!(people::pages))
+        .routes(routes!(teams::list, teams::create))
+        .routes(routes!(teams::get, teams::rename, teams::delete))
+        .routes(routes!(teams::set_member))
+        .routes(routes!(teams::remove_member))
+        .routes(routes!(teams::burden))
+        .routes(limited(
+            routes!(teams::import_schedule),
+            crate::SCHEDULE_LIMIT,
+        ))
+        .routes(routes!(teams::shifts))
+        .routes(routes!(teams::unattributed))
+        .routes(routes!(teams::audit))
+        .routes(routes!(integrations::list, integrations::create))
+        .routes(routes!(
+            integrations::get,
+            integrations::update,
+            integrations::delete
+        ))
+        .routes(routes!(integrations::set_secret))
+        .routes(routes!(lens::check))
         // PagerDuty guarantees delivery up to 55 KB and drops payloads over 256 KB;
         // 1 MiB leaves room for every source without inviting abuse.
-        .route(
-            "/ingest/{integration}",
-            post(crate::ingest::ingest).layer(DefaultBodyLimit::max(1 << 20)),
-        )
+        .routes(limited(routes!(crate::ingest::ingest), 1 << 20))
+}
+
+/// The OpenAPI document, built once from the same calls as the router.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let (_, mut doc) = documented().split_for_parts();
+        doc.paths.paths.insert(
+            "/openapi.json".into(),
+            utoipa::openapi::PathItem::new(
+                utoipa::openapi::HttpMethod::Get,
+                utoipa::openapi::path::OperationBuilder::new()
+                    .summary(Some("This document"))
+                    .response(
+                        "200",
+                        utoipa::openapi::ResponseBuilder::new().description("OpenAPI 3.1"),
+                    ),
+            ),
+        );
+        doc
+    })
+}
+
+pub fn routes() -> Routes {
+    let (router, doc) = documented().split_for_parts();
+    let paths: Vec<String> = doc.paths.paths.keys().cloned().collect();
+    Routes::from_parts(router, paths)
+        .route("/openapi.json", get(document))
         .fallback(not_found)
+}
+
+async fn document() -> axum::Json<&'static utoipa::openapi::OpenApi> {
+    axum::Json(openapi())
 }
 
 pub async fn not_found() -> ApiError {
@@ -86,9 +144,12 @@ pub async fn not_found() -> ApiError {
 }
 
 /// `from`/`to` of a period; errors name the field, in our JSON shape.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// RFC 3339 instant with offset, or a date (UTC midnight); default: 90 days before `to`.
     pub from: Option<String>,
+    /// RFC 3339 instant with offset, or a date; default: now. The period is [from, to).
     pub to: Option<String>,
 }
 
