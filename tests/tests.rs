@@ -7,6 +7,7 @@ mod api;
 mod browser;
 mod cli;
 mod common;
+mod import_cli;
 mod ingest;
 mod lens_cli;
 mod limits;
