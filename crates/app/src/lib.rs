@@ -8,6 +8,7 @@ pub mod attribution;
 pub mod burden;
 pub mod error;
 pub mod integrations;
+pub mod org;
 pub mod pages;
 pub mod passwords;
 pub mod people;
