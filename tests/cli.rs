@@ -463,3 +463,16 @@ async fn schedules_import_from_the_shell(backend: Backend) {
     store.close().await;
     db.cleanup().await.unwrap();
 }
+
+/// Benchmarks live in their own binary (bench/harness): the product lists none.
+#[test]
+fn the_product_lists_no_benchmarks() {
+    let out = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .arg("--help")
+        .output()
+        .expect("run aftercare --help");
+    let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(out.status.success());
+    assert!(help.contains("import"), "{help}");
+    assert!(!help.contains("bench"), "{help}");
+}
