@@ -15,8 +15,9 @@ use aftercare_store::{ImportBatch, ImportPerson, ImportedPages, ImportedPeople, 
 
 /// Bad rows listed in full before the rest are only counted.
 const ERRORS_SHOWN: usize = 20;
-/// Rows parsed before they go to the database (two batches are in flight at most).
-const BATCH: usize = 10_000;
+/// Rows parsed before they go to the database (two batches are in flight at most): enough
+/// to amortise the hand-over, few enough that the batches stay a few hundred KB.
+const BATCH: usize = 5_000;
 
 fn open(path: &Path) -> anyhow::Result<CsvReader<File>> {
     let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
