@@ -128,9 +128,10 @@ impl Store {
         for chunk in person_ids.chunks(PEOPLE_PER_QUERY) {
             match &self.pool {
                 Pool::Sqlite(p) => {
-                    // The (person_id, at) index covers the range: one seek per person, rows in
-                    // index order, grouped without a sort. A page with a team carries it after
-                    // a colon; history without one is only the number.
+                    // The (person_id, at, team_id) index covers the whole query: one seek per
+                    // person, rows in index order, grouped without a sort, no table lookups. A
+                    // page with a team carries it after a colon; history without one is only
+                    // the number.
                     let mut qb = QueryBuilder::new(
                         "SELECT person_id, group_concat(CASE WHEN team_id IS NULL THEN at ELSE at || ':' || team_id END) \
                          FROM notifications WHERE person_id IN (",
