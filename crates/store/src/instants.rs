@@ -11,6 +11,10 @@ use crate::{Pool, Result, Store, StoreError};
 /// People per statement: far below either database's limit on bound parameters.
 const PEOPLE_PER_QUERY: usize = 500;
 
+/// A PostgreSQL row of [`Store::instants_by_person`]: the person, their instants, the team of
+/// each, and whether any has one.
+type PackedRow = (PersonId, Vec<i64>, Vec<Option<i64>>, bool);
+
 /// One person's pages in a range: each instant and the team it was paged for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonInstants {
@@ -155,7 +159,7 @@ impl Store {
                 Pool::Postgres(p) => {
                     let ids: Vec<i64> = chunk.iter().map(|id| id.0).collect();
                     // Both aggregates see the rows in the same order, so they stay side by side.
-                    let rows: Vec<(PersonId, Vec<i64>, Vec<Option<i64>>, bool)> = sqlx::query_as(
+                    let rows: Vec<PackedRow> = sqlx::query_as(
                         "SELECT person_id, array_agg(at), array_agg(team_id), bool_or(team_id IS NOT NULL) \
                          FROM notifications WHERE person_id = ANY($1) AND at >= $2 AND at < $3 GROUP BY person_id",
                     )
