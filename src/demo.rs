@@ -279,7 +279,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
     }
     let mut import = store.begin_import().await?;
     import.push(&notifications).await?;
-    let count = import.commit().await?;
+    let count = import.commit().await?.stored;
     eprintln!("demo organisation ready: 3 teams, 25 people, {count} notifications over 90 days");
     eprintln!("log in as {DEMO_ADMIN} / {DEMO_PASSWORD} (admin)");
     for (team, email) in leads {

@@ -217,13 +217,13 @@ enum TokenCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// name,email,time_zone,team[,working_days,working_start,working_end,sleep_start,sleep_end]; re-importing updates by email.
+    /// name,email,time_zone,team[,working_days,working_start,working_end,sleep_start,sleep_end,pagerduty_id,...]; re-importing updates by email (timezone and business_* are read too).
     People {
         #[command(flatten)]
         db: Db,
         file: std::path::PathBuf,
     },
-    /// email,at,incident_key[,source]: one notification per row; all rows or none.
+    /// email,at,incident_key[,source]: one notification per row; all rows or none; rows already stored are skipped.
     Pages {
         #[command(flatten)]
         db: Db,
@@ -462,8 +462,15 @@ async fn run(command: Command) -> anyhow::Result<()> {
             command: ImportCommand::Pages { db, file },
         } => {
             let store = open(&db).await?;
-            let n = import::pages(&store, &file).await?;
-            eprintln!("{n} notifications imported");
+            let done = import::pages(&store, &file).await?;
+            if done.already_there == 0 {
+                eprintln!("{} notifications imported", done.stored);
+            } else {
+                eprintln!(
+                    "{} notifications imported, {} already there (not imported again)",
+                    done.stored, done.already_there
+                );
+            }
             Ok(())
         }
         Command::Integration {

@@ -17,7 +17,7 @@ crate::on_both!(
     schedules_import_from_the_shell,
 );
 
-fn aftercare(db: &str, args: &[&str]) -> Output {
+pub(crate) fn aftercare(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aftercare"))
         .args(args)
         .env("AFTERCARE_DATABASE_URL", db)
@@ -25,20 +25,20 @@ fn aftercare(db: &str, args: &[&str]) -> Output {
         .expect("run aftercare")
 }
 
-fn text(o: &Output) -> (String, String) {
+pub(crate) fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
 }
 
-fn csv_file(dir: &tempfile::TempDir, name: &str, body: &str) -> String {
+pub(crate) fn csv_file(dir: &tempfile::TempDir, name: &str, body: &str) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, body).unwrap();
     path.to_string_lossy().into_owned()
 }
 
-async fn database(backend: Backend) -> TestDatabase {
+pub(crate) async fn database(backend: Backend) -> TestDatabase {
     let db = TestDatabase::new(backend).await.unwrap();
     // Create the schema once, so the commands below all find it migrated.
     db.store().await.unwrap().close().await;
@@ -61,7 +61,8 @@ async fn people_import_is_whole_or_nothing(backend: Backend) {
     let (_, err) = text(&out);
     assert!(!out.status.success());
     assert!(err.contains("line 3: timezone"), "{err}");
-    assert!(err.contains("line 4: working_days"), "{err}");
+    // Named as the file spells the column.
+    assert!(err.contains("line 4: business_days"), "{err}");
     assert!(err.contains("line 5: sleep_start"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
     let store = db.store().await.unwrap();
@@ -461,4 +462,17 @@ async fn schedules_import_from_the_shell(backend: Backend) {
     assert!(text(&out).1.contains("--team"), "{:?}", text(&out));
     store.close().await;
     db.cleanup().await.unwrap();
+}
+
+/// Benchmarks live in their own binary (bench/harness): the product lists none.
+#[test]
+fn the_product_lists_no_benchmarks() {
+    let out = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .arg("--help")
+        .output()
+        .expect("run aftercare --help");
+    let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(out.status.success());
+    assert!(help.contains("import"), "{help}");
+    assert!(!help.contains("bench"), "{help}");
 }

@@ -8,6 +8,7 @@ mod authorization;
 mod browser;
 mod cli;
 mod common;
+mod import_cli;
 mod ingest;
 mod lens_cli;
 mod limits;

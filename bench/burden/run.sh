@@ -12,8 +12,11 @@
 #   BENCH_POSTGRES        admin URL of a PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres);
 #                         set it to "skip" to run SQLite only
 #   BENCH_REPEAT          timed runs per measurement, median reported (default 5)
+#   BENCH_ROUNDS          DuckDB and Aftercare measured alternately this many times (default 3);
+#                         the summary gives the median of the rounds' medians
 #   BENCH_REIMPORT=1      import again even if the databases are already there
 #   AFTERCARE_BIN         use this aftercare binary instead of building one
+#   AFTERCARE_BENCH_BIN   use this aftercare-bench binary (bench/harness) instead of building one
 #
 # Needs python3 (with venv), cargo, GNU time at /usr/bin/time (Debian `time`) and psql
 # for PostgreSQL. duckdb and numpy are pip-installed into DATADIR/venv.
@@ -26,6 +29,7 @@ shared=${AFTERCARE_SHARED:-$repo/../shared}
 data=${1:-$repo/bench-data}
 pg_admin=${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 repeat=${BENCH_REPEAT:-5}
+rounds=${BENCH_ROUNDS:-3}
 team=team-007
 team_from=2027-09-01T00:00:00Z
 team_to=2027-11-30T00:00:00Z
@@ -52,13 +56,15 @@ if [ ! -x "$data/venv/bin/python" ] || ! "$data/venv/bin/python" -c 'import duck
 fi
 py="$data/venv/bin/python"
 
-if [ -z "${AFTERCARE_BIN:-}" ]; then
-  echo "== building the release binary"
-  (cd "$repo" && cargo build --release --quiet --bin aftercare)
+if [ -z "${AFTERCARE_BIN:-}" ] || [ -z "${AFTERCARE_BENCH_BIN:-}" ]; then
+  echo "== building the release binaries (aftercare, aftercare-bench)"
+  (cd "$repo" && cargo build --release --quiet -p aftercare -p aftercare-bench)
 fi
-# A copy, so a rebuild in the shared target dir cannot change the binary mid-run.
+# Copies, so a rebuild in the shared target dir cannot change the binaries mid-run.
 cp "${AFTERCARE_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/aftercare}" "$out/aftercare"
+cp "${AFTERCARE_BENCH_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/aftercare-bench}" "$out/aftercare-bench"
 bin="$out/aftercare"
+bench="$out/aftercare-bench"
 
 # import URL LABEL: people then pages into a fresh database, timed, with max RSS.
 do_import() {
@@ -96,32 +102,50 @@ fi
 
 url_of() { if [ "$1" = sqlite ]; then echo "$sqlite_url"; else echo "$pg_url"; fi; }
 
-# measure NAME ARGS...: DuckDB, then each backend, in the same run; compare and time.
+# measure NAME ARGS...: DuckDB, then each backend, alternately $rounds times in the same
+# run; every round is compared person by person; medians of the rounds are reported.
 status=0
 measure() {
   local name=$1; shift
-  echo "== $name: DuckDB reference"
-  "$py" "$shared/bench/burden/duckdb_reference.py" "$data" "$@" --repeat "$repeat" --json \
-    > "$out/$name-duckdb.jsonl" 2> "$out/$name-duckdb.txt"
-  cat "$out/$name-duckdb.txt"
-  local duck_ms
-  duck_ms=$(grep -oP 'median \K[0-9.]+(?= ms)' "$out/$name-duckdb.txt")
-  for b in "${backends[@]}"; do
-    echo "== $name: aftercare on $b"
-    local args=("$@")
-    [ "${args[0]}" = --team ] || args=(--all "${args[@]}")
-    "$bin" bench burden --database-url "$(url_of "$b")" "${args[@]}" --repeat "$repeat" --json \
-      > "$out/$name-$b.jsonl" 2> "$out/$name-$b.txt"
-    head -1 "$out/$name-$b.txt"
-    "$py" "$here/compare.py" "$out/$name-duckdb.jsonl" "$out/$name-$b.jsonl" --label "$b" || status=1
-    local ms
-    ms=$(tail -1 "$out/$name-$b.txt" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
-    "$py" -c "d, a = $duck_ms, $ms; print(f'RESULT $name $b: aftercare {a:.1f} ms, duckdb {d:.1f} ms: {d / a:.1f}x faster')" \
-      | tee -a "$out/summary.txt"
+  local args=("$@")
+  [ "${args[0]}" = --team ] || args=(--all "${args[@]}")
+  local round
+  for round in $(seq 1 "$rounds"); do
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    echo "== $name, round $round of $rounds (load $load): DuckDB reference"
+    "$py" "$shared/bench/burden/duckdb_reference.py" "$data" "$@" --repeat "$repeat" --json \
+      > "$out/$name-duckdb.jsonl" 2> "$out/$name-duckdb-$round.txt"
+    cat "$out/$name-duckdb-$round.txt"
+    echo "duckdb $(grep -oP 'median \K[0-9.]+(?= ms)' "$out/$name-duckdb-$round.txt") $load" >> "$out/$name-rounds.txt"
+    for b in "${backends[@]}"; do
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      echo "== $name, round $round: aftercare on $b (load $load)"
+      "$bench" burden --database-url "$(url_of "$b")" "${args[@]}" --repeat "$repeat" --json \
+        > "$out/$name-$b.jsonl" 2> "$out/$name-$b-$round.txt"
+      head -1 "$out/$name-$b-$round.txt"
+      "$py" "$here/compare.py" "$out/$name-duckdb.jsonl" "$out/$name-$b.jsonl" --label "$b" || status=1
+      echo "$b $(tail -1 "$out/$name-$b-$round.txt" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])') $load" \
+        >> "$out/$name-rounds.txt"
+    done
   done
+  "$py" - "$name" "$out/$name-rounds.txt" <<'PY' | tee -a "$out/summary.txt"
+import collections, statistics, sys
+name, path = sys.argv[1], sys.argv[2]
+ms, loads = collections.defaultdict(list), collections.defaultdict(list)
+for line in open(path):
+    who, v, load = line.split()
+    ms[who].append(float(v)); loads[who].append(load)
+duck = statistics.median(ms.pop("duckdb"))
+for b, v in ms.items():
+    a = statistics.median(v)
+    print(f"RESULT {name} {b}: aftercare {a:.1f} ms, duckdb {duck:.1f} ms: {duck / a:.1f}x faster "
+          f"(medians of {len(v)} rounds; aftercare {', '.join(f'{x:.1f}' for x in v)} ms; load {', '.join(loads[b])})")
+PY
 }
 
 : > "$out/summary.txt"
+rm -f "$out"/*-rounds.txt
 measure team --team "$team" --from "$team_from" --to "$team_to"
 measure org-year --from "$year_from" --to "$year_to"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Webhook ingest (issue 2): `aftercare bench ingest` serves a fresh SQLite file on
+# Webhook ingest (issue 2): `aftercare-bench ingest` (bench/harness) serves a fresh SQLite file on
 # loopback and sends distinct signed PagerDuty v3 deliveries from 64 concurrent
 # keep-alive connections, then times the sqlite3 shell inserting the same rows one
 # durable transaction each (WAL, synchronous=FULL) in the same folder.
@@ -16,12 +16,12 @@ dir=${1:-$repo/bench-data/ingest}
 command -v sqlite3 >/dev/null || { echo "sqlite3 missing: apt-get install sqlite3" >&2; exit 2; }
 mkdir -p "$dir"
 
-if [ -z "${AFTERCARE_BIN:-}" ]; then
-  echo "== building the release binary"
-  (cd "$repo" && cargo build --release --quiet --bin aftercare)
+if [ -z "${AFTERCARE_BENCH_BIN:-}" ]; then
+  echo "== building the release harness (aftercare-bench)"
+  (cd "$repo" && cargo build --release --quiet -p aftercare-bench)
 fi
-bin=${AFTERCARE_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/aftercare}
+bin=${AFTERCARE_BENCH_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/aftercare-bench}
 
 echo "== ingest into $dir ($(df -h "$dir" | awk 'NR == 2 { print $1 ", " $2 " " }'))"
-"$bin" bench ingest --dir "$dir" --senders "${BENCH_SENDERS:-64}" --deliveries "${BENCH_DELIVERIES:-20000}" \
+"$bin" ingest --dir "$dir" --senders "${BENCH_SENDERS:-64}" --deliveries "${BENCH_DELIVERIES:-20000}" \
   --naive-rows "${BENCH_NAIVE_ROWS:-2000}" --json

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use aftercare_burden::{Burden, MERGE_WINDOW, Period, TeamSpread, team_spread};
-use aftercare_store::{Person, PersonId, Store, Team, TeamRole};
+use aftercare_store::{Person, PersonId, Store, Team, TeamMember, TeamRole};
 
 use crate::error::{AppError, Result};
 
@@ -18,12 +18,12 @@ pub const DEFAULT_PERIOD_DAYS: i64 = 90;
 /// The instants the burden of `period` depends on: those in the period, and those up
 /// to the merge window before it (a notification just before `from` decides whether
 /// the first one inside starts a new interruption).
-fn fetch_range(period: &Period) -> (i64, i64) {
+pub(crate) fn fetch_range(period: &Period) -> (i64, i64) {
     let from = period.from().as_millisecond() - MERGE_WINDOW.as_millis() as i64;
     (from, period.to().as_millisecond())
 }
 
-fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
+pub(crate) fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
     ms.iter()
         .filter_map(|&m| Timestamp::from_millisecond(m).ok())
         .collect()
@@ -116,29 +116,6 @@ pub async fn team_burden(store: &Store, team: &Team, period: Period) -> Result<T
             .unwrap_or_default();
         burdens.push(aftercare_burden::burden(&m.person.hours, &mine, period));
     }
-    let keyed: Vec<(usize, &Burden)> = burdens.iter().enumerate().collect();
-    let spread: TeamSpread<usize> = team_spread(&keyed);
-    let mut out = Vec::with_capacity(members.len());
-    for (i, (m, b)) in members.iter().zip(burdens.iter()).enumerate() {
-        let share = spread.members.iter().find(|s| s.member == i);
-        out.push(MemberBurden {
-            person: PersonSummary::from(&m.person),
-            role: m.role,
-            burden: b.clone(),
-            sleep_vs_median: share.and_then(|s| s.ratio_to_median),
-            share_of_team_sleep: share.map(|s| s.share_of_team_sleep).unwrap_or(0.0),
-        });
-    }
-    let most_sleep = spread
-        .members
-        .first()
-        .filter(|s| s.sleep > 0)
-        .map(|s| SpreadLeader {
-            person_id: members[s.member].person.id,
-            name: members[s.member].person.name.clone(),
-            sleep: s.sleep,
-            sleep_vs_median: s.ratio_to_median,
-        });
     let unattributed = store
         .count_unattributed(
             team.id,
@@ -146,7 +123,53 @@ pub async fn team_burden(store: &Store, team: &Team, period: Period) -> Result<T
             period.to().as_millisecond(),
         )
         .await?;
-    Ok(TeamBurden {
+    Ok(team_view(team, &members, burdens, period, unattributed))
+}
+
+/// A team's figures from its members' burdens (in roster order): each member's share of the
+/// team's nights and who carries the most. Shared by [`team_burden`] and
+/// [`crate::org::org_burden`], so the two views cannot differ.
+pub(crate) fn team_view(
+    team: &Team,
+    members: &[TeamMember],
+    burdens: Vec<Burden>,
+    period: Period,
+    unattributed: i64,
+) -> TeamBurden {
+    let keyed: Vec<(usize, &Burden)> = burdens.iter().enumerate().collect();
+    let spread: TeamSpread<usize> = team_spread(&keyed);
+    // Each member's share by roster index, rather than a search of the spread per member
+    // (a quadratic cost that shows for the whole organisation at once).
+    let mut share_of: Vec<Option<(Option<f64>, f64)>> = vec![None; members.len()];
+    for s in &spread.members {
+        if let Some(slot) = share_of.get_mut(s.member) {
+            *slot = Some((s.ratio_to_median, s.share_of_team_sleep));
+        }
+    }
+    let most_sleep = spread
+        .members
+        .first()
+        .filter(|s| s.sleep > 0)
+        .and_then(|s| members.get(s.member).map(|m| (s, m)))
+        .map(|(s, m)| SpreadLeader {
+            person_id: m.person.id,
+            name: m.person.name.clone(),
+            sleep: s.sleep,
+            sleep_vs_median: s.ratio_to_median,
+        });
+    let out = members
+        .iter()
+        .zip(burdens)
+        .zip(share_of)
+        .map(|((m, burden), share)| MemberBurden {
+            person: PersonSummary::from(&m.person),
+            role: m.role,
+            burden,
+            sleep_vs_median: share.and_then(|(ratio, _)| ratio),
+            share_of_team_sleep: share.map(|(_, s)| s).unwrap_or(0.0),
+        })
+        .collect();
+    TeamBurden {
         team: team.clone(),
         from: period.from(),
         to: period.to(),
@@ -157,7 +180,7 @@ pub async fn team_burden(store: &Store, team: &Team, period: Period) -> Result<T
             most_sleep,
         },
         unattributed,
-    })
+    }
 }
 
 /// Reads `from`/`to` as RFC 3339 instants with an offset (or `Z`), or as plain

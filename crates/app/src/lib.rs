@@ -9,6 +9,7 @@ pub mod burden;
 pub mod error;
 pub mod integrations;
 pub mod mail;
+pub mod org;
 pub mod pages;
 pub mod passwords;
 pub mod people;

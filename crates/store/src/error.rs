@@ -21,6 +21,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("database: {0}")]
     Database(#[source] sqlx::Error),
+    /// A bulk import that could not finish (its writer stopped); nothing was imported.
+    #[error("import: {0}")]
+    Import(String),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -11,6 +11,8 @@ mod audit;
 mod error;
 mod identities;
 mod ids;
+mod import;
+mod instants;
 mod integrations;
 mod pages;
 mod people;
@@ -23,13 +25,15 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, QueryBuilder, SqlitePool};
+use sqlx::{PgPool, SqlitePool};
 
 pub use accounts::*;
 pub use audit::*;
 pub use error::StoreError;
 pub use identities::*;
 pub use ids::*;
+pub use import::{ImportBatch, ImportedPages, NotificationImport};
+pub use instants::PersonInstants;
 pub use integrations::*;
 pub use pages::*;
 pub use people::*;
@@ -194,80 +198,5 @@ impl Store {
 
     pub async fn close(&self) {
         with_pool!(self, p => p.close().await)
-    }
-
-    /// Starts an all-or-nothing bulk import of notifications: rows are streamed in
-    /// batches into one transaction, and nothing is visible unless it commits.
-    pub async fn begin_import(&self) -> Result<NotificationImport> {
-        let tx = match &self.pool {
-            Pool::Sqlite(p) => ImportTx::Sqlite(p.begin_write().await?),
-            Pool::Postgres(p) => ImportTx::Postgres(p.begin_write().await?),
-        };
-        Ok(NotificationImport { tx, rows: 0 })
-    }
-}
-
-enum ImportTx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
-/// A bulk import under way; dropped without [`NotificationImport::commit`], it
-/// rolls back.
-pub struct NotificationImport {
-    tx: ImportTx,
-    rows: u64,
-}
-
-impl NotificationImport {
-    /// Adds a batch (any size; it is cut into [`INSERT_BATCH`] rows a statement).
-    pub async fn push(&mut self, batch: &[NewNotification]) -> Result<()> {
-        for chunk in batch.chunks(INSERT_BATCH) {
-            match &mut self.tx {
-                ImportTx::Sqlite(tx) => {
-                    let mut qb = QueryBuilder::new(
-                        "INSERT INTO notifications (person_id, team_id, at, incident_key, source, basis) ",
-                    );
-                    qb.push_values(chunk, |mut b, n| {
-                        b.push_bind(n.person_id)
-                            .push_bind(n.team_id)
-                            .push_bind(n.at)
-                            .push_bind(&n.incident_key)
-                            .push_bind(&n.source)
-                            .push_bind(&n.basis);
-                    });
-                    qb.build().execute(&mut **tx).await?;
-                }
-                ImportTx::Postgres(tx) => {
-                    // UNNEST over arrays: one statement and six parameters per batch,
-                    // rather than six per row.
-                    let person: Vec<Option<i64>> =
-                        chunk.iter().map(|n| n.person_id.map(|p| p.0)).collect();
-                    let team: Vec<Option<i64>> =
-                        chunk.iter().map(|n| n.team_id.map(|t| t.0)).collect();
-                    let at: Vec<i64> = chunk.iter().map(|n| n.at).collect();
-                    let key: Vec<&str> = chunk.iter().map(|n| n.incident_key.as_str()).collect();
-                    let source: Vec<&str> = chunk.iter().map(|n| n.source.as_str()).collect();
-                    let basis: Vec<&str> = chunk.iter().map(|n| n.basis.as_str()).collect();
-                    sqlx::query("INSERT INTO notifications (person_id, team_id, at, incident_key, source, basis) SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[])")
-                        .bind(&person).bind(&team).bind(&at).bind(&key).bind(&source).bind(&basis)
-                        .execute(&mut **tx).await?;
-                }
-            }
-            self.rows += chunk.len() as u64;
-        }
-        Ok(())
-    }
-
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
-
-    pub async fn commit(self) -> Result<u64> {
-        match self.tx {
-            ImportTx::Sqlite(tx) => tx.commit().await?,
-            ImportTx::Postgres(tx) => tx.commit().await?,
-        }
-        Ok(self.rows)
     }
 }

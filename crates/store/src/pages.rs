@@ -1,8 +1,6 @@
 //! Pages in: webhook deliveries and the notifications they carry, and the reads
 //! that burden figures and "the pages behind this number" are made of.
 
-use sqlx::QueryBuilder;
-
 use crate::ids::{DeliveryId, IntegrationId, NotificationId, PersonId, TeamId};
 use crate::{BeginWrite, Result, Store, StoreError, now_ms, with_pool};
 
@@ -236,44 +234,6 @@ impl Store {
         Ok(
             with_pool!(self, p => sqlx::query_scalar(sql).bind(person_id).bind(from).bind(to).fetch_all(p).await)?,
         )
-    }
-
-    /// The instants of many people at once, grouped by person: one round trip for a
-    /// whole team instead of one per member. With `team`, only the pages each was
-    /// paged for on that team (a person on two teams is counted in each for its
-    /// own pages), plus imported history that names no team.
-    pub async fn notification_instants_for(
-        &self,
-        person_ids: &[PersonId],
-        team: Option<TeamId>,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(PersonId, Vec<i64>)>> {
-        let mut grouped: Vec<(PersonId, Vec<i64>)> =
-            person_ids.iter().map(|&id| (id, Vec::new())).collect();
-        grouped.sort_by_key(|(id, _)| *id);
-        for chunk in person_ids.chunks(500) {
-            let rows: Vec<(PersonId, i64)> = with_pool!(self, p => {
-                let mut qb = QueryBuilder::new("SELECT person_id, at FROM notifications WHERE at >= ");
-                qb.push_bind(from).push(" AND at < ").push_bind(to);
-                if let Some(team) = team {
-                    qb.push(" AND (team_id IS NULL OR team_id = ").push_bind(team).push(")");
-                }
-                qb.push(" AND person_id IN (");
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(") ORDER BY person_id, at");
-                qb.build_query_as::<(PersonId, i64)>().fetch_all(p).await
-            })?;
-            for (person, at) in rows {
-                if let Ok(i) = grouped.binary_search_by_key(&person, |(id, _)| *id) {
-                    grouped[i].1.push(at);
-                }
-            }
-        }
-        Ok(grouped)
     }
 
     /// A person's pages in `[from, to)`, oldest first: the story behind a figure.

@@ -519,7 +519,7 @@ async fn imports_are_all_or_nothing(store: Store) {
     let mut import = store.begin_import().await.unwrap();
     import.push(&rows[..1_200]).await.unwrap();
     import.push(&rows[1_200..]).await.unwrap();
-    assert_eq!(import.commit().await.unwrap(), 2_500);
+    assert_eq!(import.commit().await.unwrap().stored, 2_500);
     assert_eq!(store.count_notifications().await.unwrap(), 2_500);
 }
 
