@@ -118,12 +118,7 @@ pub async fn burden(
     Q(q): Q<PeriodQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let period = q.period()?;
-    let team = teams::visible(&state.store, &actor, id).await?;
-    actor.lead(
-        id,
-        "see each member's figures (yours are at /api/v1/people/{id}/burden)",
-    )?;
-    json(&burden::team_burden(&state.store, &team, period).await?)
+    json(&burden::team_burden_for(&state.store, &actor, id, period).await?)
 }
 
 /// Imports a team's on-call schedule from an iCalendar export (the request body,
