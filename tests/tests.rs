@@ -18,3 +18,4 @@ mod real_data;
 #[path = "support/smtp_server.rs"]
 mod smtp_server;
 mod sso_and_email;
+mod web_views;
