@@ -21,6 +21,8 @@ use serde_json::{Value, json};
 
 use crate::common::{TestApp, spawn_app};
 
+mod numbers;
+
 const WAIT: Duration = Duration::from_secs(20);
 const DEMO_PASSWORD: &str = "aftercare-demo";
 const LEAD: &str = "alex.rivera@example.com";
