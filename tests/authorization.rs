@@ -323,6 +323,7 @@ const ROWS: &[Row] = &[
     row("GET", "/teams/{id}", TeamA),
     // The team table as CSV: whoever sees the table, its leads and admins.
     row("GET", "/teams/{id}/burden.csv", LeadOfA),
+    row("GET", "/teams/{id}/unattributed.csv", LeadOfA),
     // "This is …" on an unattributed page: a lead of its team or an admin.
     form(
         "POST",

@@ -207,6 +207,10 @@ async fn periods_and_previous_figures(backend: Backend) {
         "{page}"
     );
     assert!(page.contains("value=\"2026-03-05\""));
+    assert!(
+        page.contains("<option value=\"\" selected disabled>the dates below</option>"),
+        "the select points at the dates to fix"
+    );
     let (status, page) = html(&app, &format!("/people/{m}?from=last+week")).await;
     assert_eq!(status, 400);
     assert!(page.contains("id=\"period-from-error\">&quot;last week&quot; is not a date: enter one like 2026-03-04."), "{page}");
@@ -331,6 +335,10 @@ async fn the_pages_behind_a_number_and_their_csv(backend: Backend) {
         res.status(),
         303,
         "a refused period goes to the page that shows why"
+    );
+    assert_eq!(
+        res.headers()["location"],
+        format!("/teams/{}?days=0", o.team).as_str()
     );
 
     // Same access as the pages: a member sees their own, not a colleague's.
@@ -535,6 +543,27 @@ async fn this_is_them_links_the_sender_and_moves_their_pages(backend: Backend) {
         "<option value=\"{}\">Mo Member</option>",
         o.member
     )));
+
+    assert!(page.contains("/unattributed.csv?days=90\""));
+    let res = app
+        .get(&format!("/teams/{}/unattributed.csv", o.team))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"payments-unattributed-")
+    );
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.starts_with("When (UTC),Source,Incident,Incident key,The sender named,Named email,Named name,Suggested person\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",pagerduty,Checkout latency,incident-PMO,pagerduty:PMO,,Named Sender,\r\n"),
+        "{csv}"
+    );
 
     // A lead may say who it is only among the team's members.
     let session = accounts::start_session(&app.store, o.lead).await.unwrap();

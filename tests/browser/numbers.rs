@@ -105,7 +105,41 @@ async fn a_lead_follows_a_number_to_its_pages_in_chromium() {
             snap(&c, "person-dates-error").await;
 
             // A heatmap square by keyboard: a link to that day's pages.
-            c.goto(&format!("{base}{person}?days=90")).await.expect("back to 90 days");
+            // A preset swaps the figures in place, and the dates follow it
+            // (htmx swaps the dates form out of band), the error gone.
+            js::<Value>(
+                &c,
+                "window.__samePage = true; document.getElementById('burden').dataset.old = '1'; return null;",
+            )
+            .await;
+            find(&c, "select[name=days]")
+                .await
+                .select_by_value("90")
+                .await
+                .expect("choose 90 days");
+            find(&c, "#burden:not([data-old])").await;
+            wait_for_location(&c, "the preset in the address", |p| p.ends_with("?days=90")).await;
+            #[derive(Deserialize, Debug)]
+            struct Dates {
+                same_page: bool,
+                to: String,
+                last_square: String,
+                invalid: usize,
+                errors: usize,
+            }
+            let dates: Dates = js(
+                &c,
+                r#"const squares = document.querySelectorAll('#heatmap .cell[data-date]');
+                   return { same_page: window.__samePage === true,
+                     to: document.querySelector('#period-dates [name=to]').value,
+                     last_square: squares[squares.length - 1].getAttribute('data-date'),
+                     invalid: document.querySelectorAll('#period-dates [aria-invalid]').length,
+                     errors: document.querySelectorAll('#period-dates .field-error').length };"#,
+            )
+            .await;
+            assert!(dates.same_page, "the preset reloaded the page: {dates:?}");
+            assert_eq!(dates.to, dates.last_square, "{dates:?}");
+            assert_eq!((dates.invalid, dates.errors), (0, 0), "{dates:?}");
             let cell = find(&c, "#heatmap a.cell.sleep").await;
             let day = cell.attr("data-date").await.unwrap().expect("a date");
             let label = cell.attr("title").await.unwrap().unwrap_or_default();

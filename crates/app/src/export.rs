@@ -3,7 +3,7 @@
 //! Built here, not in the web layer, so the CLI can write the same files.
 
 use crate::burden::TeamBurden;
-use crate::pages::PersonPages;
+use crate::pages::{PersonPages, Unattributed};
 
 /// One CSV field: quoted when it holds a comma, quote or line break; a field
 /// that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) is
@@ -109,6 +109,48 @@ pub fn pages_csv(pages: &PersonPages) -> String {
                 p.source.clone(),
                 p.link.clone().unwrap_or_default(),
                 p.at.to_string(),
+            ],
+        );
+    }
+    out
+}
+
+/// A team's unattributed pages: one row per page, newest first, with whom the
+/// sender named, as the team page lists them.
+pub fn unattributed_csv(u: &Unattributed) -> String {
+    let mut out = String::new();
+    row(
+        &mut out,
+        &[
+            "When (UTC)",
+            "Source",
+            "Incident",
+            "Incident key",
+            "The sender named",
+            "Named email",
+            "Named name",
+            "Suggested person",
+        ],
+    );
+    for p in &u.pages {
+        let named = match (&p.named_kind, &p.named_external_id) {
+            (Some(kind), Some(id)) => format!("{kind}:{id}"),
+            _ => String::new(),
+        };
+        row(
+            &mut out,
+            &[
+                p.at.strftime("%Y-%m-%d %H:%M").to_string(),
+                p.source.clone(),
+                p.title.clone().unwrap_or_default(),
+                p.incident_key.clone(),
+                named,
+                p.named_email.clone().unwrap_or_default(),
+                p.named_name.clone().unwrap_or_default(),
+                p.suggested
+                    .as_ref()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
             ],
         );
     }

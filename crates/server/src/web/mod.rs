@@ -65,6 +65,7 @@ pub fn routes() -> Routes {
         .route("/teams", get(teams::teams_page).post(teams::add_team))
         .route("/teams/{id}", get(teams::team_page))
         .route("/teams/{id}/burden.csv", get(teams::burden_csv))
+        .route("/teams/{id}/unattributed.csv", get(teams::unattributed_csv))
         .route("/teams/{id}/unattributed/claim", post(teams::claim))
         .route("/teams/{id}/members", post(teams::add_member))
         .route("/teams/{id}/members/remove", post(teams::remove_member))

@@ -4,7 +4,7 @@
 //! and admins).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -14,8 +14,9 @@ use aftercare_app::{Actor, AppError, export, people};
 use aftercare_burden::Category;
 use aftercare_store::PersonId;
 
+use super::people::person_refusal;
 use super::period::{PeriodArgs, PeriodControl, resolve};
-use super::{PageError, login_redirect, nav, refused, render};
+use super::{PageError, login_redirect, nav, render};
 use crate::AppState;
 use crate::auth::MaybeActor;
 
@@ -120,7 +121,7 @@ async fn listing(
     })
 }
 
-/// Refuses as the person page does: the same words, the navigation kept.
+/// Refuses as the person page does; other errors pass on.
 async fn refusal_or(
     v: &Actor,
     e: AppError,
@@ -128,16 +129,7 @@ async fn refusal_or(
     id: PersonId,
 ) -> Result<Response, PageError> {
     match e {
-        AppError::Forbidden(_) => {
-            let name = match state.store.person(id).await? {
-                Some(p) => format!("{}'s", p.name),
-                None => "a person's".into(),
-            };
-            Ok(refused(
-                v,
-                &format!("{name} figures are visible to them, their team leads and admins"),
-            ))
-        }
+        AppError::Forbidden(_) => person_refusal(state, v, id).await,
         other => Err(other.into()),
     }
 }
@@ -196,6 +188,7 @@ pub(super) async fn pages_csv(
     Path(id): Path<PersonId>,
     Query(args): Query<PeriodArgs>,
     Query(filter): Query<FilterArgs>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let Some(v) = actor else {
         return Ok(login_redirect());
@@ -205,8 +198,10 @@ pub(super) async fn pages_csv(
         Err(e) => return refusal_or(&v, e, &state, id).await,
     };
     if listed.period.as_ref().is_some_and(|p| p.errors.failed()) {
-        // The list shows the error beside its field; a file could not.
-        return Ok(Redirect::to(&format!("/people/{id}/pages")).into_response());
+        // A file cannot show an error beside its field; the list, asked the
+        // same, does.
+        let query = query.unwrap_or_default();
+        return Ok(Redirect::to(&format!("/people/{id}/pages?{query}")).into_response());
     }
     let name = export::file_name(&[
         &listed.pages.person.name,

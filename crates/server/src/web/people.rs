@@ -154,6 +154,23 @@ pub(super) async fn person_page(
     person_view(&state, &v, id, &period, q.notice.as_deref(), None).await
 }
 
+/// The refusal of someone's figures (their page, their pages, their CSV), with
+/// the navigation kept. The directory names everyone, so the refusal may too.
+pub(super) async fn person_refusal(
+    state: &AppState,
+    v: &Actor,
+    id: PersonId,
+) -> Result<Response, PageError> {
+    let name = match state.store.person(id).await? {
+        Some(p) => format!("{}'s", p.name),
+        None => "a person's".into(),
+    };
+    Ok(refused(
+        v,
+        &format!("{name} figures are visible to them, their team leads and admins"),
+    ))
+}
+
 /// A refused settings form: what was typed, and why.
 pub(super) struct SettingsRefused {
     typed: SettingsForm,
@@ -172,17 +189,7 @@ async fn person_view(
 ) -> Result<Response, PageError> {
     let person = match people::visible(&state.store, v, id).await {
         Ok(p) => p,
-        Err(AppError::Forbidden(_)) => {
-            // The directory names everyone, so the refusal may too.
-            let name = match state.store.person(id).await? {
-                Some(p) => format!("{}'s", p.name),
-                None => "a person's".into(),
-            };
-            return Ok(refused(
-                v,
-                &format!("{name} figures are visible to them, their team leads and admins"),
-            ));
-        }
+        Err(AppError::Forbidden(_)) => return person_refusal(state, v, id).await,
         Err(e) => return Err(e.into()),
     };
     let tz: TimeZone = person.hours.time_zone.clone();

@@ -80,18 +80,29 @@ pub(super) fn resolve(
         presets.push(d);
         presets.sort_unstable();
     }
+    // Refused dates: the select says the dates are what to fix (and any preset
+    // is a change, so choosing one recovers), though the default is shown.
+    let preset = if errors.failed() && (given(&args.from) || given(&args.to)) {
+        None
+    } else {
+        chosen.preset
+    };
     Ok((
         chosen,
         PeriodControl {
             action,
             presets,
-            preset: chosen.preset,
+            preset,
             from,
             to,
             errors,
             hidden: Vec::new(),
         },
     ))
+}
+
+fn given(s: &Option<String>) -> bool {
+    s.as_deref().is_some_and(|s| !s.trim().is_empty())
 }
 
 /// A figure beside its previous value: "previous 30 days: 8".

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::tz::TimeZone;
@@ -415,6 +415,37 @@ pub(super) async fn claim(
     .await
 }
 
+/// The unattributed pages as CSV: all of them in the period, not only the
+/// first the page lists (leads and admins, as the list).
+pub(super) async fn unattributed_csv(
+    State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Path(id): Path<TeamId>,
+    Query(args): Query<PeriodArgs>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let Some(v) = actor else {
+        return Ok(login_redirect());
+    };
+    let (chosen, control) = resolve(&args, &TimeZone::UTC, format!("/teams/{id}"))?;
+    if control.errors.failed() {
+        let query = query.unwrap_or_default();
+        return Ok(Redirect::to(&format!("/teams/{id}?{query}")).into_response());
+    }
+    let listed = pages::unattributed(&state.store, &v, id, chosen.period).await?;
+    let name = export::file_name(&[
+        &listed.team.name,
+        "unattributed",
+        &chosen.first_day.to_string(),
+        "to",
+        &chosen.last_day.to_string(),
+    ]);
+    Ok(super::csv_response(
+        &name,
+        export::unattributed_csv(&listed),
+    ))
+}
+
 /// The team table as CSV, for the team's leads and admins: the same access as
 /// the table itself.
 pub(super) async fn burden_csv(
@@ -422,14 +453,17 @@ pub(super) async fn burden_csv(
     MaybeActor(actor): MaybeActor,
     Path(id): Path<TeamId>,
     Query(args): Query<PeriodArgs>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let Some(v) = actor else {
         return Ok(login_redirect());
     };
     let (chosen, control) = resolve(&args, &TimeZone::UTC, format!("/teams/{id}"))?;
     if control.errors.failed() {
-        // No page to show the error beside: send them to the team page, which does.
-        return Ok(Redirect::to(&format!("/teams/{id}")).into_response());
+        // A file cannot show an error beside its field; the team page, asked
+        // the same, does.
+        let query = query.unwrap_or_default();
+        return Ok(Redirect::to(&format!("/teams/{id}?{query}")).into_response());
     }
     let tb = burden::team_burden_for(&state.store, &v, id, chosen.period).await?;
     let name = export::file_name(&[
