@@ -24,6 +24,8 @@
     // cells' data-sort (numbers as numbers). Without a script the table keeps
     // the server's order, which is already the useful one.
     root.querySelectorAll('table[data-sortable]').forEach(sortable);
+    // The hint is true only once the headings are buttons.
+    root.querySelectorAll('.sort-hint').forEach(function (hint) { hint.hidden = false; });
   }
   function sortable(table) {
     if (table.dataset.sortWired) return;
