@@ -66,6 +66,26 @@ async fn a_lead_follows_a_number_to_its_pages_in_chromium() {
             check_accessible(&c).await;
             snap(&c, "team-sorted").await;
 
+            // The team's preset swaps the table in place, sortable again.
+            js::<Value>(
+                &c,
+                "window.__samePage = true; document.getElementById('burden').dataset.old = '1'; return null;",
+            )
+            .await;
+            find(&c, "select[name=days]")
+                .await
+                .select_by_value("30")
+                .await
+                .expect("choose 30 days");
+            find(&c, "#burden:not([data-old]) #team-burden th button.sort").await;
+            wait_for_location(&c, "the team's preset in the address", |p| p.ends_with("?days=30")).await;
+            let same: bool = js(&c, "return window.__samePage === true").await;
+            assert!(same, "the team's preset reloaded the page");
+            let status: String = js(&c, "return document.getElementById('period-status').textContent.trim()").await;
+            assert!(status.starts_with("Showing the last 30 days: "), "{status}");
+            let prev: String = js(&c, "return document.querySelector('#team-burden tbody td .prev').textContent").await;
+            assert!(prev.contains("previous 30 days: "), "{prev}");
+
             // The person carrying most: choose dates instead of a preset.
             let top = find(&c, "#team-burden tbody tr th a").await.attr("href").await.unwrap().expect("href");
             let person = top.split('?').next().unwrap().to_string();
