@@ -289,6 +289,9 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&name=New+Person&email=new%40example.com&time_zone=UTC",
     ),
     row("GET", "/people/{id}", SubjectViewers),
+    // The pages behind the figures: whoever sees the figures.
+    row("GET", "/people/{id}/pages", SubjectViewers),
+    row("GET", "/people/{id}/pages.csv", SubjectViewers),
     form(
         "POST",
         "/people/{id}/settings",
@@ -318,6 +321,16 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&name=new-team-{caller}",
     ),
     row("GET", "/teams/{id}", TeamA),
+    // The team table as CSV: whoever sees the table, its leads and admins.
+    row("GET", "/teams/{id}/burden.csv", LeadOfA),
+    row("GET", "/teams/{id}/unattributed.csv", LeadOfA),
+    // "This is …" on an unattributed page: a lead of its team or an admin.
+    form(
+        "POST",
+        "/teams/{id}/unattributed/claim",
+        LeadOfA,
+        "csrf={csrf}&page_id={page}&person_id={other}",
+    ),
     form(
         "POST",
         "/teams/{id}/members",
@@ -393,6 +406,8 @@ struct World {
     /// A member of team A whom the API's row removes.
     other2: PersonId,
     integration: String,
+    /// An unattributed page of team A whose sender named `pagerduty:PCLAIM`.
+    page: i64,
     member_token_id: i64,
     cookie: Option<String>,
     csrf: String,
@@ -484,15 +499,18 @@ async fn world(backend: Backend, caller: Caller) -> World {
         .await
         .unwrap();
     let integration = "authz-integration".to_string();
-    s.create_integration(&NewIntegration {
-        public_id: integration.clone(),
-        team_id: team_a,
-        source: "pagerduty".into(),
-        name: "alpha pagerduty".into(),
-        secret: "0123456789abcdef0123456789abcdef".into(),
-    })
-    .await
-    .unwrap();
+    let integration_id = s
+        .create_integration(&NewIntegration {
+            public_id: integration.clone(),
+            team_id: team_a,
+            source: "pagerduty".into(),
+            name: "alpha pagerduty".into(),
+            secret: "0123456789abcdef0123456789abcdef".into(),
+        })
+        .await
+        .unwrap()
+        .id;
+    let page = crate::common::unattributed_page(s, integration_id, team_a, "PCLAIM").await;
     // The member's personal token, made as the member would: through their session.
     let member_session = accounts::start_session(s, member).await.unwrap();
     let member_actor = accounts::by_session(s, &member_session.cookie)
@@ -539,6 +557,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         other,
         other2,
         integration,
+        page: page.0,
         member_token_id: own.id.0,
         cookie,
         csrf,
@@ -578,6 +597,7 @@ impl World {
         let fill = |text: &str| {
             text.replace("{csrf}", &self.csrf)
                 .replace("{other}", &self.other.to_string())
+                .replace("{page}", &self.page.to_string())
                 .replace("{team}", &self.team_a.to_string())
                 .replace("{caller}", &format!("{caller:?}").to_lowercase())
         };

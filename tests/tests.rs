@@ -19,3 +19,4 @@ mod real_data;
 #[path = "support/smtp_server.rs"]
 mod smtp_server;
 mod sso_and_email;
+mod web_views;

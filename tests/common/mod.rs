@@ -228,3 +228,48 @@ pub async fn post_login(app: &TestApp, email: &str, password: &str) -> reqwest::
         .await
         .expect("POST /login")
 }
+
+/// Delivers one page for `team` through `integration` that matched nobody,
+/// its sender naming the PagerDuty user `external_id`, an hour ago; returns its id.
+pub async fn unattributed_page(
+    store: &Store,
+    integration: aftercare_store::IntegrationId,
+    team: aftercare_store::TeamId,
+    external_id: &str,
+) -> aftercare_store::NotificationId {
+    let at = jiff::Timestamp::now().as_millisecond() - 3_600_000;
+    let mut page = aftercare_store::NewNotification::bare(
+        None,
+        Some(team),
+        at,
+        &format!("incident-{external_id}"),
+        "pagerduty",
+        "unattributed",
+    );
+    page.title = Some("Checkout latency".into());
+    page.named = Some(aftercare_store::Named {
+        kind: "pagerduty".into(),
+        external_id: Some(external_id.into()),
+        email: None,
+        name: Some("Named Sender".into()),
+    });
+    store
+        .record_deliveries(&[aftercare_store::NewDelivery {
+            integration_id: integration,
+            delivery_id: format!("delivery-{external_id}-{at}"),
+            received_at: at,
+            raw: b"{}".to_vec(),
+            event_json: "{}".into(),
+            notifications: vec![page],
+        }])
+        .await
+        .expect("record the page");
+    store
+        .unattributed(team, at - 1, at + 1)
+        .await
+        .expect("unattributed pages")
+        .into_iter()
+        .find(|n| n.named_external_id.as_deref() == Some(external_id))
+        .expect("the page is unattributed")
+        .id
+}

@@ -2,6 +2,7 @@
 //! and handed to the pure burden crate. Called alike by the JSON API, the pages and
 //! the CLI.
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -27,6 +28,165 @@ pub(crate) fn to_timestamps(ms: &[i64]) -> Vec<Timestamp> {
     ms.iter()
         .filter_map(|&m| Timestamp::from_millisecond(m).ok())
         .collect()
+}
+
+/// The period presets a page offers, in days.
+pub const PRESET_DAYS: [i64; 4] = [30, 90, 180, 365];
+
+/// The longest period a page may ask for: two years and a leap day. Longer
+/// spans would read years of pages for a view nobody can take in at once.
+pub const MAX_PERIOD_DAYS: i64 = 731;
+
+/// A period as a person picks it on a page: a preset ("the last 30 days") or
+/// from/to dates, with the period of the same length just before it, so each
+/// figure can stand beside what it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChosenPeriod {
+    pub period: Period,
+    /// The same length, ending where `period` starts.
+    pub previous: Period,
+    /// `Some(n)` for "the last n days", `None` for from/to dates.
+    pub preset: Option<i64>,
+    /// The length in days.
+    pub days: i64,
+    /// The first and last day shown, inclusive, in the zone the period was read in.
+    pub first_day: Date,
+    pub last_day: Date,
+}
+
+impl ChosenPeriod {
+    /// The query string that asks for this period again, for links to the
+    /// pages behind a figure and to the CSV.
+    pub fn query(&self) -> String {
+        match self.preset {
+            Some(days) => format!("days={days}"),
+            None => format!("from={}&to={}", self.first_day, self.last_day),
+        }
+    }
+
+    /// "the last 30 days" or "2026-01-01 to 2026-01-31".
+    pub fn label(&self) -> String {
+        match self.preset {
+            Some(days) => format!("the last {days} days"),
+            None => format!("{} to {}", self.first_day, self.last_day),
+        }
+    }
+
+    /// What the previous figure is called: "previous 30 days".
+    pub fn previous_label(&self) -> String {
+        format!("previous {} days", self.days)
+    }
+}
+
+fn given(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Reads a page's period: `from`/`to` dates (`YYYY-MM-DD`, both days included,
+/// midnight in `tz`) when either is given, else the last `days` days (90 when
+/// blank). A missing `to` is today, a missing `from` 90 days before `to`.
+/// Errors name the field (`days`, `from` or `to`) and say what to enter, in
+/// words for the person who typed it.
+pub fn choose_period(
+    days: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    tz: &TimeZone,
+    now: Timestamp,
+) -> Result<ChosenPeriod> {
+    let too_long = || {
+        format!(
+            "a period can be at most {MAX_PERIOD_DAYS} days (two years): choose a later start date"
+        )
+    };
+    let (period, preset, days) = if given(from).is_none() && given(to).is_none() {
+        let days = match given(days) {
+            None => DEFAULT_PERIOD_DAYS,
+            Some(d) => d.parse::<i64>().map_err(|_| {
+                AppError::invalid("days", "choose a number of days, such as 30 or 90")
+            })?,
+        };
+        if !(1..=MAX_PERIOD_DAYS).contains(&days) {
+            return Err(AppError::invalid(
+                "days",
+                format!("choose between 1 and {MAX_PERIOD_DAYS} days"),
+            ));
+        }
+        let start = now
+            .checked_sub(SignedDuration::from_hours(24 * days))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let period = Period::new(start, now).map_err(|e| AppError::Internal(e.to_string()))?;
+        (period, Some(days), days)
+    } else {
+        let date = |field: &str, s: &str| {
+            s.parse::<Date>().map_err(|_| {
+                AppError::invalid(
+                    field,
+                    format!("{s:?} is not a date: enter one like 2026-03-04"),
+                )
+            })
+        };
+        let last = match given(to) {
+            Some(s) => date("to", s)?,
+            None => now.to_zoned(tz.clone()).date(),
+        };
+        let first = match given(from) {
+            Some(s) => date("from", s)?,
+            None => last
+                .checked_sub(jiff::Span::new().days(DEFAULT_PERIOD_DAYS - 1))
+                .map_err(|_| AppError::invalid("to", "choose a later end date"))?,
+        };
+        if last < first {
+            return Err(AppError::invalid(
+                "to",
+                "the end date is before the start date: choose one on or after it",
+            ));
+        }
+        let days = first
+            .until(last)
+            .map(|s| i64::from(s.get_days()) + 1)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if days > MAX_PERIOD_DAYS {
+            return Err(AppError::invalid("from", too_long()));
+        }
+        let midnight = |field: &str, d: Date| {
+            d.to_zoned(tz.clone())
+                .map(|z| z.timestamp())
+                .map_err(|_| AppError::invalid(field, "choose a date nearer to today"))
+        };
+        let after_last = last
+            .tomorrow()
+            .map_err(|_| AppError::invalid("to", "choose an earlier end date"))?;
+        let period = Period::new(midnight("from", first)?, midnight("to", after_last)?)
+            .map_err(|e| AppError::invalid("to", e.to_string()))?;
+        (period, None, days)
+    };
+    let length = period.from().duration_until(period.to());
+    let previous = period
+        .from()
+        .checked_sub(length)
+        .ok()
+        .and_then(|start| Period::new(start, period.from()).ok())
+        .ok_or_else(|| AppError::invalid("from", "choose a date nearer to today"))?;
+    // A preset's last day is today; its first the day the period starts on.
+    let first_day = period.from().to_zoned(tz.clone()).date();
+    let last_day = match preset {
+        Some(_) => period.to().to_zoned(tz.clone()).date(),
+        None => period
+            .to()
+            .to_zoned(tz.clone())
+            .date()
+            .yesterday()
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    };
+    Ok(ChosenPeriod {
+        period,
+        previous,
+        preset,
+        days,
+        first_day,
+        last_day,
+    })
 }
 
 /// A person's burden over a period, from all their pages.
@@ -97,6 +257,22 @@ pub struct SpreadLeader {
     pub name: String,
     pub sleep: u32,
     pub sleep_vs_median: Option<f64>,
+}
+
+/// A team's burden for an actor allowed to see each member's figures: the
+/// team's leads and admins. The JSON API and the CSV export both ask here.
+pub async fn team_burden_for(
+    store: &Store,
+    actor: &crate::policy::Actor,
+    id: aftercare_store::TeamId,
+    period: Period,
+) -> Result<TeamBurden> {
+    let team = crate::teams::visible(store, actor, id).await?;
+    actor.lead(
+        id,
+        "see each member's figures (yours are at /api/v1/people/{id}/burden)",
+    )?;
+    team_burden(store, &team, period).await
 }
 
 /// Every member's burden in one read of the store, plus the team's spread. Each
@@ -246,5 +422,59 @@ mod tests {
             parse_period(Some("x"), None),
             Err(AppError::Invalid { .. })
         ));
+    }
+
+    fn field(e: AppError) -> String {
+        match e {
+            AppError::Invalid { field, .. } => field,
+            other => panic!("not a field error: {other}"),
+        }
+    }
+
+    #[test]
+    fn chosen_periods_have_a_previous_one_of_the_same_length() {
+        let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let utc = TimeZone::UTC;
+        let p = choose_period(Some("30"), None, None, &utc, now).unwrap();
+        assert_eq!((p.preset, p.days), (Some(30), 30));
+        assert_eq!(p.previous.to(), p.period.from());
+        assert_eq!(p.query(), "days=30");
+        let d = choose_period(None, None, None, &utc, now).unwrap();
+        assert_eq!(d.days, DEFAULT_PERIOD_DAYS);
+
+        // Dates include both days, at midnight in the person's zone.
+        let kolkata = TimeZone::get("Asia/Kolkata").unwrap();
+        let c = choose_period(
+            Some("30"),
+            Some("2026-03-01"),
+            Some("2026-03-10"),
+            &kolkata,
+            now,
+        )
+        .unwrap();
+        assert_eq!((c.preset, c.days), (None, 10));
+        assert_eq!(c.period.from().to_string(), "2026-02-28T18:30:00Z");
+        assert_eq!(c.period.to().to_string(), "2026-03-10T18:30:00Z");
+        assert_eq!(c.previous.from().to_string(), "2026-02-18T18:30:00Z");
+        assert_eq!(
+            (c.first_day.to_string(), c.last_day.to_string()),
+            ("2026-03-01".into(), "2026-03-10".into())
+        );
+        assert_eq!(c.query(), "from=2026-03-01&to=2026-03-10");
+        let one = choose_period(None, Some("2026-03-01"), Some("2026-03-01"), &utc, now).unwrap();
+        assert_eq!(one.days, 1);
+
+        for (days, from, to, wrong) in [
+            (Some("soon"), None, None, "days"),
+            (Some("0"), None, None, "days"),
+            (Some("9999"), None, None, "days"),
+            (None, Some("yesterday"), None, "from"),
+            (None, None, Some("2026-13-01"), "to"),
+            (None, Some("2026-03-05"), Some("2026-03-04"), "to"),
+            (None, Some("2020-01-01"), Some("2026-01-01"), "from"),
+        ] {
+            let e = choose_period(days, from, to, &utc, now).unwrap_err();
+            assert_eq!(field(e), wrong, "{days:?} {from:?} {to:?}");
+        }
     }
 }

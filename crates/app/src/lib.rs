@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod attribution;
 pub mod burden;
 pub mod error;
+pub mod export;
 pub mod integrations;
 pub mod mail;
 pub mod org;

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use aftercare_burden::{Category, Period};
@@ -19,10 +20,28 @@ pub struct PageFilter {
     pub category: Option<Category>,
     /// A local date in the person's own zone: the pages whose local date it is.
     pub date: Option<Date>,
+    /// A heatmap cell: the pages that colour it (sleep-hour ones under the night
+    /// they disturbed, which began the evening before a 02:00 page; the others
+    /// under their local date).
+    pub day: Option<Date>,
 }
 
 impl PageFilter {
     pub fn parse(category: Option<&str>, date: Option<&str>) -> Result<PageFilter> {
+        PageFilter::parse_with_day(category, date, None)
+    }
+
+    pub fn parse_with_day(
+        category: Option<&str>,
+        date: Option<&str>,
+        day: Option<&str>,
+    ) -> Result<PageFilter> {
+        let day = match day.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(d) => Some(d.parse::<Date>().map_err(|_| {
+                AppError::invalid("day", format!("{d:?} is not a date like 2026-03-04"))
+            })?),
+        };
         let category = match category.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some("sleep") => Some(Category::Sleep),
@@ -41,8 +60,35 @@ impl PageFilter {
                 AppError::invalid("date", format!("{d:?} is not a date like 2026-03-04"))
             })?),
         };
-        Ok(PageFilter { category, date })
+        Ok(PageFilter {
+            category,
+            date,
+            day,
+        })
     }
+
+    /// The period that holds every page of a heatmap cell in any time zone: the
+    /// day before it to the day after (a night runs into the next morning, and
+    /// local dates are up to 14 hours from UTC's).
+    pub fn day_period(&self) -> Option<Period> {
+        let day = self.day?;
+        let start = day.yesterday().ok()?.to_zoned(TimeZone::UTC).ok()?;
+        let end = day
+            .checked_add(jiff::Span::new().days(2))
+            .ok()?
+            .to_zoned(TimeZone::UTC)
+            .ok()?;
+        Period::new(start.timestamp(), end.timestamp()).ok()
+    }
+}
+
+/// A sender's link as we show it: only `http` and `https` addresses, so a
+/// payload cannot put a `javascript:` link on a page or in a spreadsheet.
+pub fn safe_link(link: Option<String>) -> Option<String> {
+    link.filter(|l| {
+        let lower = l.trim_start().to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    })
 }
 
 /// One page as a person reads it.
@@ -53,6 +99,8 @@ pub struct PageView {
     /// Local time in the person's own zone, e.g. `Tue 2026-03-03 02:14`.
     pub local: String,
     pub local_date: Date,
+    /// The heatmap cell this page colours (see [`PageFilter::day`]).
+    pub day: Date,
     pub category: Category,
     pub title: Option<String>,
     pub incident_key: String,
@@ -96,10 +144,13 @@ pub async fn person_pages(
     let mut pages = Vec::with_capacity(rows.len());
     for n in rows {
         let at = timestamp(n.at)?;
-        let category = person.hours.classify(at).category;
+        let class = person.hours.classify(at);
+        let category = class.category;
         let local = at.to_zoned(tz.clone());
+        let day = class.night.unwrap_or(class.local_date);
         if filter.category.is_some_and(|c| c != category)
             || filter.date.is_some_and(|d| d != local.date())
+            || filter.day.is_some_and(|d| d != day)
         {
             continue;
         }
@@ -108,11 +159,12 @@ pub async fn person_pages(
             at,
             local: local.strftime("%a %Y-%m-%d %H:%M").to_string(),
             local_date: local.date(),
+            day,
             category,
             title: n.title,
             incident_key: n.incident_key,
             source: n.source,
-            link: n.link,
+            link: safe_link(n.link),
             basis: n.basis,
             team_id: n.team_id,
         });

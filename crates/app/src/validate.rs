@@ -193,6 +193,79 @@ pub fn sleep_warning(hours: &PersonHours) -> Option<String> {
     }
 }
 
+/// The IANA time zones a picker offers, sorted: every name in the time zone
+/// database jiff reads, less the `posix/` and `right/` copies some systems keep
+/// beside the real ones. Read once: the database does not change while we run.
+pub fn time_zone_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|n| n.as_str().to_string())
+            .filter(|n| {
+                !n.starts_with("posix")
+                    && !n.starts_with("right/")
+                    && n != "localtime"
+                    && n != "Factory"
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    })
+}
+
+/// One working-day checkbox: the value the form sends, its label, and whether
+/// it is ticked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayBox {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+const DAYS: [(&str, &str); 7] = [
+    ("mon", "Mon"),
+    ("tue", "Tue"),
+    ("wed", "Wed"),
+    ("thu", "Thu"),
+    ("fri", "Fri"),
+    ("sat", "Sat"),
+    ("sun", "Sun"),
+];
+
+/// The seven boxes for a working-days value as stored ("mon-fri", "mon,tue",
+/// "none"); a value that does not parse ticks none.
+pub fn working_day_boxes(value: &str) -> Vec<DayBox> {
+    let canonical = value
+        .parse::<WorkingDays>()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    DAYS.iter()
+        .map(|&(value, label)| DayBox {
+            value,
+            label,
+            checked: canonical.split(',').any(|d| d == value),
+        })
+        .collect()
+}
+
+/// The ticked boxes as the stored text: "mon,tue", or "none" when none is
+/// ticked (a form sends nothing for unticked boxes). A value that is not a day
+/// is kept as given so the parser names it.
+pub fn working_days_from_boxes<S: AsRef<str>>(ticked: &[S]) -> String {
+    let days: Vec<&str> = ticked
+        .iter()
+        .map(|d| d.as_ref().trim())
+        .filter(|d| !d.is_empty())
+        .collect();
+    if days.is_empty() {
+        "none".into()
+    } else {
+        days.join(",")
+    }
+}
+
 /// The identity kinds people can be matched by: one per webhook source, and email.
 pub fn identity_kinds() -> Vec<&'static str> {
     let mut kinds: Vec<&'static str> = Source::ALL.iter().map(|s| s.as_str()).collect();
@@ -332,6 +405,23 @@ mod tests {
         assert_eq!(team_role("").unwrap(), TeamRole::Member);
         assert_eq!(team_role("lead").unwrap(), TeamRole::Lead);
         assert_eq!(team_role("boss").unwrap_err().field, "role");
+    }
+
+    #[test]
+    fn working_days_go_to_boxes_and_back() {
+        let ticked: Vec<&str> = working_day_boxes("mon-fri")
+            .iter()
+            .filter(|b| b.checked)
+            .map(|b| b.value)
+            .collect();
+        assert_eq!(ticked, ["mon", "tue", "wed", "thu", "fri"]);
+        assert_eq!(working_days_from_boxes(&ticked), "mon,tue,wed,thu,fri");
+        assert_eq!(working_days_from_boxes::<&str>(&[]), "none");
+        assert!(working_day_boxes("none").iter().all(|b| !b.checked));
+        assert!(working_day_boxes("mon-fry").iter().all(|b| !b.checked));
+        let zones = time_zone_names();
+        assert!(zones.iter().any(|z| z == "Europe/London"), "{zones:?}");
+        assert!(zones.iter().all(|z| !z.starts_with("posix")));
     }
 
     #[test]

@@ -197,8 +197,11 @@ pub struct PagesQuery {
     pub to: Option<String>,
     /// Only pages of this category: `sleep`, `off` or `business`.
     pub category: Option<String>,
-    /// Only pages on this local date (YYYY-MM-DD), e.g. one night or one heatmap cell.
+    /// Only pages on this local date (YYYY-MM-DD).
     pub date: Option<String>,
+    /// Only the pages of this heatmap cell (YYYY-MM-DD): sleep-hour ones under
+    /// the night they disturbed, the others under their local date.
+    pub day: Option<String>,
 }
 
 #[utoipa::path(get, path = "/people/{id}/pages", tag = "people", security(("bearer" = [])),
@@ -217,7 +220,11 @@ pub async fn pages(
         to: q.to.clone(),
     }
     .period()?;
-    let filter = pages::PageFilter::parse(q.category.as_deref(), q.date.as_deref())?;
+    let filter = pages::PageFilter::parse_with_day(
+        q.category.as_deref(),
+        q.date.as_deref(),
+        q.day.as_deref(),
+    )?;
     Ok(Json(
         pages::person_pages(&state.store, &actor, id, period, &filter).await?,
     ))

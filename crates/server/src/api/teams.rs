@@ -176,13 +176,8 @@ pub async fn burden(
     Q(q): Q<PeriodQuery>,
 ) -> Result<Json<burden::TeamBurden>, ApiError> {
     let period = q.period()?;
-    let team = teams::visible(&state.store, &actor, id).await?;
-    actor.lead(
-        id,
-        "see each member's figures (yours are at /api/v1/people/{id}/burden)",
-    )?;
     Ok(Json(
-        burden::team_burden(&state.store, &team, period).await?,
+        burden::team_burden_for(&state.store, &actor, id, period).await?,
     ))
 }
 

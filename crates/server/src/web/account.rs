@@ -67,6 +67,7 @@ struct SetupPage {
     name: String,
     email: String,
     time_zone: String,
+    zones: &'static [String],
 }
 
 pub(super) async fn setup_page(State(state): State<AppState>) -> Result<Response, PageError> {
@@ -80,6 +81,7 @@ pub(super) async fn setup_page(State(state): State<AppState>) -> Result<Response
         name: String::new(),
         email: String::new(),
         time_zone: "UTC".into(),
+        zones: validate::time_zone_names(),
     }))
 }
 
@@ -120,6 +122,7 @@ pub(super) async fn setup_submit(
                 name: form.name,
                 email: form.email,
                 time_zone: form.time_zone,
+                zones: validate::time_zone_names(),
             };
             Ok((StatusCode::BAD_REQUEST, render(&page)).into_response())
         }

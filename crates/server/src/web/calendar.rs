@@ -10,6 +10,9 @@ pub struct HeatCell {
     pub date: String,
     pub class: String,
     pub label: String,
+    /// The pages behind the square; empty for a quiet day (nothing to list, and
+    /// a tab stop per quiet day would make the calendar a chore by keyboard).
+    pub href: String,
 }
 
 pub struct PersonPanel {
@@ -18,8 +21,12 @@ pub struct PersonPanel {
     pub time_zone: String,
     pub working: String,
     pub sleep: String,
-    pub days: i64,
-    pub day_choices: Vec<i64>,
+    /// "the last 30 days" or "2026-03-01 to 2026-03-10".
+    pub period_label: String,
+    /// The query string that asks for this period again (`days=30`).
+    pub query: String,
+    /// The same figures over the period just before, in words: "previous 30 days: 8".
+    pub previous: PreviousFigures,
     pub from_date: String,
     pub to_date: String,
     pub sleep_count: u32,
@@ -31,6 +38,14 @@ pub struct PersonPanel {
     pub weeks: Vec<Vec<HeatCell>>,
     pub months: Vec<MonthLabel>,
     pub heat_summary: String,
+}
+
+pub struct PreviousFigures {
+    pub sleep: String,
+    pub off: String,
+    pub business: String,
+    pub nights: String,
+    pub streak: String,
 }
 
 /// A month's name above the calendar column of the week its first day falls in.
@@ -88,7 +103,9 @@ fn level(n: u32) -> u8 {
 
 /// Lays the period's local days out as a contribution calendar: one column per
 /// week (Monday first), each day coloured by its most disruptive category.
-pub fn heat_weeks(burden: &Burden, first: Date, last: Date) -> Vec<Vec<HeatCell>> {
+/// Quiet days and pads are plain squares; the others link to `pages` followed
+/// by their date.
+pub fn heat_weeks(burden: &Burden, first: Date, last: Date, pages: &str) -> Vec<Vec<HeatCell>> {
     let mut weeks = Vec::new();
     let lead = first.weekday().to_monday_zero_offset();
     let mut week: Vec<HeatCell> = (0..lead)
@@ -96,6 +113,7 @@ pub fn heat_weeks(burden: &Burden, first: Date, last: Date) -> Vec<Vec<HeatCell>
             date: String::new(),
             class: "pad".into(),
             label: String::new(),
+            href: String::new(),
         })
         .collect();
     let mut day = first;
@@ -127,6 +145,11 @@ pub fn heat_weeks(burden: &Burden, first: Date, last: Date) -> Vec<Vec<HeatCell>
             date: day.to_string(),
             class: format!("{cat} l{}", level(n)).trim().to_string(),
             label,
+            href: if total == 0 {
+                String::new()
+            } else {
+                format!("{pages}{day}")
+            },
         });
         if day.weekday() == Weekday::Sunday {
             weeks.push(std::mem::take(&mut week));

@@ -5,7 +5,9 @@ mod account;
 mod calendar;
 mod forms;
 mod integrations;
+mod pages;
 mod people;
+mod period;
 mod sso;
 mod teams;
 
@@ -49,6 +51,8 @@ pub fn routes() -> Routes {
         .route("/me", get(account::me_page))
         .route("/people", get(people::people_page).post(people::add_person))
         .route("/people/{id}", get(people::person_page))
+        .route("/people/{id}/pages", get(pages::pages_page))
+        .route("/people/{id}/pages.csv", get(pages::pages_csv))
         .route("/people/{id}/settings", post(people::save_settings))
         .route("/people/{id}/identities", post(people::add_identity))
         .route(
@@ -60,6 +64,9 @@ pub fn routes() -> Routes {
         .route("/people/{id}/reactivate", post(people::reactivate))
         .route("/teams", get(teams::teams_page).post(teams::add_team))
         .route("/teams/{id}", get(teams::team_page))
+        .route("/teams/{id}/burden.csv", get(teams::burden_csv))
+        .route("/teams/{id}/unattributed.csv", get(teams::unattributed_csv))
+        .route("/teams/{id}/unattributed/claim", post(teams::claim))
         .route("/teams/{id}/members", post(teams::add_member))
         .route("/teams/{id}/members/remove", post(teams::remove_member))
         .route("/teams/{id}/answer", post(teams::answer))
@@ -108,6 +115,24 @@ async fn app_css() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         APP_CSS,
+    )
+        .into_response()
+}
+
+/// A CSV download: `text/csv` as RFC 4180 registers it, saved under `file_name`
+/// (made of safe characters only by `aftercare_app::export::file_name`).
+pub(crate) fn csv_response(file_name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            // Figures about people: never kept by a shared cache.
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
     )
         .into_response()
 }
@@ -248,6 +273,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
             Some("Invitation sent: they join once they accept it on their own page.")
         }
         "member-removed" => Some("Member removed."),
+        "claimed" => Some(
+            "Attributed: the sender's identity is linked, and every page from it now counts for that person.",
+        ),
         "joined" => Some("You joined the team."),
         "declined" => Some("Invitation declined."),
         "password-changed" => Some("Password changed. Your other sessions have been signed out."),

@@ -4,21 +4,22 @@
 
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use aftercare_app::people::{self, IdentityView, PersonPatch, PersonSettings};
-use aftercare_app::validate::{self, PersonInput};
-use aftercare_app::{AppError, burden};
-use aftercare_burden::Period;
+use aftercare_app::validate::{self, DayBox, PersonInput};
+use aftercare_app::{Actor, AppError, burden};
 use aftercare_store::PersonId;
 
-use super::calendar::{PersonPanel, days_label, heat_weeks, month_labels};
-use super::forms::{act, shown};
+use super::calendar::{PersonPanel, PreviousFigures, days_label, heat_weeks, month_labels};
+use super::forms::{FormState, act, act_inline, shown};
+use super::period::{PeriodArgs, PeriodControl, previous, resolve};
 use super::{MessagePage, PageError, login_redirect, nav, notice_text, refused, render};
 use crate::AppState;
 use crate::auth::MaybeActor;
@@ -42,6 +43,11 @@ struct PeoplePage {
     is_admin: bool,
     teams: Vec<String>,
     notice: Option<&'static str>,
+    /// The add-person form: what was typed when it was refused (else empty),
+    /// and the error beside its field.
+    typed: PersonForm,
+    errors: FormState,
+    zones: &'static [String],
 }
 
 #[derive(Deserialize)]
@@ -57,9 +63,18 @@ pub(super) async fn people_page(
     let Some(v) = actor else {
         return Ok(login_redirect());
     };
+    people_view(&state, &v, q.notice.as_deref(), None).await
+}
+
+async fn people_view(
+    state: &AppState,
+    v: &Actor,
+    notice: Option<&str>,
+    refused_form: Option<(PersonForm, FormState)>,
+) -> Result<Response, PageError> {
     let now = Timestamp::now();
     let mut rows = Vec::new();
-    for p in people::directory(&state.store, &v).await? {
+    for p in people::directory(&state.store, v).await? {
         let local_now = now
             .to_zoned(p.hours.time_zone.clone())
             .strftime("%a %H:%M")
@@ -74,7 +89,9 @@ pub(super) async fn people_page(
             linked,
         });
     }
-    let (csrf, nav_name) = nav(&v);
+    let (csrf, nav_name) = nav(v);
+    let (typed, errors) =
+        refused_form.unwrap_or_else(|| (PersonForm::default(), FormState::none()));
     let teams = if v.is_admin() {
         state
             .store
@@ -92,29 +109,11 @@ pub(super) async fn people_page(
         people: rows,
         is_admin: v.is_admin(),
         teams,
-        notice: notice_text(q.notice.as_deref()),
+        notice: notice_text(notice),
+        typed,
+        errors,
+        zones: validate::time_zone_names(),
     }))
-}
-
-#[derive(Deserialize)]
-pub(super) struct DaysQuery {
-    days: Option<i64>,
-    notice: Option<String>,
-}
-
-const DAY_CHOICES: [i64; 4] = [30, 90, 180, 365];
-
-pub(super) fn days_period(days: Option<i64>) -> Result<(i64, Period), ApiError> {
-    let days = days.unwrap_or(burden::DEFAULT_PERIOD_DAYS);
-    if !(1..=731).contains(&days) {
-        return Err(ApiError::invalid("days", "must be between 1 and 731"));
-    }
-    let to = Timestamp::now();
-    let from = to
-        .checked_sub(SignedDuration::from_hours(24 * days))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let period = Period::new(from, to).map_err(|e| ApiError::invalid("days", e.to_string()))?;
-    Ok((days, period))
 }
 
 #[derive(Template)]
@@ -133,35 +132,71 @@ struct PersonPage {
     identities: Vec<IdentityView>,
     identity_kinds: Vec<&'static str>,
     notice: Option<&'static str>,
+    /// After saving: a sleep window under 4 or over 14 hours, in words.
+    warning: Option<String>,
+    period: PeriodControl,
+    /// A refused settings form, shown beside its field.
+    errors: FormState,
+    day_boxes: Vec<DayBox>,
+    zones: &'static [String],
 }
 
 pub(super) async fn person_page(
     State(state): State<AppState>,
     MaybeActor(actor): MaybeActor,
     Path(id): Path<PersonId>,
-    Query(q): Query<DaysQuery>,
+    Query(q): Query<NoticeQuery>,
+    Query(period): Query<PeriodArgs>,
 ) -> Result<Response, PageError> {
     let Some(v) = actor else {
         return Ok(login_redirect());
     };
-    let person = match people::visible(&state.store, &v, id).await {
+    person_view(&state, &v, id, &period, q.notice.as_deref(), None).await
+}
+
+/// The refusal of someone's figures (their page, their pages, their CSV), with
+/// the navigation kept. The directory names everyone, so the refusal may too.
+pub(super) async fn person_refusal(
+    state: &AppState,
+    v: &Actor,
+    id: PersonId,
+) -> Result<Response, PageError> {
+    let name = match state.store.person(id).await? {
+        Some(p) => format!("{}'s", p.name),
+        None => "a person's".into(),
+    };
+    Ok(refused(
+        v,
+        &format!("{name} figures are visible to them, their team leads and admins"),
+    ))
+}
+
+/// A refused settings form: what was typed, and why.
+pub(super) struct SettingsRefused {
+    typed: SettingsForm,
+    errors: FormState,
+}
+
+/// The person's page; with `refused`, their settings form shows the typed
+/// values and the error beside its field.
+async fn person_view(
+    state: &AppState,
+    v: &Actor,
+    id: PersonId,
+    args: &PeriodArgs,
+    notice: Option<&str>,
+    refused_form: Option<SettingsRefused>,
+) -> Result<Response, PageError> {
+    let person = match people::visible(&state.store, v, id).await {
         Ok(p) => p,
-        Err(AppError::Forbidden(_)) => {
-            // The directory names everyone, so the refusal may too.
-            let name = match state.store.person(id).await? {
-                Some(p) => format!("{}'s", p.name),
-                None => "a person's".into(),
-            };
-            return Ok(refused(
-                &v,
-                &format!("{name} figures are visible to them, their team leads and admins"),
-            ));
-        }
+        Err(AppError::Forbidden(_)) => return person_refusal(state, v, id).await,
         Err(e) => return Err(e.into()),
     };
-    let (days, period) = days_period(q.days)?;
-    let b = burden::person_burden(&state.store, &person, period).await?;
     let tz: TimeZone = person.hours.time_zone.clone();
+    let (chosen, control) = resolve(args, &tz, format!("/people/{id}"))?;
+    let (period, days) = (chosen.period, chosen.days);
+    let b = burden::person_burden(&state.store, &person, period).await?;
+    let before = burden::person_burden(&state.store, &person, chosen.previous).await?;
     let last = period.to().to_zoned(tz.clone()).date();
     // A sleep interruption in the period's first hours belongs to the night that
     // began the evening before: start the calendar there so every night has its square.
@@ -171,7 +206,8 @@ pub(super) async fn person_page(
         .date()
         .min(b.nights.first().copied().unwrap_or(last));
     let i = &b.interruptions;
-    let settings = PersonSettings::from(&person);
+    let p = &before.interruptions;
+    let mut settings = PersonSettings::from(&person);
     let panel = PersonPanel {
         person_id: person.id,
         name: person.name.clone(),
@@ -183,8 +219,15 @@ pub(super) async fn person_page(
             settings.working_end
         ),
         sleep: format!("{}–{}", settings.sleep_start, settings.sleep_end),
-        days,
-        day_choices: DAY_CHOICES.to_vec(),
+        period_label: chosen.label(),
+        query: chosen.query(),
+        previous: PreviousFigures {
+            sleep: previous(&chosen, p.sleep),
+            off: previous(&chosen, p.off),
+            business: previous(&chosen, p.business),
+            nights: previous(&chosen, before.disrupted_nights),
+            streak: previous(&chosen, before.longest_disrupted_streak),
+        },
         from_date: first.to_string(),
         to_date: last.to_string(),
         sleep_count: i.sleep,
@@ -193,14 +236,37 @@ pub(super) async fn person_page(
         disrupted_nights: b.disrupted_nights,
         longest_streak: b.longest_disrupted_streak,
         nights: b.nights.iter().map(|d| d.to_string()).collect(),
-        weeks: heat_weeks(&b, first, last),
+        weeks: heat_weeks(&b, first, last, &format!("/people/{id}/pages?day=")),
         months: month_labels(first, last),
         heat_summary: format!(
             "Calendar of interruptions: {} sleep-hour, {} off-hour and {} business-hour over {} days, {} disrupted nights",
             i.sleep, i.off, i.business, days, b.disrupted_nights
         ),
     };
-    let (csrf, nav_name) = nav(&v);
+    // Only after a save: the warning is about what was just stored.
+    let warning = if notice == Some("saved") {
+        validate::sleep_warning(&person.hours)
+    } else {
+        None
+    };
+    let errors = match refused_form {
+        Some(r) => {
+            settings.time_zone = r.typed.time_zone;
+            settings.working_days = r.typed.working_days;
+            settings.working_start = r.typed.working_start;
+            settings.working_end = r.typed.working_end;
+            settings.sleep_start = r.typed.sleep_start;
+            settings.sleep_end = r.typed.sleep_end;
+            r.errors
+        }
+        None => FormState::none(),
+    };
+    let status = if control.errors.failed() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let (csrf, nav_name) = nav(v);
     let can_edit = v.may_edit(id).is_ok();
     let identities = if can_edit {
         state
@@ -214,7 +280,8 @@ pub(super) async fn person_page(
         Vec::new()
     };
     let can_invite = !settings.can_sign_in && settings.active && !v.is(id);
-    Ok(render(&PersonPage {
+    let day_boxes = validate::working_day_boxes(&settings.working_days);
+    let mut page = render(&PersonPage {
         csrf,
         nav_name,
         panel,
@@ -225,19 +292,27 @@ pub(super) async fn person_page(
         settings,
         identities,
         identity_kinds: validate::identity_kinds(),
-        notice: notice_text(q.notice.as_deref()),
-    }))
+        notice: notice_text(notice),
+        warning,
+        period: control,
+        errors,
+        day_boxes,
+        zones: validate::time_zone_names(),
+    });
+    *page.status_mut() = status;
+    Ok(page)
 }
 
-#[derive(Deserialize)]
+/// Every field defaults, so a missing one is our plain refusal, not the form
+/// reader's.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub(super) struct PersonForm {
-    #[serde(default)]
     csrf: String,
-    name: String,
-    email: String,
-    time_zone: String,
-    #[serde(default)]
-    team: String,
+    pub(super) name: String,
+    pub(super) email: String,
+    pub(super) time_zone: String,
+    pub(super) team: String,
 }
 
 pub(super) async fn add_person(
@@ -245,23 +320,40 @@ pub(super) async fn add_person(
     headers: HeaderMap,
     Form(form): Form<PersonForm>,
 ) -> Result<Response, PageError> {
-    act(&state, &headers, &form.csrf, "/people", async |v| {
-        let right = v.admin()?;
-        let input = PersonInput {
-            name: form.name.clone(),
-            email: form.email.clone(),
-            time_zone: form.time_zone.clone(),
-            ..Default::default()
-        };
-        people::create(&state.store, v, &right, &input, Some(&form.team)).await?;
-        Ok("/people?notice=person-added".into())
-    })
+    act_inline(
+        &state,
+        &headers,
+        &form.csrf,
+        "/people",
+        async |v| {
+            let right = v.admin()?;
+            let input = PersonInput {
+                name: form.name.clone(),
+                email: form.email.clone(),
+                time_zone: form.time_zone.clone(),
+                ..Default::default()
+            };
+            people::create(&state.store, v, &right, &input, Some(&form.team)).await?;
+            Ok("/people?notice=person-added".into())
+        },
+        async |v, e| {
+            const FIELDS: [(&str, &str); 4] = [
+                ("name", "Name"),
+                ("email", "Email"),
+                ("time_zone", "Time zone"),
+                ("team", "Team"),
+            ];
+            let errors = FormState::from_error("person", &e, &FIELDS);
+            people_view(&state, v, None, Some((form.clone(), errors))).await
+        },
+    )
     .await
 }
 
-#[derive(Deserialize)]
+/// The settings form as posted. Working days arrive as one `working_days` per
+/// ticked box, which serde's form reader cannot gather, so the body is read as
+/// pairs.
 pub(super) struct SettingsForm {
-    #[serde(default)]
     csrf: String,
     time_zone: String,
     working_days: String,
@@ -271,26 +363,84 @@ pub(super) struct SettingsForm {
     sleep_end: String,
 }
 
+impl SettingsForm {
+    fn parse(body: &[u8]) -> Result<SettingsForm, PageError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+            .map_err(|_| ApiError::Malformed("the form could not be read; send it again".into()))?;
+        let one = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let ticked: Vec<&str> = pairs
+            .iter()
+            .filter(|(k, _)| k == "working_days")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        Ok(SettingsForm {
+            csrf: one("csrf"),
+            time_zone: one("time_zone"),
+            working_days: validate::working_days_from_boxes(&ticked),
+            working_start: one("working_start"),
+            working_end: one("working_end"),
+            sleep_start: one("sleep_start"),
+            sleep_end: one("sleep_end"),
+        })
+    }
+}
+
+const SETTINGS_FIELDS: [(&str, &str); 6] = [
+    ("time_zone", "Time zone"),
+    ("working_days", "Working days"),
+    ("working_start", "Working hours start"),
+    ("working_end", "Working hours end"),
+    ("sleep_start", "Sleep window start"),
+    ("sleep_end", "Sleep window end"),
+];
+
 pub(super) async fn save_settings(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<PersonId>,
-    Form(form): Form<SettingsForm>,
+    body: Bytes,
 ) -> Result<Response, PageError> {
+    let form = SettingsForm::parse(&body)?;
     let page = format!("/people/{id}");
-    act(&state, &headers, &form.csrf, &page, async |v| {
-        let patch = PersonPatch {
-            name: None,
-            time_zone: Some(form.time_zone.clone()),
-            working_days: Some(form.working_days.clone()),
-            working_start: Some(form.working_start.clone()),
-            working_end: Some(form.working_end.clone()),
-            sleep_start: Some(form.sleep_start.clone()),
-            sleep_end: Some(form.sleep_end.clone()),
-        };
-        people::update(&state.store, v, id, patch).await?;
-        Ok(format!("{page}?notice=saved"))
-    })
+    act_inline(
+        &state,
+        &headers,
+        &form.csrf,
+        &page,
+        async |v| {
+            let patch = PersonPatch {
+                name: None,
+                time_zone: Some(form.time_zone.clone()),
+                working_days: Some(form.working_days.clone()),
+                working_start: Some(form.working_start.clone()),
+                working_end: Some(form.working_end.clone()),
+                sleep_start: Some(form.sleep_start.clone()),
+                sleep_end: Some(form.sleep_end.clone()),
+            };
+            people::update(&state.store, v, id, patch).await?;
+            Ok(format!("{page}?notice=saved"))
+        },
+        async |v, e| {
+            let errors = FormState::from_error("settings", &e, &SETTINGS_FIELDS);
+            let typed = SettingsForm::parse(&body)?;
+            let refused_form = SettingsRefused { typed, errors };
+            person_view(
+                &state,
+                v,
+                id,
+                &PeriodArgs::default(),
+                None,
+                Some(refused_form),
+            )
+            .await
+        },
+    )
     .await
 }
 

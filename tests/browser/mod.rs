@@ -21,6 +21,8 @@ use serde_json::{Value, json};
 
 use crate::common::{TestApp, spawn_app};
 
+mod numbers;
+
 const WAIT: Duration = Duration::from_secs(20);
 const DEMO_PASSWORD: &str = "aftercare-demo";
 const LEAD: &str = "alex.rivera@example.com";
@@ -568,7 +570,7 @@ async fn lead_sees_the_team_and_a_heatmap(backend: Backend) {
                 r#"return [...document.querySelectorAll('#team-burden tbody tr')].map(tr => ({
                     name: tr.querySelector('th a').textContent.trim(),
                     href: tr.querySelector('th a').getAttribute('href'),
-                    sleep: Number(tr.cells[1].textContent), nights: Number(tr.cells[4].textContent),
+                    sleep: Number(tr.cells[1].querySelector('.n').textContent), nights: Number(tr.cells[4].querySelector('.n').textContent),
                     rects: tr.querySelectorAll('svg.strip rect').length,
                     heavy: tr.classList.contains('heavy'),
                 }));"#,
