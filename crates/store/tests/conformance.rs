@@ -32,6 +32,10 @@ macro_rules! conformance {
     };
 }
 
+/// Bulk import of page history, run the same way.
+#[path = "conformance/bulk_import.rs"]
+mod bulk_import;
+
 conformance!(
     people_are_upserted_by_email,
     admins_are_created_whole,

@@ -415,6 +415,29 @@ pub(super) async fn claim(
     .await
 }
 
+/// Who asks for a team's CSV file and for which period; or the answer instead:
+/// sign in, or (for a period that does not parse) the team page asked the same,
+/// since a file cannot show an error beside its field.
+#[allow(clippy::type_complexity)]
+fn csv_request(
+    actor: Option<Actor>,
+    id: TeamId,
+    args: &PeriodArgs,
+    query: Option<String>,
+) -> Result<Result<(Actor, burden::ChosenPeriod), Response>, PageError> {
+    let Some(v) = actor else {
+        return Ok(Err(login_redirect()));
+    };
+    let (chosen, control) = resolve(args, &TimeZone::UTC, format!("/teams/{id}"))?;
+    if control.errors.failed() {
+        let query = query.unwrap_or_default();
+        return Ok(Err(
+            Redirect::to(&format!("/teams/{id}?{query}")).into_response()
+        ));
+    }
+    Ok(Ok((v, chosen)))
+}
+
 /// The unattributed pages as CSV: all of them in the period, not only the
 /// first the page lists (leads and admins, as the list).
 pub(super) async fn unattributed_csv(
@@ -424,14 +447,10 @@ pub(super) async fn unattributed_csv(
     Query(args): Query<PeriodArgs>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
-    let Some(v) = actor else {
-        return Ok(login_redirect());
+    let (v, chosen) = match csv_request(actor, id, &args, query)? {
+        Ok(asked) => asked,
+        Err(answer) => return Ok(answer),
     };
-    let (chosen, control) = resolve(&args, &TimeZone::UTC, format!("/teams/{id}"))?;
-    if control.errors.failed() {
-        let query = query.unwrap_or_default();
-        return Ok(Redirect::to(&format!("/teams/{id}?{query}")).into_response());
-    }
     let listed = pages::unattributed(&state.store, &v, id, chosen.period).await?;
     let name = export::file_name(&[
         &listed.team.name,
@@ -455,16 +474,10 @@ pub(super) async fn burden_csv(
     Query(args): Query<PeriodArgs>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
-    let Some(v) = actor else {
-        return Ok(login_redirect());
+    let (v, chosen) = match csv_request(actor, id, &args, query)? {
+        Ok(asked) => asked,
+        Err(answer) => return Ok(answer),
     };
-    let (chosen, control) = resolve(&args, &TimeZone::UTC, format!("/teams/{id}"))?;
-    if control.errors.failed() {
-        // A file cannot show an error beside its field; the team page, asked
-        // the same, does.
-        let query = query.unwrap_or_default();
-        return Ok(Redirect::to(&format!("/teams/{id}?{query}")).into_response());
-    }
     let tb = burden::team_burden_for(&state.store, &v, id, chosen.period).await?;
     let name = export::file_name(&[
         &tb.team.name,

@@ -1,39 +1,12 @@
 //! Bulk import of page history on SQLite and on PostgreSQL: row counts, indexes dropped
 //! and built again around a load into an empty table (or kept, when it is abandoned),
 //! re-imports that add only what is new, and the packed reads of many people's instants.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::future::Future;
-
-use aftercare_store::testing::TestDatabase;
 use aftercare_store::*;
 
-async fn run<F, Fut>(backend: Backend, story: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let db = TestDatabase::new(backend)
-        .await
-        .expect("create test database");
-    let store = db.store().await.expect("connect and migrate");
-    story(store.clone()).await;
-    store.close().await;
-    db.cleanup().await.expect("drop test database");
-}
+use super::run;
 
-macro_rules! on_both {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test] async fn $story() { super::run(aftercare_store::Backend::Sqlite, super::$story).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test] async fn $story() { super::run(aftercare_store::Backend::Postgres, super::$story).await } )*
-        }
-    };
-}
-
-on_both!(
+conformance!(
     a_load_into_an_empty_table_counts_rows_and_keeps_its_indexes,
     an_abandoned_load_keeps_the_indexes,
     re_importing_adds_only_what_is_new,
