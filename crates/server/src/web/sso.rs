@@ -81,15 +81,9 @@ pub(super) async fn callback(
         }
         None => sso::finish(&state.store, &client, &browser_state, &q.state, &q.code).await,
     };
-    match result {
-        Ok(session) => {
-            let mut response = signed_in(&state, &session, "/");
-            if let Ok(v) = clear.parse() {
-                response.headers_mut().append(header::SET_COOKIE, v);
-            }
-            Ok(response)
-        }
-        Err(SsoError::App(e)) => Err(e.into()),
+    let mut response = match result {
+        Ok(session) => signed_in(&state, &session, "/"),
+        Err(SsoError::App(e)) => return Err(e.into()),
         Err(e) => {
             if let SsoError::Provider(inner) = &e {
                 tracing::info!(error = ?inner, "single sign-on refused");
@@ -98,20 +92,21 @@ pub(super) async fn callback(
                 SsoError::Unknown { .. } | SsoError::Deactivated { .. } => StatusCode::FORBIDDEN,
                 _ => StatusCode::BAD_REQUEST,
             };
-            let mut response = login_page_with(
+            login_page_with(
                 &state,
                 status,
                 Some(super::sentence(&format!(
                     "Single sign-on did not work: {e}"
                 ))),
                 String::new(),
-            );
-            if let Ok(v) = clear.parse() {
-                response.headers_mut().append(header::SET_COOKIE, v);
-            }
-            Ok(response)
+            )
         }
+    };
+    // The pending sign-in is used up whatever the outcome: so is its cookie.
+    if let Ok(v) = clear.parse() {
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
+    Ok(response)
 }
 
 #[cfg(test)]
