@@ -144,3 +144,82 @@ impl Report {
         Ok(())
     }
 }
+
+/// `aftercare burden --org`: every team side by side, then who carries the nights.
+pub fn write_org_text(
+    org: &aftercare_app::overview::OrgOverview,
+    w: &mut impl Write,
+) -> std::io::Result<()> {
+    writeln!(w, "{} to {}", day(org.from), day(org.to))?;
+    let width = org
+        .teams
+        .iter()
+        .map(|t| t.team.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("team".len());
+    writeln!(
+        w,
+        "{:<width$}  {:>6}  {:>5}  {:>5}  {:>8}  {:>16}  {:>12}  {:>12}",
+        "team",
+        "people",
+        "sleep",
+        "off",
+        "business",
+        "disrupted nights",
+        "median sleep",
+        "unattributed"
+    )?;
+    for t in &org.teams {
+        if let Some(f) = &t.figures {
+            writeln!(
+                w,
+                "{:<width$}  {:>6}  {:>5}  {:>5}  {:>8}  {:>16}  {:>12.1}  {:>12}",
+                t.team.name,
+                t.members,
+                f.sleep,
+                f.off,
+                f.business,
+                f.disrupted_nights,
+                f.median_sleep,
+                f.unattributed
+            )?;
+        }
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "who carries the nights (everyone paged in their sleep window, most first):"
+    )?;
+    let width = org
+        .carriers
+        .iter()
+        .map(|c| c.person.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("person".len());
+    writeln!(
+        w,
+        "{:<width$}  {:>5}  {:>5}  {:>8}  {:>16}  {:>14}  teams",
+        "person", "sleep", "off", "business", "disrupted nights", "longest streak"
+    )?;
+    for c in &org.carriers {
+        let teams: Vec<&str> = c.teams.iter().map(|t| t.name.as_str()).collect();
+        writeln!(
+            w,
+            "{:<width$}  {:>5}  {:>5}  {:>8}  {:>16}  {:>14}  {}",
+            c.person.name,
+            c.sleep,
+            c.off,
+            c.business,
+            c.disrupted_nights,
+            c.longest_disrupted_streak,
+            if teams.is_empty() {
+                "no team".to_string()
+            } else {
+                teams.join(", ")
+            }
+        )?;
+    }
+    Ok(())
+}

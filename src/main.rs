@@ -7,6 +7,7 @@ mod burden_cmd;
 mod demo;
 mod import;
 mod lens_cmd;
+mod pages_cmd;
 
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -101,11 +102,15 @@ enum Command {
         #[command(flatten)]
         db: Db,
         /// The person's email.
-        #[arg(long, conflicts_with = "team", required_unless_present = "team")]
+        #[arg(long, conflicts_with_all = ["team", "org"], required_unless_present_any = ["team", "org"])]
         person: Option<String>,
         /// A team's name: every member's figures and the spread.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "org")]
         team: Option<String>,
+        /// The whole organisation: every team side by side, then who carries the nights
+        /// (CSV: the teams table).
+        #[arg(long)]
+        org: bool,
         /// Start of the period: RFC 3339 with an offset, a date, or a span before
         /// --to such as 30d, 12w or 24h; default 90 days before --to.
         #[arg(long)]
@@ -118,6 +123,11 @@ enum Command {
     },
     /// Check incident reviews for blameful and hindsight wording.
     Lens(lens_cmd::LensArgs),
+    /// Pages nobody could be found for, and saying whom they were for.
+    Pages {
+        #[command(subcommand)]
+        command: pages_cmd::PagesCommand,
+    },
     /// On-call schedules.
     Schedule {
         #[command(subcommand)]
@@ -286,6 +296,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--from` and `--to` read as the API reads them, an error naming the flag.
+fn period_arg(from: Option<&str>, to: Option<&str>) -> anyhow::Result<aftercare_burden::Period> {
+    aftercare_app::burden::parse_period(from, to).map_err(|e| match e {
+        aftercare_app::AppError::Invalid { field, reason } => {
+            anyhow::anyhow!("--{field}: {reason}")
+        }
+        other => other.into(),
+    })
+}
+
 async fn open(db: &Db) -> anyhow::Result<Store> {
     Store::connect(&db.database_url)
         .await
@@ -398,6 +418,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             demo::fill(&store).await
         }
         Command::Person { command } => person_command(command).await,
+        Command::Pages { command } => pages_cmd::run(command).await,
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -504,18 +525,31 @@ async fn run(command: Command) -> anyhow::Result<()> {
             db,
             person,
             team,
+            org,
             from,
             to,
             format,
         } => {
             let store = open_existing(&db).await?;
-            let period = aftercare_app::burden::parse_period(from.as_deref(), to.as_deref())
-                .map_err(|e| match e {
-                    aftercare_app::AppError::Invalid { field, reason } => {
-                        anyhow::anyhow!("--{field}: {reason}")
+            let period = period_arg(from.as_deref(), to.as_deref())?;
+            if org {
+                let right = Actor::command_line().admin()?;
+                let overview =
+                    aftercare_app::overview::org_overview(&store, &right, period).await?;
+                let mut stdout = std::io::stdout().lock();
+                match format {
+                    Format::Json => {
+                        writeln!(stdout, "{}", serde_json::to_string_pretty(&overview)?)?
                     }
-                    other => other.into(),
-                })?;
+                    Format::Text => burden_cmd::write_org_text(&overview, &mut stdout)?,
+                    Format::Csv => write!(
+                        stdout,
+                        "{}",
+                        aftercare_app::export::team_summaries_csv(&overview.teams)
+                    )?,
+                }
+                return Ok(());
+            }
             let report = match (&person, &team) {
                 (Some(email), _) => {
                     let p = store

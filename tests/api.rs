@@ -932,7 +932,9 @@ async fn web_forms_manage_people_teams_and_hours(backend: Backend) {
         "teams page title"
     );
     assert_eq!(
-        teams_page.matches("action=\"/teams\"").count(),
+        teams_page
+            .matches("method=\"post\" action=\"/teams\"")
+            .count(),
         1,
         "one create-team form"
     );

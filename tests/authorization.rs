@@ -221,6 +221,17 @@ const ROWS: &[Row] = &[
     row("GET", "/api/v1/teams/{id}/shifts", TeamA),
     row("GET", "/api/v1/teams/{id}/unattributed", LeadOfA),
     row("GET", "/api/v1/teams/{id}/audit", LeadOfA),
+    // What /teams shows: each team the caller sees (figures withheld by size, not role).
+    row("GET", "/api/v1/overview", SignedIn),
+    // Every team side by side and everyone's nights: admins.
+    row("GET", "/api/v1/org", Admin),
+    // "This is …" on an unattributed page: a lead of its team or an admin.
+    api(
+        "POST",
+        "/api/v1/pages/{id}/claim",
+        LeadOfA,
+        r#"{"person_id":{other}}"#,
+    ),
     // ---- integrations
     // Lists only the integrations of teams the caller leads (all, for admins).
     row("GET", "/api/v1/integrations", SignedIn),
@@ -314,6 +325,10 @@ const ROWS: &[Row] = &[
     form("POST", "/people/{id}/reactivate", Admin, "csrf={csrf}"),
     // ---- pages: teams
     row("GET", "/teams", SignedIn),
+    row("GET", "/teams.csv", SignedIn),
+    row("GET", "/org", Admin),
+    row("GET", "/org/teams.csv", Admin),
+    row("GET", "/org/carriers.csv", Admin),
     form(
         "POST",
         "/teams",
@@ -576,6 +591,8 @@ impl World {
             self.team_d.to_string()
         } else if method == "DELETE" && path == "/api/v1/teams/{id}" {
             self.team_e.to_string()
+        } else if path.starts_with("/api/v1/pages/") {
+            self.page.to_string()
         } else if path.starts_with("/api/v1/me/tokens/") {
             self.member_token_id.to_string()
         } else if path.contains("/integrations/") {

@@ -14,6 +14,7 @@ mod lens_cli;
 mod limits;
 #[path = "support/oidc_provider.rs"]
 mod oidc_provider;
+mod overview;
 #[path = "support/real_data.rs"]
 mod real_data;
 #[path = "support/smtp_server.rs"]

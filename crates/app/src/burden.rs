@@ -360,10 +360,43 @@ pub(crate) fn team_view(
 }
 
 /// Reads `from`/`to` as RFC 3339 instants with an offset (or `Z`), or as plain
-/// dates (midnight UTC); a missing `to` is now, a missing `from` is
-/// [`DEFAULT_PERIOD_DAYS`] before `to`. Errors name the field.
+/// dates (midnight UTC); `from` may also be a span before `to` (`30d`, `12w`,
+/// `24h`). A missing `to` is now, a missing `from` is [`DEFAULT_PERIOD_DAYS`]
+/// before `to`. Errors name the field.
 pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<Period> {
     parse_period_pair(from, to).map_err(|(field, reason)| AppError::invalid(field, reason))
+}
+
+/// The longest span `from` may be given as: ten years, beyond any history kept.
+const MAX_SPAN_HOURS: i64 = 24 * 3660;
+
+/// `30d`, `12w` or `24h` as a duration; `None` when `s` is not of that shape at
+/// all (so it is read as an instant or a date), an error when it is but is out
+/// of range.
+fn span_before(s: &str) -> Option<std::result::Result<SignedDuration, String>> {
+    let unit = s.chars().last()?;
+    let hours_per = match unit.to_ascii_lowercase() {
+        'h' => 1,
+        'd' => 24,
+        'w' => 24 * 7,
+        _ => return None,
+    };
+    let digits = &s[..s.len() - unit.len_utf8()];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours = digits
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(hours_per))
+        .filter(|h| (1..=MAX_SPAN_HOURS).contains(h));
+    Some(match hours {
+        Some(h) => Ok(SignedDuration::from_hours(h)),
+        None => Err(format!(
+            "{s:?}: a span before `to` must be from 1h to {} days",
+            MAX_SPAN_HOURS / 24
+        )),
+    })
 }
 
 fn parse_period_pair(
@@ -393,7 +426,12 @@ fn parse_period_pair(
         None => Timestamp::now(),
     };
     let from = match from.filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse("from", s)?,
+        Some(s) => match span_before(s.trim()) {
+            Some(span) => span
+                .and_then(|d| to.checked_sub(d).map_err(|e| e.to_string()))
+                .map_err(|reason| ("from".to_string(), reason))?,
+            None => parse("from", s)?,
+        },
         None => to
             .checked_sub(SignedDuration::from_hours(24 * DEFAULT_PERIOD_DAYS))
             .map_err(|e| ("from".to_string(), e.to_string()))?,
@@ -414,6 +452,19 @@ mod tests {
         assert_eq!(d.from().to_string(), "2026-03-03T00:00:00Z");
         let (field, _) = parse_period_pair(Some("yesterday"), None).unwrap_err();
         assert_eq!(field, "from");
+        // A span before `to`, in hours, days or weeks.
+        let s = parse_period(Some("30d"), Some("2026-06-01T00:00:00Z")).unwrap();
+        assert_eq!(s.from().to_string(), "2026-05-02T00:00:00Z");
+        let s = parse_period(Some("2w"), Some("2026-06-01T00:00:00Z")).unwrap();
+        assert_eq!(s.from().to_string(), "2026-05-18T00:00:00Z");
+        let s = parse_period(Some("24h"), Some("2026-06-01T00:00:00Z")).unwrap();
+        assert_eq!(s.from().to_string(), "2026-05-31T00:00:00Z");
+        for bad in ["0d", "99999999999999999999d", "5000w"] {
+            let (field, reason) = parse_period_pair(Some(bad), None).unwrap_err();
+            assert_eq!(field, "from");
+            assert!(reason.contains("span before"), "{bad}: {reason}");
+        }
+        assert!(parse_period_pair(Some("d"), None).is_err());
         let (field, reason) =
             parse_period_pair(Some("2026-03-05"), Some("2026-03-04")).unwrap_err();
         assert_eq!(field, "from");

@@ -3,6 +3,7 @@
 //! Built here, not in the web layer, so the CLI can write the same files.
 
 use crate::burden::TeamBurden;
+use crate::overview::{OrgOverview, TeamSummary};
 use crate::pages::{PersonPages, Unattributed};
 
 /// One CSV field: quoted when it holds a comma, quote or line break; a field
@@ -151,6 +152,84 @@ pub fn unattributed_csv(u: &Unattributed) -> String {
                     .as_ref()
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
+            ],
+        );
+    }
+    out
+}
+
+/// The team summaries (`/teams`, the organisation overview): one row per team; a team whose
+/// figures are withheld from the caller has empty figure columns.
+pub fn team_summaries_csv(teams: &[TeamSummary]) -> String {
+    let mut out = String::new();
+    row(
+        &mut out,
+        &[
+            "Team",
+            "People",
+            "Sleep",
+            "Off",
+            "Business",
+            "Disrupted nights",
+            "Median sleep",
+            "Carrying the most nights",
+            "Unattributed",
+        ],
+    );
+    for t in teams {
+        let mut fields = vec![t.team.name.clone(), t.members.to_string()];
+        match &t.figures {
+            Some(f) => fields.extend([
+                f.sleep.to_string(),
+                f.off.to_string(),
+                f.business.to_string(),
+                f.disrupted_nights.to_string(),
+                format!("{:.1}", f.median_sleep),
+                f.most_sleep
+                    .as_ref()
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default(),
+                f.unattributed.to_string(),
+            ]),
+            None => fields.extend(std::iter::repeat_n(String::new(), 7)),
+        }
+        row(&mut out, &fields);
+    }
+    out
+}
+
+/// Who carries the nights across the company: one row per person with a sleep-hour
+/// interruption, most first.
+pub fn carriers_csv(org: &OrgOverview) -> String {
+    let mut out = String::new();
+    row(
+        &mut out,
+        &[
+            "Person",
+            "Email",
+            "Time zone",
+            "Teams",
+            "Sleep",
+            "Off",
+            "Business",
+            "Disrupted nights",
+            "Longest run",
+        ],
+    );
+    for c in &org.carriers {
+        let teams: Vec<&str> = c.teams.iter().map(|t| t.name.as_str()).collect();
+        row(
+            &mut out,
+            &[
+                c.person.name.clone(),
+                c.person.email.clone(),
+                c.person.time_zone.clone(),
+                teams.join("; "),
+                c.sleep.to_string(),
+                c.off.to_string(),
+                c.business.to_string(),
+                c.disrupted_nights.to_string(),
+                c.longest_disrupted_streak.to_string(),
             ],
         );
     }

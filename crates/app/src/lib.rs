@@ -11,6 +11,7 @@ pub mod export;
 pub mod integrations;
 pub mod mail;
 pub mod org;
+pub mod overview;
 pub mod pages;
 pub mod passwords;
 pub mod people;

@@ -6,6 +6,8 @@
 mod integrations;
 mod lens;
 mod me;
+mod org;
+mod pages;
 mod people;
 mod teams;
 
@@ -93,6 +95,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(teams::shifts))
         .routes(routes!(teams::unattributed))
         .routes(routes!(teams::audit))
+        .routes(routes!(pages::claim))
+        .routes(routes!(org::overview))
+        .routes(routes!(org::org))
         .routes(routes!(integrations::list, integrations::create))
         .routes(routes!(
             integrations::get,
@@ -147,7 +152,7 @@ pub async fn not_found() -> ApiError {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
-    /// RFC 3339 instant with offset, or a date (UTC midnight); default: 90 days before `to`.
+    /// RFC 3339 instant with offset, a date (UTC midnight), or a span before `to` (`30d`, `12w`, `24h`); default: 90 days before `to`.
     pub from: Option<String>,
     /// RFC 3339 instant with offset, or a date; default: now. The period is [from, to).
     pub to: Option<String>,

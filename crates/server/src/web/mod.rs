@@ -5,6 +5,7 @@ mod account;
 mod calendar;
 mod forms;
 mod integrations;
+mod org;
 mod pages;
 mod people;
 mod period;
@@ -62,7 +63,11 @@ pub fn routes() -> Routes {
         .route("/people/{id}/invite", post(people::invite))
         .route("/people/{id}/deactivate", post(people::deactivate))
         .route("/people/{id}/reactivate", post(people::reactivate))
+        .route("/org", get(org::org_page))
+        .route("/org/teams.csv", get(org::teams_csv))
+        .route("/org/carriers.csv", get(org::carriers_csv))
         .route("/teams", get(teams::teams_page).post(teams::add_team))
+        .route("/teams.csv", get(teams::teams_csv))
         .route("/teams/{id}", get(teams::team_page))
         .route("/teams/{id}/burden.csv", get(teams::burden_csv))
         .route("/teams/{id}/unattributed.csv", get(teams::unattributed_csv))

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use aftercare_app::{Actor, AppError, burden, export, pages, teams};
+use aftercare_app::{Actor, AppError, burden, export, overview, pages, teams};
 use aftercare_burden::Period;
 use aftercare_store::{NotificationId, PersonId, TeamId, TeamRole};
 
@@ -19,10 +19,25 @@ use super::{PageError, login_redirect, nav, notice_text, refused, render};
 use crate::AppState;
 use crate::auth::MaybeActor;
 
-struct TeamTile {
-    id: TeamId,
-    name: String,
-    members: usize,
+/// One team's line on `/teams`: its figures over the period, or why they are withheld.
+pub(super) struct TeamLine {
+    pub id: TeamId,
+    pub name: String,
+    pub members: usize,
+    pub figures: Option<overview::TeamFigures>,
+    pub withheld: Option<String>,
+}
+
+impl From<overview::TeamSummary> for TeamLine {
+    fn from(t: overview::TeamSummary) -> Self {
+        TeamLine {
+            id: t.team.id,
+            name: t.team.name,
+            members: t.members,
+            figures: t.figures,
+            withheld: t.withheld,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -30,7 +45,10 @@ struct TeamTile {
 struct TeamsPage {
     csrf: String,
     nav_name: Option<String>,
-    teams: Vec<TeamTile>,
+    teams: Vec<TeamLine>,
+    period: PeriodControl,
+    period_label: String,
+    query: String,
     is_admin: bool,
     notice: Option<&'static str>,
     /// A refused add-team form: the name typed and why.
@@ -47,6 +65,7 @@ pub(super) async fn teams_page(
     State(state): State<AppState>,
     MaybeActor(actor): MaybeActor,
     Query(q): Query<NoticeQuery>,
+    Query(args): Query<PeriodArgs>,
 ) -> Result<Response, PageError> {
     let Some(v) = actor else {
         return Ok(login_redirect());
@@ -54,6 +73,7 @@ pub(super) async fn teams_page(
     teams_view(
         &state,
         &v,
+        &args,
         q.notice.as_deref(),
         String::new(),
         FormState::none(),
@@ -61,33 +81,70 @@ pub(super) async fn teams_page(
     .await
 }
 
-/// The teams list; `typed` and `errors` are a refused add-team form's.
+/// The teams list with each team's summary over the period; `typed` and `errors` are a
+/// refused add-team form's.
 async fn teams_view(
     state: &AppState,
     v: &Actor,
+    args: &PeriodArgs,
     notice: Option<&str>,
     typed: String,
     errors: FormState,
 ) -> Result<Response, PageError> {
-    let mut tiles = Vec::new();
-    for t in teams::list(&state.store, v).await? {
-        let members = state.store.team_members(t.id).await?.len();
-        tiles.push(TeamTile {
-            id: t.id,
-            name: t.name,
-            members,
-        });
-    }
+    let (chosen, control) = resolve(args, &TimeZone::UTC, "/teams".into())?;
+    let lines = overview::team_summaries(&state.store, v, chosen.period)
+        .await?
+        .into_iter()
+        .map(TeamLine::from)
+        .collect();
+    let status = if control.errors.failed() || errors.failed() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let (csrf, nav_name) = nav(v);
-    Ok(render(&TeamsPage {
+    let mut page = render(&TeamsPage {
         csrf,
         nav_name,
-        teams: tiles,
+        teams: lines,
+        period: control,
+        period_label: chosen.label(),
+        query: chosen.query(),
         is_admin: v.is_admin(),
         notice: notice_text(notice),
         typed,
         errors,
-    }))
+    });
+    *page.status_mut() = status;
+    Ok(page)
+}
+
+/// The `/teams` summary as CSV: the same lines, withheld figures left empty.
+pub(super) async fn teams_csv(
+    State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Query(args): Query<PeriodArgs>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let Some(v) = actor else {
+        return Ok(login_redirect());
+    };
+    let (chosen, control) = resolve(&args, &TimeZone::UTC, "/teams".into())?;
+    if control.errors.failed() {
+        let query = query.unwrap_or_default();
+        return Ok(Redirect::to(&format!("/teams?{query}")).into_response());
+    }
+    let lines = overview::team_summaries(&state.store, &v, chosen.period).await?;
+    let name = export::file_name(&[
+        "teams",
+        &chosen.first_day.to_string(),
+        "to",
+        &chosen.last_day.to_string(),
+    ]);
+    Ok(super::csv_response(
+        &name,
+        export::team_summaries_csv(&lines),
+    ))
 }
 
 struct MemberRow {
@@ -147,9 +204,7 @@ struct TeamPage {
     errors: FormState,
 }
 
-/// Figures about a team shown to a member must be drawn from at least this many
-/// people besides them.
-pub const MIN_OTHERS_FOR_MEMBERS: usize = 3;
+use aftercare_app::overview::MIN_OTHERS_FOR_MEMBERS;
 
 /// A member carrying at least twice the team median of sleep interruptions is
 /// highlighted: the point where a lead should look at how the nights are shared.
@@ -513,7 +568,15 @@ pub(super) async fn add_team(
         },
         async |v, e| {
             let errors = FormState::from_error("team", &e, &[("name", "Name")]);
-            teams_view(&state, v, None, form.name.clone(), errors).await
+            teams_view(
+                &state,
+                v,
+                &PeriodArgs::default(),
+                None,
+                form.name.clone(),
+                errors,
+            )
+            .await
         },
     )
     .await
