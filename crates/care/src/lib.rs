@@ -1,0 +1,15 @@
+//! Care after incidents (issue 7): the pure rules, no I/O, no database, no clock.
+//!
+//! * [`instrument`]: measures as data files (TOML), validated, scored, and read as a person's own trend
+//!   in plain words that never diagnose.
+//! * [`offsets`]: when check-ins fall after an incident resolves (`1d, 3d, 7d` by default).
+//! * [`deliver`]: the next moment a message may reach a person, by their own hours and zone.
+//! * [`pairing`]: who supports whom after an incident.
+//! * [`guidance`]: the lead's checklist, the supporter's guidance and the journal prompts, as data.
+//! * [`pulse`]: a team's figures in aggregate only, withheld when drawn from fewer than 5 people.
+//!
+//! Time is always passed in: nothing here reads the clock.
+
+pub mod deliver;
+
+pub use crate::deliver::{NoAllowedMoment, is_allowed, next_allowed};
