@@ -11,5 +11,9 @@
 //! Time is always passed in: nothing here reads the clock.
 
 pub mod deliver;
+pub mod instrument;
+pub mod trend;
 
 pub use crate::deliver::{NoAllowedMoment, is_allowed, next_allowed};
+pub use crate::instrument::{Instrument, InstrumentError, Score, ScoreError, builtin, builtin_by_id};
+pub use crate::trend::{Direction, Trend, TrendError, trend};
