@@ -83,7 +83,10 @@ fn change_points(hours: &PersonHours, at: Timestamp) -> Vec<Timestamp> {
             let ambiguous = tz.to_ambiguous_timestamp(day.to_datetime(b));
             // In a fold the bound is read twice; in a gap neither reading is on the local clock, but
             // both are harmless extra candidates (the transition itself is added below).
-            for t in [ambiguous.earlier(), ambiguous.later()].into_iter().flatten() {
+            for t in [ambiguous.earlier(), ambiguous.later()]
+                .into_iter()
+                .flatten()
+            {
                 if t > at && t <= end {
                     out.push(t);
                 }
@@ -250,7 +253,9 @@ mod tests {
             PersonHours {
                 time_zone: tz(ZONES[z]),
                 working_days: WorkingDays::from_weekdays(
-                    (0..7).filter(|i| days & (1 << i) != 0).map(|i| Weekday::Monday.wrapping_add(i)),
+                    (0..7)
+                        .filter(|i| days & (1 << i) != 0)
+                        .map(|i| Weekday::Monday.wrapping_add(i)),
                 ),
                 working_hours: work,
                 sleep_window: sleep,

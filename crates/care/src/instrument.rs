@@ -214,7 +214,9 @@ pub enum InstrumentError {
 /// Why answers could not be scored. Each names the item.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScoreError {
-    #[error("item {item:?} is not answered (every item needs an answer; skip the whole check-in instead)")]
+    #[error(
+        "item {item:?} is not answered (every item needs an answer; skip the whole check-in instead)"
+    )]
     Missing { item: String },
     #[error("item {item:?}: {value} is outside the scale {min} to {max}")]
     OutOfRange {
@@ -431,7 +433,10 @@ fn validate(raw: RawInstrument) -> Result<Instrument, InstrumentError> {
         }
         let text = check_text(&format!("{field}.label"), &l.label, 80)?;
         if label_map.insert(l.value, text).is_some() {
-            return Err(invalid(field, format!("value {} is labelled twice", l.value)));
+            return Err(invalid(
+                field,
+                format!("value {} is labelled twice", l.value),
+            ));
         }
     }
     // A scale whose ends are not named cannot be answered honestly.

@@ -82,7 +82,11 @@ fn builtin_wording_is_as_published() {
     assert_eq!((sleep.scale.min, sleep.scale.max), (0, 10));
     assert_eq!(sleep.scale.points().count(), 11);
     // Neither of the measures that must not ship by default is there.
-    assert!(builtin().iter().all(|i| !i.name.contains("Burnout") && !i.name.contains("Perceived")));
+    assert!(
+        builtin()
+            .iter()
+            .all(|i| !i.name.contains("Burnout") && !i.name.contains("Perceived"))
+    );
 }
 
 #[test]
@@ -119,7 +123,11 @@ fn scoring_refuses_missing_out_of_range_and_stray_answers() {
         })
     );
     assert_eq!(
-        r.score(&answers(&[("hard-to-stop", 3), ("dwell-negative", 6), ("seem-worse", 1)])),
+        r.score(&answers(&[
+            ("hard-to-stop", 3),
+            ("dwell-negative", 6),
+            ("seem-worse", 1)
+        ])),
         Err(ScoreError::OutOfRange {
             item: "dwell-negative".into(),
             value: 6,
@@ -128,11 +136,20 @@ fn scoring_refuses_missing_out_of_range_and_stray_answers() {
         })
     );
     assert!(matches!(
-        r.score(&answers(&[("hard-to-stop", 3), ("dwell-negative", 3), ("seem-worse", 3), ("x", 1)])),
+        r.score(&answers(&[
+            ("hard-to-stop", 3),
+            ("dwell-negative", 3),
+            ("seem-worse", 3),
+            ("x", 1)
+        ])),
         Err(ScoreError::UnknownItem { .. })
     ));
     let ok = r
-        .score(&answers(&[("hard-to-stop", 1), ("dwell-negative", 2), ("seem-worse", 3)]))
+        .score(&answers(&[
+            ("hard-to-stop", 1),
+            ("dwell-negative", 2),
+            ("seem-worse", 3),
+        ]))
         .unwrap();
     assert_eq!(ok.value(), 2.0);
 }
@@ -147,7 +164,12 @@ fn sum_scoring_and_stored_scores() {
         );
     let i = Instrument::parse(&text).unwrap();
     assert_eq!(i.score_range(), (2.0, 10.0));
-    assert_eq!(i.score(&answers(&[("one", 4), ("two", 5)])).unwrap().value(), 9.0);
+    assert_eq!(
+        i.score(&answers(&[("one", 4), ("two", 5)]))
+            .unwrap()
+            .value(),
+        9.0
+    );
     assert!(i.stored_score(10.0).is_some());
     assert!(i.stored_score(10.5).is_none());
     assert!(i.stored_score(f64::NAN).is_none());
@@ -156,8 +178,15 @@ fn sum_scoring_and_stored_scores() {
 #[test]
 fn stressed_share_is_the_top_two_points() {
     let s = builtin_by_id(POST_INCIDENT_STRESS).unwrap();
-    let at = |v| s.score(&answers(&[("stress", v)])).unwrap().stressed_or_very_stressed();
-    assert_eq!([at(1), at(3), at(4), at(5)], [Some(false), Some(false), Some(true), Some(true)]);
+    let at = |v| {
+        s.score(&answers(&[("stress", v)]))
+            .unwrap()
+            .stressed_or_very_stressed()
+    };
+    assert_eq!(
+        [at(1), at(3), at(4), at(5)],
+        [Some(false), Some(false), Some(true), Some(true)]
+    );
 }
 
 #[test]
@@ -174,29 +203,53 @@ fn format_errors_name_the_field() {
     assert!(msg.contains("title") || msg.contains("name"), "{msg}");
     let e = Instrument::parse(&MINIMAL.replace("\"mean\"", "\"median\"")).unwrap_err();
     assert!(e.to_string().contains("median"), "{e}");
-    assert!(matches!(Instrument::parse("not toml ["), Err(InstrumentError::Format(_))));
+    assert!(matches!(
+        Instrument::parse("not toml ["),
+        Err(InstrumentError::Format(_))
+    ));
 }
 
 #[test]
 fn invalid_fields_are_named() {
-    assert_eq!(field_of(&MINIMAL.replace("\"our-measure\"", "\"Our Measure\"")), "id");
-    assert_eq!(field_of(&MINIMAL.replace("\"Our measure\"", "\"  \"")), "name");
+    assert_eq!(
+        field_of(&MINIMAL.replace("\"our-measure\"", "\"Our Measure\"")),
+        "id"
+    );
+    assert_eq!(
+        field_of(&MINIMAL.replace("\"Our measure\"", "\"  \"")),
+        "name"
+    );
     assert_eq!(field_of(&MINIMAL.replace("max = 5", "max = 1")), "scale");
     assert_eq!(
-        field_of(&MINIMAL.replace("{ value = 5, label = \"Very much\" }", "{ value = 4, label = \"Much\" }")),
+        field_of(&MINIMAL.replace(
+            "{ value = 5, label = \"Very much\" }",
+            "{ value = 4, label = \"Much\" }"
+        )),
         "scale.labels"
     );
     assert_eq!(
-        field_of(&MINIMAL.replace("{ value = 5, label = \"Very much\" }", "{ value = 6, label = \"Much\" }")),
+        field_of(&MINIMAL.replace(
+            "{ value = 5, label = \"Very much\" }",
+            "{ value = 6, label = \"Much\" }"
+        )),
         "scale.labels[1]"
     );
     assert_eq!(
-        field_of(&MINIMAL.replace("{ value = 5, label = \"Very much\" }", "{ value = 1, label = \"Much\" }")),
+        field_of(&MINIMAL.replace(
+            "{ value = 5, label = \"Very much\" }",
+            "{ value = 1, label = \"Much\" }"
+        )),
         "scale.labels[1]"
     );
-    assert_eq!(field_of(&MINIMAL.replace("\"How much?\"", "\"\"")), "items[0].text");
     assert_eq!(
-        field_of(&MINIMAL.replace("text = \"How much?\"", "text = \"How much?\"\nreversed = true")),
+        field_of(&MINIMAL.replace("\"How much?\"", "\"\"")),
+        "items[0].text"
+    );
+    assert_eq!(
+        field_of(&MINIMAL.replace(
+            "text = \"How much?\"",
+            "text = \"How much?\"\nreversed = true"
+        )),
         "items[0].reversed"
     );
     assert_eq!(
@@ -206,17 +259,24 @@ fn invalid_fields_are_named() {
         )),
         "items[1].id"
     );
-    assert_eq!(field_of(&MINIMAL.replace("\"Our team, 2026\"", "\"\"")), "source.citation");
     assert_eq!(
-        field_of(&MINIMAL.replace("citation = \"Our team, 2026\"", "citation = \"x\"\nyear = 20")),
+        field_of(&MINIMAL.replace("\"Our team, 2026\"", "\"\"")),
+        "source.citation"
+    );
+    assert_eq!(
+        field_of(&MINIMAL.replace(
+            "citation = \"Our team, 2026\"",
+            "citation = \"x\"\nyear = 20"
+        )),
         "source.year"
     );
 }
 
 #[test]
 fn diagnosing_readings_are_refused() {
-    let e = Instrument::parse(&MINIMAL.replace("\"Higher than last time.\"", "\"You have anxiety.\""))
-        .unwrap_err();
+    let e =
+        Instrument::parse(&MINIMAL.replace("\"Higher than last time.\"", "\"You have anxiety.\""))
+            .unwrap_err();
     assert_eq!(
         e,
         InstrumentError::Invalid {
@@ -234,9 +294,16 @@ fn diagnosing_readings_are_refused() {
 
 #[test]
 fn no_items_is_refused() {
-    let text = MINIMAL.replace("[[items]]\nid = \"one\"\ntext = \"How much?\"\n", "items = []\n");
+    let text = MINIMAL.replace(
+        "[[items]]\nid = \"one\"\ntext = \"How much?\"\n",
+        "items = []\n",
+    );
     // `items = []` after the [scale] table would belong to it; put it at the top instead.
-    let text = text.replacen("id = \"our-measure\"", "id = \"our-measure\"\nitems = []", 1);
+    let text = text.replacen(
+        "id = \"our-measure\"",
+        "id = \"our-measure\"\nitems = []",
+        1,
+    );
     let text = text.replace("\nitems = []\n\n[source]", "\n[source]");
     assert_eq!(field_of(&text), "items");
 }

@@ -11,13 +11,18 @@
 //! Time is always passed in: nothing here reads the clock.
 
 pub mod deliver;
+pub mod guidance;
 pub mod instrument;
 pub mod offsets;
 pub mod pairing;
+pub mod pulse;
 pub mod trend;
 
 pub use crate::deliver::{NoAllowedMoment, is_allowed, next_allowed};
-pub use crate::instrument::{Instrument, InstrumentError, Score, ScoreError, builtin, builtin_by_id};
+pub use crate::instrument::{
+    Instrument, InstrumentError, Score, ScoreError, builtin, builtin_by_id,
+};
 pub use crate::offsets::{CheckinOffsets, OffsetError, parse_offset};
 pub use crate::pairing::{Outcome, Pairing, Participant, PersonId, Volunteer, pair};
+pub use crate::pulse::{Figure, LeadRecord, ParticipantRecord, SupporterRecord, TeamPulse};
 pub use crate::trend::{Direction, Trend, TrendError, trend};

@@ -95,7 +95,9 @@ pub fn parse_offset(input: &str) -> Result<SignedDuration, OffsetError> {
         .ok_or_else(|| fail("has no unit (write e.g. 90m, 2h, 1d or 1w)"))?;
     let (number, unit) = text.split_at(split);
     if number.is_empty() {
-        return Err(fail("does not start with a number (write e.g. 90m, 2h, 1d or 1w)"));
+        return Err(fail(
+            "does not start with a number (write e.g. 90m, 2h, 1d or 1w)",
+        ));
     }
     let minutes_per: i64 = match unit.trim() {
         "m" | "min" => 1,
@@ -113,7 +115,9 @@ pub fn parse_offset(input: &str) -> Result<SignedDuration, OffsetError> {
         .parse()
         .map_err(|_| fail("is not a whole number and a unit"))?;
     if n == 0 {
-        return Err(fail("is zero: a check-in needs some time after the incident"));
+        return Err(fail(
+            "is zero: a check-in needs some time after the incident",
+        ));
     }
     let d = SignedDuration::from_mins(n * minutes_per);
     if d > MAX_OFFSET {
@@ -234,7 +238,10 @@ mod tests {
         let o: CheckinOffsets = "7d, 1d,3d".parse().unwrap();
         assert_eq!(o, CheckinOffsets::default());
         assert_eq!(o.to_string(), "1d, 3d, 1w");
-        assert_eq!("90m 2h".parse::<CheckinOffsets>().unwrap().to_string(), "90m, 2h");
+        assert_eq!(
+            "90m 2h".parse::<CheckinOffsets>().unwrap().to_string(),
+            "90m, 2h"
+        );
         assert_eq!("".parse::<CheckinOffsets>(), Err(OffsetError::Empty));
         assert_eq!(
             "60m, 1d, 1h".parse::<CheckinOffsets>(),

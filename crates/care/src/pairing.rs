@@ -159,7 +159,10 @@ pub fn pair(
                 .map(|(id, (_, w))| {
                     let overlap = overlap_minutes(&mine, w);
                     let running = load.get(id).copied().unwrap_or(0);
-                    ((overlap == 0, running, std::cmp::Reverse(overlap), *id), overlap)
+                    (
+                        (overlap == 0, running, std::cmp::Reverse(overlap), *id),
+                        overlap,
+                    )
                 })
                 .min_by_key(|(key, _)| *key);
             match best {
@@ -253,7 +256,11 @@ mod tests {
             volunteer(6, 1, utc()),
             volunteer(7, 0, utc()),
         ];
-        let ps = [participant(1, &[]), participant(2, &[]), participant(3, &[])];
+        let ps = [
+            participant(1, &[]),
+            participant(2, &[]),
+            participant(3, &[]),
+        ];
         let out = pair(&ps, &vs, &BTreeSet::new(), at());
         let got: Vec<Option<i64>> = out.iter().map(supporter).collect();
         // 7 (load 0), then 6 and 7 both at load 1: 6 by id; then 7 (6 now at 2). 5 only when nobody
@@ -263,13 +270,27 @@ mod tests {
 
     #[test]
     fn nobody_eligible() {
-        let out = pair(&[participant(1, &[2])], &[volunteer(2, 0, utc())], &BTreeSet::new(), at());
+        let out = pair(
+            &[participant(1, &[2])],
+            &[volunteer(2, 0, utc())],
+            &BTreeSet::new(),
+            at(),
+        );
         assert_eq!(out[0].outcome, Outcome::NoEligibleSupporter);
-        assert_eq!(pair(&[participant(1, &[])], &[], &BTreeSet::new(), at())[0].outcome, Outcome::NoEligibleSupporter);
+        assert_eq!(
+            pair(&[participant(1, &[])], &[], &BTreeSet::new(), at())[0].outcome,
+            Outcome::NoEligibleSupporter
+        );
     }
 
     fn hours_strategy() -> impl Strategy<Value = PersonHours> {
-        let zones = ["UTC", "Europe/Berlin", "Asia/Kolkata", "America/New_York", "Australia/Adelaide"];
+        let zones = [
+            "UTC",
+            "Europe/Berlin",
+            "Asia/Kolkata",
+            "America/New_York",
+            "Australia/Adelaide",
+        ];
         (0..zones.len(), 0i8..24, 1i8..12).prop_map(move |(z, start, len)| {
             let mut h = PersonHours::with_defaults(TimeZone::get(zones[z]).unwrap());
             h.working_days = WorkingDays::ALL;
@@ -282,7 +303,15 @@ mod tests {
 
     fn scenario() -> impl Strategy<Value = (Vec<Participant>, Vec<Volunteer>, BTreeSet<PersonId>)> {
         (
-            proptest::collection::vec((0i64..30, proptest::collection::btree_set(0i64..30, 0..3), any::<bool>(), hours_strategy()), 0..8),
+            proptest::collection::vec(
+                (
+                    0i64..30,
+                    proptest::collection::btree_set(0i64..30, 0..3),
+                    any::<bool>(),
+                    hours_strategy(),
+                ),
+                0..8,
+            ),
             proptest::collection::vec((0i64..30, 0u32..4, hours_strategy()), 0..10),
             proptest::collection::btree_set(0i64..30, 0..4),
         )
@@ -296,7 +325,10 @@ mod tests {
                         declined: declined && id % 3 == 0,
                     })
                     .collect();
-                let vs = vs.into_iter().map(|(id, load, hours)| volunteer(id, load, hours)).collect();
+                let vs = vs
+                    .into_iter()
+                    .map(|(id, load, hours)| volunteer(id, load, hours))
+                    .collect();
                 (ps, vs, inc.into_iter().map(PersonId).collect())
             })
     }

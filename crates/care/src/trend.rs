@@ -86,7 +86,8 @@ mod tests {
 
     fn stress(v: i64) -> Score {
         let i = builtin_by_id("post-incident-stress").unwrap();
-        i.score(&BTreeMap::from([("stress".to_owned(), v)])).unwrap()
+        i.score(&BTreeMap::from([("stress".to_owned(), v)]))
+            .unwrap()
     }
 
     #[test]
@@ -99,8 +100,14 @@ mod tests {
         assert_eq!(t.direction, Direction::Lower);
         assert_eq!(t.reading, "Lower than after your last incident.");
         assert_eq!((t.latest, t.previous, t.incidents), (2.0, Some(4.0), 3));
-        assert_eq!(trend(i, &[stress(2), stress(2)]).unwrap().direction, Direction::Similar);
-        assert_eq!(trend(i, &[stress(2), stress(3)]).unwrap().direction, Direction::Higher);
+        assert_eq!(
+            trend(i, &[stress(2), stress(2)]).unwrap().direction,
+            Direction::Similar
+        );
+        assert_eq!(
+            trend(i, &[stress(2), stress(3)]).unwrap().direction,
+            Direction::Higher
+        );
     }
 
     #[test]
