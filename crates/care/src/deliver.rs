@@ -109,6 +109,7 @@ fn change_points(hours: &PersonHours, at: Timestamp) -> Vec<Timestamp> {
 mod tests {
     use super::*;
     use aftercare_burden::{DailyWindow, WorkingDays};
+    use jiff::SignedDuration;
     use jiff::civil::Weekday;
     use jiff::tz::TimeZone;
     use proptest::prelude::*;
@@ -241,9 +242,9 @@ mod tests {
     ];
 
     fn window() -> impl Strategy<Value = DailyWindow> {
-        // Quarter-hour bounds keep windows realistic; any minute works the same way.
-        (0i8..96, 0i8..96).prop_map(|(a, b)| {
-            let t = |q: i8| Time::constant(q / 4, (q % 4) * 15, 0, 0);
+        // Any minute of the day for either bound (windows are set in minutes).
+        (0i16..1440, 0i16..1440).prop_map(|(a, b)| {
+            let t = |m: i16| Time::constant((m / 60) as i8, (m % 60) as i8, 0, 0);
             DailyWindow::from_times(t(a), t(b))
         })
     }
@@ -268,11 +269,39 @@ mod tests {
         (946_684_800i64..2_208_988_800).prop_map(|s| Timestamp::from_second(s).expect("in range"))
     }
 
+    /// Instants within three days of one of the zone's transitions between 2000 and 2040, where DST
+    /// gaps and folds are: random instants alone rarely land near one.
+    fn near_a_transition() -> impl Strategy<Value = (PersonHours, Timestamp)> {
+        (hours(), 0usize..80, -259_200i64..259_200).prop_map(|(h, k, delta)| {
+            let from = Timestamp::from_second(946_684_800).expect("in range");
+            let t = h
+                .time_zone
+                .following(from)
+                .nth(k)
+                .map_or(from, |tr| tr.timestamp());
+            let at = t
+                .checked_add(SignedDuration::from_secs(delta))
+                .expect("in range");
+            (h, at)
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
         #[test]
+        fn near_transitions_too((h, at) in near_a_transition()) {
+            check_first_allowed(&h, at)?;
+        }
+
+        #[test]
         fn result_is_the_first_allowed_moment(h in hours(), at in instant()) {
+            check_first_allowed(&h, at)?;
+        }
+    }
+
+    fn check_first_allowed(h: &PersonHours, at: Timestamp) -> Result<(), TestCaseError> {
+        {
             let mut c = h.classifier();
             let allowed = |t: Timestamp, c: &mut aftercare_burden::Classifier<'_>| {
                 c.classify(t).category == Category::Business
@@ -280,27 +309,32 @@ mod tests {
             // Every whole minute after `at`, up to the result or the end of the search.
             let minutes_after = |until: Timestamp| {
                 let first = at.as_second().div_euclid(60) * 60 + 60;
-                (first..until.as_second()).step_by(60).map(|s| Timestamp::from_second(s).expect("in range"))
+                (first..until.as_second())
+                    .step_by(60)
+                    .map(|s| Timestamp::from_second(s).expect("in range"))
             };
-            match next_allowed(&h, at) {
+            match next_allowed(h, at) {
                 Ok(result) => {
                     prop_assert!(result >= at);
-                    prop_assert!(is_allowed(&h, result));
+                    prop_assert!(is_allowed(h, result));
                     if result > at {
-                        prop_assert!(!is_allowed(&h, at));
+                        prop_assert!(!is_allowed(h, at));
                     }
                     for t in minutes_after(result) {
                         prop_assert!(!allowed(t, &mut c), "{t} is allowed, before {result}");
                     }
                 }
                 Err(_) => {
-                    let end = at.checked_add((SEARCH_DAYS * 24).hours()).expect("in range");
-                    prop_assert!(!is_allowed(&h, at));
+                    let end = at
+                        .checked_add((SEARCH_DAYS * 24).hours())
+                        .expect("in range");
+                    prop_assert!(!is_allowed(h, at));
                     for t in minutes_after(end) {
                         prop_assert!(!allowed(t, &mut c), "{t} is allowed, but none was found");
                     }
                 }
             }
         }
+        Ok(())
     }
 }

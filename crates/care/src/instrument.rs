@@ -62,20 +62,65 @@ pub fn builtin_by_id(id: &str) -> Option<&'static Instrument> {
     builtin().iter().find(|i| i.id == id)
 }
 
-/// A validated measure. Made only by [`Instrument::parse`], so every value of this type is valid.
+/// A validated measure. Made only by [`Instrument::parse`], and read only through its accessors, so
+/// every value of this type is valid (a scorer can rely on it: items exist, the scale is ordered,
+/// reversed items come with reversing scoring).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Instrument {
-    pub id: String,
-    pub name: String,
+    id: String,
+    name: String,
+    preamble: Option<String>,
+    scoring: Scoring,
+    higher_is: HigherIs,
+    scale: Scale,
+    items: Vec<Item>,
+    source: Source,
+    terms: Terms,
+    reading: Reading,
+}
+
+impl Instrument {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Shown before the items, e.g. what "the problem" refers to.
-    pub preamble: Option<String>,
-    pub scoring: Scoring,
-    pub higher_is: HigherIs,
-    pub scale: Scale,
-    pub items: Vec<Item>,
-    pub source: Source,
-    pub terms: Terms,
-    pub reading: Reading,
+    pub fn preamble(&self) -> Option<&str> {
+        self.preamble.as_deref()
+    }
+
+    pub fn scoring(&self) -> Scoring {
+        self.scoring
+    }
+
+    pub fn higher_is(&self) -> HigherIs {
+        self.higher_is
+    }
+
+    pub fn scale(&self) -> &Scale {
+        &self.scale
+    }
+
+    /// The items, in the order they are asked.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    pub fn terms(&self) -> &Terms {
+        &self.terms
+    }
+
+    pub fn reading(&self) -> &Reading {
+        &self.reading
+    }
 }
 
 /// How answers become a score.
@@ -102,12 +147,25 @@ pub enum HigherIs {
 /// A response scale: every whole number from `min` to `max`, with labels on at least the two ends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scale {
-    pub min: i64,
-    pub max: i64,
-    pub labels: BTreeMap<i64, String>,
+    min: i64,
+    max: i64,
+    labels: BTreeMap<i64, String>,
 }
 
 impl Scale {
+    pub fn min(&self) -> i64 {
+        self.min
+    }
+
+    pub fn max(&self) -> i64 {
+        self.max
+    }
+
+    /// The label of a point, where it has one (the two ends always do).
+    pub fn label(&self, value: i64) -> Option<&str> {
+        self.labels.get(&value).map(String::as_str)
+    }
+
     /// The points of the scale, each with its label where it has one.
     pub fn points(&self) -> impl Iterator<Item = (i64, Option<&str>)> {
         (self.min..=self.max).map(|v| (v, self.labels.get(&v).map(String::as_str)))
@@ -116,9 +174,25 @@ impl Scale {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
-    pub id: String,
-    pub text: String,
-    pub reversed: bool,
+    id: String,
+    text: String,
+    reversed: bool,
+}
+
+impl Item {
+    /// What answers are keyed by.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the item is reverse-scored (`min + max - answer`).
+    pub fn reversed(&self) -> bool {
+        self.reversed
+    }
 }
 
 /// Where a measure comes from, so that a person can look it up.

@@ -44,9 +44,9 @@ pub enum TrendError {
 
 /// Reads a person's scores on `instrument`, oldest first (one per incident), as a trend.
 pub fn trend(instrument: &Instrument, scores: &[Score]) -> Result<Trend, TrendError> {
-    if let Some(other) = scores.iter().find(|s| s.instrument() != instrument.id) {
+    if let Some(other) = scores.iter().find(|s| s.instrument() != instrument.id()) {
         return Err(TrendError::OtherInstrument {
-            expected: instrument.id.clone(),
+            expected: instrument.id().to_owned(),
             found: other.instrument().to_owned(),
         });
     }
@@ -60,7 +60,7 @@ pub fn trend(instrument: &Instrument, scores: &[Score]) -> Result<Trend, TrendEr
         Some(p) if latest < p => Direction::Lower,
         Some(_) => Direction::Higher,
     };
-    let r = &instrument.reading;
+    let r = instrument.reading();
     let reading = match direction {
         Direction::First => &r.first,
         Direction::Lower => &r.lower,
@@ -95,7 +95,7 @@ mod tests {
         let i = builtin_by_id("post-incident-stress").unwrap();
         let t = trend(i, &[stress(4)]).unwrap();
         assert_eq!(t.direction, Direction::First);
-        assert_eq!(t.reading, i.reading.first);
+        assert_eq!(t.reading, i.reading().first);
         let t = trend(i, &[stress(5), stress(4), stress(2)]).unwrap();
         assert_eq!(t.direction, Direction::Lower);
         assert_eq!(t.reading, "Lower than after your last incident.");
@@ -126,7 +126,7 @@ mod tests {
             let i = builtin_by_id("post-incident-stress").unwrap();
             let scores: Vec<Score> = values.iter().map(|&v| stress(v)).collect();
             let t = trend(i, &scores).unwrap();
-            let r = &i.reading;
+            let r = i.reading();
             prop_assert!([&r.first, &r.lower, &r.similar, &r.higher].contains(&&t.reading));
             prop_assert_eq!(t.incidents, values.len());
         }
