@@ -2,6 +2,7 @@
 //!
 //! * [`instrument`]: measures as data files (TOML), validated, scored, and read as a person's own trend
 //!   in plain words that never diagnose.
+//! * [`trend`]: a person's own scores over incidents, read in plain words.
 //! * [`offsets`]: when check-ins fall after an incident resolves (`1d, 3d, 7d` by default).
 //! * [`deliver`]: the next moment a message may reach a person, by their own hours and zone.
 //! * [`pairing`]: who supports whom after an incident.
@@ -22,7 +23,11 @@ pub use crate::deliver::{NoAllowedMoment, is_allowed, next_allowed};
 pub use crate::instrument::{
     Instrument, InstrumentError, Score, ScoreError, builtin, builtin_by_id,
 };
-pub use crate::offsets::{CheckinOffsets, OffsetError, parse_offset};
+pub use crate::offsets::{
+    CheckinOffsets, OffsetError, SUPPORTER_NUDGE, SUPPORTER_REMINDER, parse_offset,
+};
 pub use crate::pairing::{Outcome, Pairing, Participant, PersonId, Volunteer, pair};
 pub use crate::pulse::{Figure, LeadRecord, ParticipantRecord, SupporterRecord, TeamPulse};
 pub use crate::trend::{Direction, Trend, TrendError, trend};
+/// A person's time zone, working days and hours and sleep window: the same type the burden figures use.
+pub use aftercare_burden::PersonHours;

@@ -15,6 +15,12 @@ pub const MAX_OFFSET: SignedDuration = SignedDuration::from_hours(60 * 24);
 /// At most this many check-ins per incident, so that care does not turn into nagging.
 pub const MAX_OFFSETS: usize = 10;
 
+/// A supporter is nudged to reach out this soon after being paired (issue 7, item 3), or at their next
+/// allowed moment if that is later: the delivery rule ([`crate::deliver`]) always wins.
+pub const SUPPORTER_NUDGE: SignedDuration = SignedDuration::from_hours(2);
+/// A supporter who has not marked "reached out" is reminded this long after being paired.
+pub const SUPPORTER_REMINDER: SignedDuration = SignedDuration::from_hours(24);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OffsetError {
     #[error("no offsets given (write e.g. 1d, 3d, 7d)")]
@@ -275,6 +281,24 @@ mod tests {
             let o: CheckinOffsets = text.join(",").parse().unwrap();
             prop_assert_eq!(o.to_string().parse::<CheckinOffsets>().unwrap(), o.clone());
             prop_assert!(o.as_slice().windows(2).all(|w| w[0] < w[1]));
+        }
+
+        /// Deliveries are allowed moments, strictly ascending, none before its due instant.
+        #[test]
+        fn deliveries_are_allowed_and_ascending(
+            mins in proptest::collection::btree_set(1i64..=20_000, 1..=10),
+            at in 1_700_000_000i64..1_900_000_000,
+            zone in 0usize..4,
+        ) {
+            let zones = ["UTC", "Europe/Berlin", "Asia/Kathmandu", "America/St_Johns"];
+            let h = PersonHours::with_defaults(TimeZone::get(zones[zone]).unwrap());
+            let text: Vec<String> = mins.iter().map(|m| format!("{m}m")).collect();
+            let o: CheckinOffsets = text.join(",").parse().unwrap();
+            let resolved = Timestamp::from_second(at).unwrap();
+            let got = o.deliveries(resolved, &h).unwrap();
+            prop_assert!(got.windows(2).all(|w| w[0] < w[1]));
+            prop_assert!(got.iter().all(|t| crate::deliver::is_allowed(&h, *t)));
+            prop_assert!(got.first().is_none_or(|t| *t >= o.due(resolved)[0]));
         }
 
         #[test]
