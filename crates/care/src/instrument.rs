@@ -312,8 +312,7 @@ const MAX_SCALE_POINTS: i64 = 101;
 const DIAGNOSTIC_WORDS: &[&str] = &[
     "diagnos",
     "disorder",
-    "you have",
-    "you suffer",
+    "suffer",
     "depress",
     "anxiety",
     "anxious",
@@ -337,6 +336,25 @@ impl Instrument {
         let raw: RawInstrument =
             toml::from_str(text).map_err(|e| InstrumentError::Format(e.to_string()))?;
         validate(raw)
+    }
+
+    /// Parses a team's own measure: as [`Instrument::parse`], and its id must not be one of the shipped
+    /// measures', so that stored answers always mean what their id says.
+    pub fn parse_custom(text: &str) -> Result<Instrument, InstrumentError> {
+        let instrument = Instrument::parse(text)?;
+        if BUILTIN_SOURCES
+            .iter()
+            .any(|(file, _)| file.strip_suffix(".toml") == Some(instrument.id.as_str()))
+        {
+            return Err(invalid(
+                "id",
+                format!(
+                    "{:?} is the id of a measure Aftercare ships; choose another",
+                    instrument.id
+                ),
+            ));
+        }
+        Ok(instrument)
     }
 
     /// The lowest and highest score the scoring can give.

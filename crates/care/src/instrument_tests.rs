@@ -42,6 +42,13 @@ fn field_of(text: &str) -> String {
 }
 
 #[test]
+fn builtin_files_are_named_by_their_ids() {
+    for ((file, _), i) in BUILTIN_SOURCES.iter().zip(builtin()) {
+        assert_eq!(*file, format!("{}.toml", i.id()));
+    }
+}
+
+#[test]
 fn builtins_parse_and_are_the_four_measures() {
     let ids: Vec<&str> = builtin().iter().map(|i| i.id()).collect();
     assert_eq!(
@@ -190,10 +197,37 @@ fn stressed_share_is_the_top_two_points() {
 }
 
 #[test]
+fn a_team_cannot_reuse_a_shipped_id() {
+    let text = MINIMAL.replace("\"our-measure\"", "\"state-rumination\"");
+    assert!(Instrument::parse(&text).is_ok());
+    assert_eq!(
+        Instrument::parse_custom(&text).unwrap_err(),
+        InstrumentError::Invalid {
+            field: "id".into(),
+            reason: "\"state-rumination\" is the id of a measure Aftercare ships; choose another"
+                .into()
+        }
+    );
+    assert!(Instrument::parse_custom(MINIMAL).is_ok());
+}
+
+#[test]
 fn a_teams_own_instrument_parses() {
     let i = Instrument::parse(MINIMAL).unwrap();
     assert_eq!(i.id(), "our-measure");
     assert_eq!(i.scale().points().filter(|(_, l)| l.is_some()).count(), 2);
+}
+
+#[test]
+fn format_errors_show_the_line_and_field() {
+    let e = |t: String| Instrument::parse(&t).unwrap_err().to_string();
+    assert!(e(MINIMAL.replace("name = \"Our measure\"\n", "")).contains("missing field `name`"));
+    let wrong_type = e(MINIMAL.replace("min = 1", "min = \"one\""));
+    assert!(
+        wrong_type.contains("line 8") && wrong_type.contains("min = \"one\""),
+        "{wrong_type}"
+    );
+    assert!(e(MINIMAL.replace("\"mean\"", "\"median\"")).contains("unknown variant `median`"));
 }
 
 #[test]
@@ -275,17 +309,23 @@ fn invalid_fields_are_named() {
 #[test]
 fn diagnosing_readings_are_refused() {
     let e =
-        Instrument::parse(&MINIMAL.replace("\"Higher than last time.\"", "\"You have anxiety.\""))
+        Instrument::parse(&MINIMAL.replace("\"Higher than last time.\"", "\"You have Anxiety.\""))
             .unwrap_err();
     assert_eq!(
         e,
         InstrumentError::Invalid {
             field: "reading.higher".into(),
-            reason: "reads like a diagnosis (\"you have\"); a reading compares the person with \
+            reason: "reads like a diagnosis (\"anxiety\"); a reading compares the person with \
                      themselves, e.g. \"Lower than after your last incident.\""
                 .into()
         }
     );
+    // Plain statements about the person's own answers are fine.
+    let plain = MINIMAL.replace(
+        "\"Higher than last time.\"",
+        "\"You have answered higher than last time.\"",
+    );
+    assert!(Instrument::parse(&plain).is_ok());
     assert_eq!(
         field_of(&MINIMAL.replace("\"About the same.\"", "\"Signs of burnout.\"")),
         "reading.similar"
