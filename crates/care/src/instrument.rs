@@ -581,6 +581,15 @@ fn validate(raw: RawInstrument) -> Result<Instrument, InstrumentError> {
             format!("{y} is not a plausible year"),
         ));
     }
+    // A link a person follows must be a web address, not `javascript:` or a file path.
+    if let Some(url) = &source.url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(invalid(
+            "source.url",
+            format!("{url:?} is not a web address (https://...)"),
+        ));
+    }
     let mut terms = raw.terms;
     terms.summary = check_text("terms.summary", &terms.summary, 1000)?;
 

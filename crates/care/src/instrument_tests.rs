@@ -307,6 +307,18 @@ fn invalid_fields_are_named() {
 }
 
 #[test]
+fn source_url_must_be_a_web_address() {
+    let with = |u: &str| {
+        MINIMAL.replace(
+            "citation = \"Our team, 2026\"",
+            &format!("citation = \"x\"\nurl = \"{u}\""),
+        )
+    };
+    assert!(Instrument::parse(&with("https://doi.org/10.1123/jsep.35.5.514")).is_ok());
+    assert_eq!(field_of(&with("javascript:alert(1)")), "source.url");
+}
+
+#[test]
 fn diagnosing_readings_are_refused() {
     let e =
         Instrument::parse(&MINIMAL.replace("\"Higher than last time.\"", "\"You have Anxiety.\""))
