@@ -232,6 +232,37 @@ const ROWS: &[Row] = &[
         LeadOfA,
         r#"{"person_id":{other}}"#,
     ),
+    // ---- incidents: work data of their team (and of the people in them)
+    row("GET", "/api/v1/incidents", SignedIn),
+    // Made for a team one is in (admins: any); an admin token names the team too.
+    api(
+        "POST",
+        "/api/v1/incidents",
+        TeamA,
+        r#"{"title":"authz {caller}","team":{team}}"#,
+    ),
+    row("GET", "/api/v1/incidents/{id}", TeamA),
+    api(
+        "PATCH",
+        "/api/v1/incidents/{id}",
+        LeadOfA,
+        r#"{"title":"renamed {caller}"}"#,
+    ),
+    // Anyone who sees it may add themselves (an admin token, being nobody, is told to
+    // name the person).
+    api(
+        "POST",
+        "/api/v1/incidents/{id}/participants",
+        TeamA,
+        r#"{"role":"investigator"}"#,
+    ),
+    // Removing someone else is for those who manage it.
+    api(
+        "DELETE",
+        "/api/v1/incidents/{id}/participants",
+        LeadOfA,
+        r#"{"person_id":{other},"role":"responder"}"#,
+    ),
     // ---- integrations
     // Lists only the integrations of teams the caller leads (all, for admins).
     row("GET", "/api/v1/integrations", SignedIn),
@@ -398,6 +429,7 @@ const ROWS: &[Row] = &[
     last(row("POST", "/api/v1/people/{id}/deactivate", Admin)),
     last(row("DELETE", "/api/v1/people/{id}", Admin)),
     last(row("DELETE", "/api/v1/integrations/{id}", LeadOfA)),
+    last(row("DELETE", "/api/v1/incidents/{id}", LeadOfA)),
     last(row("DELETE", "/api/v1/me/tokens/{id}", TokenOwner)),
     last(form("POST", "/teams/{id}/delete", Admin, "csrf={csrf}")),
     last(row("DELETE", "/api/v1/teams/{id}", Admin)),
@@ -423,6 +455,8 @@ struct World {
     integration: String,
     /// An unattributed page of team A whose sender named `pagerduty:PCLAIM`.
     page: i64,
+    /// An incident of team A with `other` as a responder.
+    incident: i64,
     member_token_id: i64,
     cookie: Option<String>,
     csrf: String,
@@ -526,6 +560,28 @@ async fn world(backend: Backend, caller: Caller) -> World {
         .unwrap()
         .id;
     let page = crate::common::unattributed_page(s, integration_id, team_a, "PCLAIM").await;
+    let incident = s
+        .create_incident(&aftercare_store::NewIncident {
+            team_id: Some(team_a),
+            incident_key: "manual-authz".into(),
+            title: "Authorisation incident".into(),
+            severity: None,
+            started_at: 1_700_000_000_000,
+            resolved_at: None,
+            created_by: None,
+        })
+        .await
+        .unwrap()
+        .id;
+    s.add_participant(
+        incident,
+        other,
+        aftercare_store::ParticipantRole::Responder,
+        aftercare_store::ParticipantOrigin::Payload,
+        1_700_000_000_000,
+    )
+    .await
+    .unwrap();
     // The member's personal token, made as the member would: through their session.
     let member_session = accounts::start_session(s, member).await.unwrap();
     let member_actor = accounts::by_session(s, &member_session.cookie)
@@ -573,6 +629,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         other2,
         integration,
         page: page.0,
+        incident: incident.0,
         member_token_id: own.id.0,
         cookie,
         csrf,
@@ -591,6 +648,8 @@ impl World {
             self.team_d.to_string()
         } else if method == "DELETE" && path == "/api/v1/teams/{id}" {
             self.team_e.to_string()
+        } else if path.starts_with("/api/v1/incidents/") {
+            self.incident.to_string()
         } else if path.starts_with("/api/v1/pages/") {
             self.page.to_string()
         } else if path.starts_with("/api/v1/me/tokens/") {

@@ -94,7 +94,7 @@ fn fixture_secret(source: Source) -> String {
 
 /// The people the fixtures name, members of the team the integrations belong to
 /// (an integration credits pages only to its own team's members).
-async fn people(app: &TestApp) {
+pub(crate) async fn people(app: &TestApp) {
     let team = app.store.ensure_team("payments").await.unwrap();
     for (name, email) in [
         ("Noor Haddad", "noor.haddad@example.org"),
@@ -140,7 +140,7 @@ async fn post(
 
 /// Posts every payload under `root` to an integration for its sender, signed afresh; each must
 /// be stored. Returns how many were.
-async fn post_every_fixture(app: &TestApp, root: &Path) -> usize {
+pub(crate) async fn post_every_fixture(app: &TestApp, root: &Path) -> usize {
     let mut stored = 0;
     for source in Source::ALL {
         let path = integration(app, source).await;

@@ -120,6 +120,7 @@ async fn night_pages(
         .collect();
     app.store
         .record_deliveries(&[NewDelivery {
+            incident: None,
             integration_id: integration,
             delivery_id: format!("overview-{person}-{}-{days:?}", team.map_or(0, |t| t.0)),
             received_at: Timestamp::now().as_millisecond(),

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod common;
 mod import_cli;
+mod incidents;
 mod ingest;
 mod lens_cli;
 mod limits;

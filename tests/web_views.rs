@@ -87,6 +87,7 @@ async fn deliver(app: &TestApp, o: &Org, person: PersonId, pages: &[(&str, &str,
         .collect();
     app.store
         .record_deliveries(&[NewDelivery {
+            incident: None,
             integration_id: o.integration,
             delivery_id: format!("d-{person}-{}", pages.len()),
             received_at: Timestamp::now().as_millisecond(),

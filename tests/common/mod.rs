@@ -255,6 +255,7 @@ pub async fn unattributed_page(
     });
     store
         .record_deliveries(&[aftercare_store::NewDelivery {
+            incident: None,
             integration_id: integration,
             delivery_id: format!("delivery-{external_id}-{at}"),
             received_at: at,

@@ -150,3 +150,32 @@ pub async fn notifications_for(
     }
     Ok(out)
 }
+
+/// What an event says about its incident, or `None` for an event about no incident
+/// (a shift change, an event type we do not read).
+pub fn incident_update(
+    integration: &Integration,
+    source: Source,
+    event: &Event,
+) -> Option<aftercare_store::IncidentUpdate> {
+    use aftercare_store::IncidentPhase;
+    use aftercare_webhooks::EventKind;
+    let phase = match event.kind {
+        EventKind::Triggered | EventKind::Escalated | EventKind::Notified => IncidentPhase::Open,
+        EventKind::Acknowledged => IncidentPhase::Acknowledged,
+        EventKind::Resolved => IncidentPhase::Resolved,
+        EventKind::Other => return None,
+    };
+    if event.incident_key.trim().is_empty() {
+        return None;
+    }
+    Some(aftercare_store::IncidentUpdate {
+        team_id: Some(integration.team_id),
+        source: source.as_str().to_string(),
+        incident_key: event.incident_key.clone(),
+        title: event.title.clone().filter(|t| !t.trim().is_empty()),
+        severity: None,
+        at: event.occurred_at.as_millisecond(),
+        phase,
+    })
+}

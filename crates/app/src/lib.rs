@@ -8,6 +8,7 @@ pub mod attribution;
 pub mod burden;
 pub mod error;
 pub mod export;
+pub mod incidents;
 pub mod integrations;
 pub mod mail;
 pub mod org;

@@ -176,6 +176,11 @@ impl Actor {
         self.is_admin || self.teams.iter().any(|(t, _)| *t == team)
     }
 
+    /// Every team this actor is in (members and leads alike).
+    pub fn team_ids(&self) -> Vec<TeamId> {
+        self.teams.iter().map(|(t, _)| *t).collect()
+    }
+
     pub fn member_of(&self, team: TeamId) -> bool {
         self.teams.iter().any(|(t, _)| *t == team)
     }

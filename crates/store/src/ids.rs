@@ -59,6 +59,10 @@ id_type!(
     TokenId
 );
 id_type!(
+    /// An incident: one per sender's incident key, or made by hand.
+    IncidentId
+);
+id_type!(
     /// An entry of the audit log.
     AuditId
 );

@@ -96,6 +96,9 @@ pub struct NewDelivery {
     pub raw: Vec<u8>,
     pub event_json: String,
     pub notifications: Vec<NewNotification>,
+    /// What the delivery says about its incident, stored with it (none for events that
+    /// are about no incident).
+    pub incident: Option<crate::IncidentUpdate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -203,6 +206,28 @@ impl Store {
                         .bind(named.and_then(|x| x.name.as_deref()))
                         .execute(&mut *tx).await?;
                     stored += done.rows_affected() as u32;
+                }
+                if let Some(u) = &d.incident {
+                    // The incident and its responders, in the delivery's transaction: a
+                    // stored delivery always has its incident, a replay changes nothing.
+                    let first_page = d.notifications.iter().map(|n| n.at).min().unwrap_or(u.at);
+                    let (acknowledged, resolved) = match u.phase {
+                        crate::IncidentPhase::Open => (None, None),
+                        crate::IncidentPhase::Acknowledged => (Some(u.at), None),
+                        crate::IncidentPhase::Resolved => (None, Some(u.at)),
+                    };
+                    let incident: crate::IncidentId = sqlx::query_scalar(crate::incidents::UPSERT_INCIDENT)
+                        .bind(u.team_id).bind(&u.source).bind(&u.incident_key).bind(&u.title).bind(&u.severity)
+                        .bind(first_page.min(u.at)).bind(acknowledged).bind(resolved).bind(now)
+                        .bind(u.phase == crate::IncidentPhase::Open).bind(u.at)
+                        .fetch_one(&mut *tx).await?;
+                    for n in &d.notifications {
+                        if let Some(person) = n.person_id {
+                            sqlx::query(crate::incidents::UPSERT_RESPONDER)
+                                .bind(incident).bind(person).bind(n.at).bind(n.at.max(u.at)).bind(now)
+                                .execute(&mut *tx).await?;
+                        }
+                    }
                 }
                 outcomes.push(DeliveryOutcome::Stored { id, notifications: stored });
             }

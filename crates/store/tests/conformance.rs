@@ -359,6 +359,7 @@ async fn deliveries_are_stored_once(store: Store) {
         .await
         .unwrap();
     let delivery = |id: &str| NewDelivery {
+        incident: None,
         integration_id: integration.id,
         delivery_id: id.into(),
         received_at: 5,
@@ -429,6 +430,7 @@ async fn acknowledgements_claim_unattributed_pages(store: Store) {
     ack.basis = "acknowledged".into();
     ack.claims_unattributed = true;
     let d = |id: &str, n: NewNotification| NewDelivery {
+        incident: None,
         integration_id: integration.id,
         delivery_id: id.into(),
         received_at: 0,
@@ -695,6 +697,7 @@ async fn repeated_pages_are_stored_once(store: Store) {
         .await
         .unwrap();
     let d = |id: &str, ats: &[i64]| NewDelivery {
+        incident: None,
         integration_id: integration.id,
         delivery_id: id.into(),
         received_at: 0,
@@ -1079,6 +1082,7 @@ async fn linking_an_identity_reattributes_earlier_pages(store: Store) {
         .await
         .unwrap();
     let delivery = NewDelivery {
+        incident: None,
         integration_id: integration.id,
         delivery_id: "d".into(),
         received_at: 0,
@@ -1136,6 +1140,7 @@ async fn the_same_page_from_two_writers_is_stored_once(store: Store) {
     // each has its own connection, so only the unique key can keep it once.
     let other = Store::connect(&store_url(&store).await).await.unwrap();
     let d = |id: &str| NewDelivery {
+        incident: None,
         integration_id: integration.id,
         delivery_id: id.into(),
         received_at: 0,

@@ -3,6 +3,7 @@
 //! CSRF token on writes. Handlers only translate: the use-cases live in
 //! `aftercare-app`.
 
+mod incidents;
 mod integrations;
 mod lens;
 mod me;
@@ -39,6 +40,7 @@ use crate::routes::Routes;
         (name = "me", description = "One's own account, tokens and team invitations"),
         (name = "people", description = "People, their settings, identities, burden and pages"),
         (name = "teams", description = "Teams, members, burden, schedules and audit"),
+        (name = "incidents", description = "Incidents and the people in them"),
         (name = "integrations", description = "Where pages come from"),
         (name = "ingest", description = "Webhook deliveries from paging tools"),
         (name = "lens", description = "The language lens for reviews")
@@ -96,6 +98,16 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(teams::unattributed))
         .routes(routes!(teams::audit))
         .routes(routes!(pages::claim))
+        .routes(routes!(incidents::list, incidents::create))
+        .routes(routes!(
+            incidents::get,
+            incidents::update,
+            incidents::delete
+        ))
+        .routes(routes!(
+            incidents::add_participant,
+            incidents::remove_participant
+        ))
         .routes(routes!(org::overview))
         .routes(routes!(org::org))
         .routes(routes!(integrations::list, integrations::create))
