@@ -354,6 +354,33 @@ const ROWS: &[Row] = &[
     ),
     form("POST", "/people/{id}/invite", SubjectViewers, "csrf={csrf}"),
     form("POST", "/people/{id}/reactivate", Admin, "csrf={csrf}"),
+    // ---- pages: incidents
+    row("GET", "/incidents", SignedIn),
+    form(
+        "POST",
+        "/incidents",
+        TeamA,
+        "csrf={csrf}&title=web+{caller}&team={team}&severity=",
+    ),
+    row("GET", "/incidents/{id}", TeamA),
+    form(
+        "POST",
+        "/incidents/{id}/participants",
+        TeamA,
+        "csrf={csrf}&person_id=me&role=review_facilitator",
+    ),
+    form(
+        "POST",
+        "/incidents/{id}/participants/remove",
+        LeadOfA,
+        "csrf={csrf}&person_id={other}&role=communications",
+    ),
+    form(
+        "POST",
+        "/incidents/{id}/edit",
+        LeadOfA,
+        "csrf={csrf}&title=web+{caller}&severity=&state=",
+    ),
     // ---- pages: teams
     row("GET", "/teams", SignedIn),
     row("GET", "/teams.csv", SignedIn),
@@ -430,6 +457,12 @@ const ROWS: &[Row] = &[
     last(row("DELETE", "/api/v1/people/{id}", Admin)),
     last(row("DELETE", "/api/v1/integrations/{id}", LeadOfA)),
     last(row("DELETE", "/api/v1/incidents/{id}", LeadOfA)),
+    last(form(
+        "POST",
+        "/incidents/{id}/delete",
+        LeadOfA,
+        "csrf={csrf}",
+    )),
     last(row("DELETE", "/api/v1/me/tokens/{id}", TokenOwner)),
     last(form("POST", "/teams/{id}/delete", Admin, "csrf={csrf}")),
     last(row("DELETE", "/api/v1/teams/{id}", Admin)),
@@ -455,8 +488,10 @@ struct World {
     integration: String,
     /// An unattributed page of team A whose sender named `pagerduty:PCLAIM`.
     page: i64,
-    /// An incident of team A with `other` as a responder.
+    /// An incident of team A with `other` as a responder and in communications.
     incident: i64,
+    /// Another, which the page's delete row deletes.
+    incident2: i64,
     member_token_id: i64,
     cookie: Option<String>,
     csrf: String,
@@ -573,15 +608,33 @@ async fn world(backend: Backend, caller: Caller) -> World {
         .await
         .unwrap()
         .id;
-    s.add_participant(
-        incident,
-        other,
+    for role in [
         aftercare_store::ParticipantRole::Responder,
-        aftercare_store::ParticipantOrigin::Payload,
-        1_700_000_000_000,
-    )
-    .await
-    .unwrap();
+        aftercare_store::ParticipantRole::Communications,
+    ] {
+        s.add_participant(
+            incident,
+            other,
+            role,
+            aftercare_store::ParticipantOrigin::Payload,
+            1_700_000_000_000,
+        )
+        .await
+        .unwrap();
+    }
+    let incident2 = s
+        .create_incident(&aftercare_store::NewIncident {
+            team_id: Some(team_a),
+            incident_key: "manual-authz-2".into(),
+            title: "Another".into(),
+            severity: None,
+            started_at: 1_700_000_000_000,
+            resolved_at: None,
+            created_by: None,
+        })
+        .await
+        .unwrap()
+        .id;
     // The member's personal token, made as the member would: through their session.
     let member_session = accounts::start_session(s, member).await.unwrap();
     let member_actor = accounts::by_session(s, &member_session.cookie)
@@ -630,6 +683,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         integration,
         page: page.0,
         incident: incident.0,
+        incident2: incident2.0,
         member_token_id: own.id.0,
         cookie,
         csrf,
@@ -648,7 +702,9 @@ impl World {
             self.team_d.to_string()
         } else if method == "DELETE" && path == "/api/v1/teams/{id}" {
             self.team_e.to_string()
-        } else if path.starts_with("/api/v1/incidents/") {
+        } else if path == "/incidents/{id}/delete" {
+            self.incident2.to_string()
+        } else if path.starts_with("/api/v1/incidents/") || path.starts_with("/incidents/") {
             self.incident.to_string()
         } else if path.starts_with("/api/v1/pages/") {
             self.page.to_string()

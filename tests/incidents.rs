@@ -417,7 +417,171 @@ async fn incidents_by_hand_and_who_may_change_them(backend: Backend) {
     app.stop().await;
 }
 
+/// The pages: a member makes an incident (an empty title is refused beside its field),
+/// adds themselves as investigator, the lead adds someone, resolves it and deletes it.
+async fn incidents_through_the_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = &app.store;
+    let team = s.create_team("search").await.unwrap().id;
+    let lead = s
+        .create_person(&new_person("Lee Lead", "lee@example.com", "UTC"))
+        .await
+        .unwrap()
+        .id;
+    let member = s
+        .create_person(&new_person("Mo Member", "mo@example.com", "UTC"))
+        .await
+        .unwrap()
+        .id;
+    s.set_membership(team, lead, TeamRole::Lead).await.unwrap();
+    s.set_membership(team, member, TeamRole::Member)
+        .await
+        .unwrap();
+    let session = |p| aftercare_app::accounts::start_session(&app.store, p);
+    let (m, l) = (session(member).await.unwrap(), session(lead).await.unwrap());
+    let get = |cookie: String, path: String| {
+        app.client
+            .get(app.url(&path))
+            .header("cookie", format!("aftercare_session={cookie}"))
+            .send()
+    };
+    let post = |cookie: String, csrf: String, path: String, body: String| {
+        app.client
+            .post(app.url(&path))
+            .header("cookie", format!("aftercare_session={cookie}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("csrf={csrf}&{body}"))
+            .send()
+    };
+    let page = get(m.cookie.clone(), "/incidents".into())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("No incident started over"), "{page}");
+    assert!(page.contains("id=\"new-incident\""), "{page}");
+    let res = post(
+        m.cookie.clone(),
+        m.session.csrf_token.clone(),
+        "/incidents".into(),
+        format!("title=+&team={team}&severity=SEV3"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 400);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Give the incident a title"), "{page}");
+    assert!(
+        page.contains("value=\"SEV3\""),
+        "what was typed stays: {page}"
+    );
+    let res = post(
+        m.cookie.clone(),
+        m.session.csrf_token.clone(),
+        "/incidents".into(),
+        format!("title=Search+is+slow&team={team}&severity=SEV3"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.ends_with("?notice=incident-added"), "{to}");
+    let path = to.split('?').next().unwrap().to_string();
+    let page = get(m.cookie.clone(), to.clone())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<h1>Search is slow</h1>") && page.contains("incident lead"),
+        "{page}"
+    );
+    // The member adds themselves as investigator too.
+    let res = post(
+        m.cookie.clone(),
+        m.session.csrf_token.clone(),
+        format!("{path}/participants"),
+        "person_id=me&role=investigator".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    // ... a second time is refused beside the form, not on another page.
+    let res = post(
+        m.cookie.clone(),
+        m.session.csrf_token.clone(),
+        format!("{path}/participants"),
+        "person_id=me&role=investigator".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("lready in this incident")
+    );
+    // The lead adds themselves as responder for someone, resolves it, then deletes it.
+    let res = post(
+        l.cookie.clone(),
+        l.session.csrf_token.clone(),
+        format!("{path}/participants"),
+        format!("person_id={}&role=communications", lead.0),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = post(
+        l.cookie.clone(),
+        l.session.csrf_token.clone(),
+        format!("{path}/edit"),
+        "title=Search+is+slow&severity=SEV2&state=resolve".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = get(l.cookie.clone(), path.clone())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("status-resolved")
+            && page.contains("SEV2")
+            && page.contains("communications"),
+        "{page}"
+    );
+    let list = get(m.cookie.clone(), "/incidents".into())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Search is slow"), "{list}");
+    let res = post(
+        l.cookie.clone(),
+        l.session.csrf_token.clone(),
+        format!("{path}/delete"),
+        String::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/incidents?notice=incident-deleted"
+    );
+    let res = get(l.cookie.clone(), path.clone()).await.unwrap();
+    assert_eq!(res.status(), 404);
+    app.stop().await;
+}
+
 crate::on_both!(
+    incidents_through_the_pages,
     senders_lifecycles_make_incidents_with_their_responders,
     real_captures_make_incidents_with_their_responders,
     incidents_by_hand_and_who_may_change_them,

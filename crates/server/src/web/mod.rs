@@ -4,6 +4,7 @@
 mod account;
 mod calendar;
 mod forms;
+mod incidents;
 mod integrations;
 mod org;
 mod pages;
@@ -63,6 +64,21 @@ pub fn routes() -> Routes {
         .route("/people/{id}/invite", post(people::invite))
         .route("/people/{id}/deactivate", post(people::deactivate))
         .route("/people/{id}/reactivate", post(people::reactivate))
+        .route(
+            "/incidents",
+            get(incidents::list_page).post(incidents::create),
+        )
+        .route("/incidents/{id}", get(incidents::detail_page))
+        .route(
+            "/incidents/{id}/participants",
+            post(incidents::add_participant),
+        )
+        .route(
+            "/incidents/{id}/participants/remove",
+            post(incidents::remove_participant),
+        )
+        .route("/incidents/{id}/edit", post(incidents::edit))
+        .route("/incidents/{id}/delete", post(incidents::delete))
         .route("/org", get(org::org_page))
         .route("/org/teams.csv", get(org::teams_csv))
         .route("/org/carriers.csv", get(org::carriers_csv))
@@ -278,6 +294,13 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
             Some("Invitation sent: they join once they accept it on their own page.")
         }
         "member-removed" => Some("Member removed."),
+        "incident-added" => {
+            Some("Incident made. You are its incident lead: add the others involved.")
+        }
+        "incident-saved" => Some("Incident saved."),
+        "incident-deleted" => Some("Incident deleted. Its pages stay in each person's history."),
+        "participant-added" => Some("Added to the incident."),
+        "participant-removed" => Some("Removed from the incident."),
         "claimed" => Some(
             "Attributed: the sender's identity is linked, and every page from it now counts for that person.",
         ),
