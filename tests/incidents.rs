@@ -78,6 +78,26 @@ async fn senders_lifecycles_make_incidents_with_their_responders(backend: Backen
         assert_eq!(p["engaged_minutes"], 65, "{p}");
         assert_eq!(p["handoff_due"], false, "{p}");
     }
+    // Linking Noor's PagerDuty id afterwards makes her pages hers, and her a responder of
+    // the PagerDuty incident.
+    let noor = app
+        .store
+        .person_by_email("noor.haddad@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let res = app
+        .post_json(
+            &format!("/api/v1/people/{}/identities", noor.id),
+            &json!({"kind": "pagerduty", "external_id": "PN5Y2HC"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let all = all_incidents(&app).await;
+    assert_eq!(
+        responders(by_source(&all, "pagerduty", "IndexerQueueLagHigh")),
+        ["Noor Haddad"]
+    );
     // Deliveries again (new delivery ids, same incidents): still one incident per key.
     let before = all_incidents(&app).await.len();
     post_every_fixture(&app, &fixture_path("webhooks")).await;

@@ -52,6 +52,16 @@ impl Store {
             }
             let reattributed = sqlx::query("UPDATE notifications SET person_id = $1, basis = 'identity_linked' WHERE person_id IS NULL AND named_kind = $2 AND named_external_id = $3")
                 .bind(person_id).bind(kind).bind(external_id).execute(&mut *tx).await?.rows_affected();
+            if reattributed > 0 {
+                // Their pages' incidents now have them as a responder too.
+                sqlx::query("INSERT INTO incident_participants (incident_id, person_id, role, origin, engaged_from, engaged_until, added_at) \
+                             SELECT i.id, n.person_id, 'responder', 'payload', MIN(n.at), MAX(n.at), $4 \
+                             FROM notifications n JOIN incidents i ON i.source = n.source AND i.incident_key = n.incident_key \
+                             WHERE n.person_id = $1 AND n.named_kind = $2 AND n.named_external_id = $3 AND n.delivery_id IS NOT NULL \
+                             GROUP BY i.id, n.person_id \
+                             ON CONFLICT (incident_id, person_id, role) DO NOTHING")
+                    .bind(person_id).bind(kind).bind(external_id).bind(crate::now_ms()).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(Linked { reattributed })
         })
