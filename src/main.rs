@@ -6,6 +6,7 @@
 mod burden_cmd;
 mod demo;
 mod import;
+mod incident_cmd;
 mod lens_cmd;
 mod pages_cmd;
 
@@ -123,6 +124,11 @@ enum Command {
     },
     /// Check incident reviews for blameful and hindsight wording.
     Lens(lens_cmd::LensArgs),
+    /// Incidents and the people in them.
+    Incident {
+        #[command(subcommand)]
+        command: incident_cmd::IncidentCommand,
+    },
     /// Pages nobody could be found for, and saying whom they were for.
     Pages {
         #[command(subcommand)]
@@ -419,6 +425,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Person { command } => person_command(command).await,
         Command::Pages { command } => pages_cmd::run(command).await,
+        Command::Incident { command } => incident_cmd::run(command).await,
         Command::Admin {
             command:
                 AdminCommand::Create {

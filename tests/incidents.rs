@@ -8,6 +8,7 @@ use std::path::Path;
 use aftercare_store::{Backend, TeamRole};
 use serde_json::{Value, json};
 
+use crate::cli::{aftercare, text};
 use crate::common::{TestApp, fixture_path, new_person, spawn_app};
 use crate::ingest::{people, post_every_fixture};
 
@@ -600,7 +601,95 @@ async fn incidents_through_the_pages(backend: Backend) {
     app.stop().await;
 }
 
+/// The command line: make one, add someone, list and show it; bad input names the flag.
+async fn incidents_from_the_command_line(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let team = app.store.create_team("search").await.unwrap().id;
+    let mo = app
+        .store
+        .create_person(&new_person("Mo Member", "mo@example.com", "UTC"))
+        .await
+        .unwrap()
+        .id;
+    app.store
+        .set_membership(team, mo, TeamRole::Member)
+        .await
+        .unwrap();
+    let db = app.database_url();
+    let out = aftercare(
+        &db,
+        &[
+            "incident",
+            "create",
+            "--team",
+            "search",
+            "--title",
+            "Reindex stuck",
+            "--severity",
+            "SEV3",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Reindex stuck [open]"), "{stdout}");
+    let id = stdout
+        .trim_start_matches('#')
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = aftercare(
+        &db,
+        &[
+            "incident",
+            "add-participant",
+            &id,
+            "--person",
+            "mo@example.com",
+            "--role",
+            "investigator",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Mo Member") && stdout.contains("investigator"),
+        "{stdout}"
+    );
+    let out = aftercare(
+        &db,
+        &[
+            "incident",
+            "add-participant",
+            &id,
+            "--person",
+            "mo@example.com",
+            "--role",
+            "hero",
+        ],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("--role"), "{stderr}");
+    let out = aftercare(
+        &db,
+        &["incident", "create", "--team", "search", "--title", " "],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("--title"), "{stderr}");
+    let out = aftercare(&db, &["incident", "list", "--team", "search", "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["incidents"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["incidents"][0]["severity"], "SEV3");
+    let out = aftercare(&db, &["incident", "show", &id, "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["participants"][0]["person_id"], mo.0, "{v}");
+    app.stop().await;
+}
+
 crate::on_both!(
+    incidents_from_the_command_line,
     incidents_through_the_pages,
     senders_lifecycles_make_incidents_with_their_responders,
     real_captures_make_incidents_with_their_responders,
