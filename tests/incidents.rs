@@ -125,6 +125,10 @@ async fn check_lifecycles(app: &TestApp, alert: &str, incident: &str) -> Vec<Val
     let pagerduty = by_source(&all, "pagerduty", alert);
     assert_eq!(pagerduty["status"], "resolved", "{pagerduty}");
     assert_eq!(pagerduty["pages"], 4, "{pagerduty}");
+    assert!(
+        pagerduty["severity"].is_string(),
+        "the sender's priority: {pagerduty}"
+    );
     // incident.io's escalation: the people it notified, acknowledged.
     let escalation = all
         .iter()

@@ -151,12 +151,13 @@ pub async fn notifications_for(
     Ok(out)
 }
 
-/// What an event says about its incident, or `None` for an event about no incident
+/// What an event (and its body, for the severity) says about its incident, or `None` for an event about no incident
 /// (a shift change, an event type we do not read).
 pub fn incident_update(
     integration: &Integration,
     source: Source,
     event: &Event,
+    body: &[u8],
 ) -> Option<aftercare_store::IncidentUpdate> {
     use aftercare_store::IncidentPhase;
     use aftercare_webhooks::EventKind;
@@ -174,7 +175,7 @@ pub fn incident_update(
         source: source.as_str().to_string(),
         incident_key: event.incident_key.clone(),
         title: event.title.clone().filter(|t| !t.trim().is_empty()),
-        severity: None,
+        severity: aftercare_webhooks::severity(source, body),
         at: event.occurred_at.as_millisecond(),
         phase,
     })

@@ -192,7 +192,7 @@ async fn ingest_inner(
         raw: body.to_vec(),
         event_json,
         notifications,
-        incident: aftercare_app::attribution::incident_update(&integration, source, &event),
+        incident: aftercare_app::attribution::incident_update(&integration, source, &event, body),
     };
     match state.ingest.submit(delivery).await? {
         DeliveryOutcome::Stored { id, notifications } => Ok((

@@ -44,6 +44,7 @@
 mod error;
 mod json;
 mod mac;
+mod severity;
 mod sources;
 mod verify;
 
@@ -57,6 +58,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 pub use error::ParseError;
+pub use severity::severity;
 pub use verify::{AuthError, STANDARD_WEBHOOKS_TOLERANCE_SECS, SecretError, check_secret, verify};
 
 /// A kind of sender. Each integration has exactly one.
