@@ -144,6 +144,28 @@ async fn bad_people_are_refused_naming_the_field_and_store_nothing(backend: Back
     let res = app.post_json("/api/v1/teams", &json!({"name": "  "})).await;
     assert_eq!(res.status(), 400);
     assert!(app.store.list_teams().await.unwrap().is_empty());
+    // A body that is not a JSON object is refused, even where every field is optional
+    // (serde would read `[null, null]` as a struct with its first two fields unset).
+    for body in ["[null, null]", "\"x\"", "3"] {
+        let res = app
+            .client
+            .post(app.url("/api/v1/teams"))
+            .bearer_auth(&app.admin_token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{body}");
+        let v: Value = res.json().await.unwrap();
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("JSON object"),
+            "{v}"
+        );
+    }
     app.stop().await;
 }
 

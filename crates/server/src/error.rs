@@ -178,6 +178,13 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiE
             "body: empty; send a JSON object".into(),
         ));
     }
+    // Every body is an object: serde would otherwise read a struct from an array
+    // (`[null, null]` filling its first two optional fields), which no client means.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::Malformed(
+            "body: not a JSON object; send one such as {\"name\": \"...\"}".into(),
+        ));
+    }
     serde_json::from_slice(body).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {
             let msg = e.to_string();
