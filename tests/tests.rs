@@ -12,6 +12,7 @@ mod import_cli;
 mod ingest;
 mod lens_cli;
 mod limits;
+mod notifications;
 #[path = "support/oidc_provider.rs"]
 mod oidc_provider;
 mod overview;

@@ -6,10 +6,13 @@
 pub mod accounts;
 pub mod attribution;
 pub mod burden;
+pub mod channels;
 pub mod error;
 pub mod export;
 pub mod integrations;
+pub mod jobs;
 pub mod mail;
+pub mod notify;
 pub mod org;
 pub mod overview;
 pub mod pages;
