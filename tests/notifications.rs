@@ -383,3 +383,187 @@ fn no_message_is_delivered_in_sleep_or_outside_working_time() {
         prop_assert!(false, "still not delivered after four moves");
     });
 }
+
+/// A request the HTTP stand-in received.
+#[derive(Debug)]
+struct Received {
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// A stand-in for Slack's Web API and a person's webhook: answers every request
+/// with Slack's `{"ok":true}` and hands it to the test.
+async fn http_stand_in() -> (u16, tokio::sync::mpsc::UnboundedReceiver<Received>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let (head_end, length) = loop {
+                    let n = socket.read(&mut chunk).await.unwrap();
+                    assert!(n > 0, "request ended early");
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                            .unwrap_or(0);
+                        break (i + 4, length);
+                    }
+                };
+                while buf.len() < head_end + length {
+                    let n = socket.read(&mut chunk).await.unwrap();
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                let mut lines = head.lines();
+                let path = lines
+                    .next()
+                    .and_then(|l| l.split(' ').nth(1))
+                    .unwrap_or("")
+                    .to_string();
+                let headers = lines
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                    .collect();
+                let body = buf[head_end..head_end + length].to_vec();
+                let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}";
+                socket.write_all(answer.as_bytes()).await.unwrap();
+                let _ = tx.send(Received {
+                    path,
+                    headers,
+                    body,
+                });
+            });
+        }
+    });
+    (port, rx)
+}
+
+/// Email over a real SMTP server, a Slack direct message and a signed webhook:
+/// each to the person alone, each with the pause link; a Slack channel id is
+/// refused and the refusal stores nothing.
+#[tokio::test]
+async fn channels_reach_the_person_alone_with_the_pause_link() {
+    use aftercare_app::channels::{self, ChannelSettings, SlackConfig, webhook_signature};
+    let smtp = crate::smtp_server::SmtpServer::start();
+    let (port, mut requests) = http_stand_in().await;
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let store = db.store().await.unwrap();
+    let person = person_always(&store, "ada@example.com").await;
+    let session = accounts::start_session(&store, person).await.unwrap();
+    let actor = accounts::by_session(&store, &session.cookie)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = actor.owner().unwrap();
+    let chosen = ChannelSettings {
+        email: true,
+        slack_user_id: Some("U012ABCDEF".into()),
+        webhook_url: Some(format!("http://127.0.0.1:{port}/hook")),
+    };
+    channels::set_channels(&store, owner, &chosen)
+        .await
+        .unwrap();
+    let shared = ChannelSettings {
+        slack_user_id: Some("C024BE91L".into()),
+        ..chosen.clone()
+    };
+    let refused = channels::set_channels(&store, owner, &shared)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("slack_user_id"), "{refused}");
+    assert_eq!(
+        channels::channels_of(&store, owner)
+            .await
+            .unwrap()
+            .slack_user_id
+            .as_deref(),
+        Some("U012ABCDEF"),
+        "a refused change stores nothing"
+    );
+
+    let mut delivery = Delivery::new("https://aftercare.example/");
+    delivery.mailer = Some(smtp.mailer());
+    delivery.slack = Some(SlackConfig {
+        token: "xoxb-test".into(),
+        base_url: format!("http://127.0.0.1:{port}/api"),
+    });
+    delivery.webhook_secret = Some("whsec-test".into());
+    let r = Runner::new(store.clone(), delivery, RunnerConfig::new("w"));
+    let past = Timestamp::now() - jiff::SignedDuration::from_secs(60);
+    notify::schedule(&store, person, &msg(7), past, "c:7")
+        .await
+        .unwrap();
+    let first = r.tick(Timestamp::now()).await.unwrap();
+    assert_eq!(first.done, 1, "{first:?}");
+    let second = r.tick(Timestamp::now()).await.unwrap();
+    assert_eq!(second.done, 3, "email, Slack and webhook: {second:?}");
+    let pause = notify::pause_token(&store, person).await.unwrap();
+    let pause_url = format!("https://aftercare.example/pause/{pause}");
+
+    let (_, raw) = smtp.received(1);
+    let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
+    assert!(unfolded.contains("Check-in 7"));
+    assert!(unfolded.contains("ada@example.com"));
+    assert!(
+        unfolded.contains(&pause),
+        "the email carries the pause link"
+    );
+
+    let mut got = Vec::new();
+    for _ in 0..2 {
+        got.push(
+            tokio::time::timeout(Duration::from_secs(10), requests.recv())
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    got.sort_by(|a, b| a.path.cmp(&b.path));
+    let (slack, hook) = (&got[0], &got[1]);
+    assert_eq!(slack.path, "/api/chat.postMessage");
+    assert_eq!(slack.header("authorization"), "Bearer xoxb-test");
+    let body: serde_json::Value = serde_json::from_slice(&slack.body).unwrap();
+    assert_eq!(
+        body["channel"], "U012ABCDEF",
+        "a direct message to the person"
+    );
+    assert!(body["text"].as_str().unwrap().contains(&pause_url));
+
+    assert_eq!(hook.path, "/hook");
+    let ts: i64 = hook.header("x-aftercare-timestamp").parse().unwrap();
+    assert_eq!(
+        hook.header("x-aftercare-signature"),
+        webhook_signature("whsec-test", ts, &hook.body)
+    );
+    assert_ne!(
+        hook.header("x-aftercare-signature"),
+        webhook_signature("another key", ts, &hook.body)
+    );
+    assert!(!hook.header("x-aftercare-delivery").is_empty());
+    let posted: serde_json::Value = serde_json::from_slice(&hook.body).unwrap();
+    assert_eq!(posted["title"], "Check-in 7");
+    assert_eq!(posted["pause_url"], pause_url.as_str());
+    assert_eq!(posted["link"], "https://aftercare.example/inbox");
+    store.close().await;
+    db.cleanup().await.unwrap();
+}
