@@ -205,6 +205,24 @@ async fn pause_stops_everything_and_resume_sends_no_backlog(backend: Backend) {
         .await
         .unwrap()
         .token;
+    let empty = app
+        .client
+        .get(app.url("/inbox"))
+        .header("cookie", format!("aftercare_session={}", session.cookie))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        empty.contains("Nothing here yet"),
+        "the inbox's empty state"
+    );
+    assert!(
+        empty.contains("Pause every check-in"),
+        "and its pause control"
+    );
     let past = Timestamp::now() - jiff::SignedDuration::from_secs(60);
     let first = notify::schedule(s, person, &msg(0), past, "p:0")
         .await

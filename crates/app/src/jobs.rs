@@ -169,10 +169,11 @@ impl Runner {
         if !person.is_active() {
             return Ok(Some(Outcome::Skip("person deactivated".into())));
         }
+        // Before the hours check: a job that came due during a pause must be
+        // skipped, not moved past the pause's end and delivered as a backlog.
         if store
-            .current_pause(person_id, now.as_millisecond())
+            .paused_for(person_id, now.as_millisecond(), lease.job.run_at)
             .await?
-            .is_some()
         {
             return Ok(Some(Outcome::Skip("paused".into())));
         }

@@ -513,6 +513,14 @@ impl Store {
 
 // Pauses, the inbox and channels.
 impl Store {
+    /// Whether a job for `person` due at `run_at` must not be delivered at `now`:
+    /// they are paused now, or were when it came due (no backlog after a pause).
+    pub async fn paused_for(&self, person: PersonId, now: i64, run_at: i64) -> Result<bool> {
+        let n: i64 = with_pool!(self, p => sqlx::query_scalar(SQL_PAUSED)
+            .bind(person).bind(now).bind(run_at).fetch_one(p).await)?;
+        Ok(n > 0)
+    }
+
     /// The pause in force at `now`, if any.
     pub async fn current_pause(&self, person: PersonId, now: i64) -> Result<Option<Pause>> {
         let sql = "SELECT paused_at, until FROM pauses WHERE person_id = $1 AND paused_at <= $2 AND (until IS NULL OR until > $2) ORDER BY paused_at DESC LIMIT 1";

@@ -305,6 +305,11 @@ async fn a_pause_stops_jobs_at_once_and_resuming_sends_no_backlog(store: Store) 
         .enqueue_job(&message(p, 15_000, "inside"))
         .await
         .unwrap();
+    assert!(
+        store.paused_for(p, 30_000, 15_000).await.unwrap(),
+        "came due while paused"
+    );
+    assert!(!store.paused_for(p, 30_000, 25_000).await.unwrap());
     let lease = store.claim_jobs("w", 30_000, 60_000, 5).await.unwrap();
     assert_eq!(
         store
