@@ -67,6 +67,23 @@ enum Command {
         /// Trust X-Forwarded-For from a load balancer for sign-in throttling.
         #[arg(long, env = "AFTERCARE_TRUST_PROXY")]
         trust_proxy: bool,
+        /// How often this process looks for due jobs (messages to deliver), in
+        /// milliseconds. Every process runs jobs; each job runs once.
+        #[arg(long, env = "AFTERCARE_JOBS_POLL_MS", default_value_t = 5_000)]
+        jobs_poll_ms: u64,
+        /// How long a claimed job stays this process's before others may take it
+        /// back (a process that died loses its jobs to the others after this).
+        #[arg(long, env = "AFTERCARE_JOBS_LEASE_MS", default_value_t = 120_000)]
+        jobs_lease_ms: u64,
+        /// Slack bot token (xoxb-…) for direct messages to people who chose Slack.
+        #[arg(long, env = "AFTERCARE_SLACK_TOKEN", hide_env_values = true)]
+        slack_token: Option<String>,
+        /// Slack's Web API address (a stand-in in tests).
+        #[arg(long, env = "AFTERCARE_SLACK_API_URL", default_value = aftercare_app::channels::SLACK_API)]
+        slack_api_url: String,
+        /// Key that signs posts to people's own webhooks (HMAC-SHA256).
+        #[arg(long, env = "AFTERCARE_WEBHOOK_SECRET", hide_env_values = true)]
+        webhook_secret: Option<String>,
     },
     /// Fill an empty database with a demo organisation: 3 teams, 25 people, 90 days of pages.
     Demo {
@@ -375,6 +392,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             public_url,
             secure_cookies,
             trust_proxy,
+            jobs_poll_ms,
+            jobs_lease_ms,
+            slack_token,
+            slack_api_url,
+            webhook_secret,
         } => {
             init_tracing();
             let store = open(&db).await?;
@@ -415,7 +437,35 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     listener.local_addr()?
                 );
             }
-            aftercare_server::serve(listener, state, shutdown_signal()).await?;
+            // One signal stops both the server and the job runner.
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                let _ = stop.send(true);
+            });
+            let mut delivery = aftercare_app::channels::Delivery::new(&public_url);
+            delivery.mailer = state.mailer.clone();
+            delivery.slack = slack_token.map(|token| aftercare_app::channels::SlackConfig {
+                token,
+                base_url: slack_api_url,
+            });
+            delivery.webhook_secret = webhook_secret;
+            let mut jobs = aftercare_app::jobs::RunnerConfig::new(
+                aftercare_app::jobs::RunnerConfig::default_worker(),
+            );
+            jobs.poll = std::time::Duration::from_millis(jobs_poll_ms.max(10));
+            jobs.lease = std::time::Duration::from_millis(jobs_lease_ms.max(1_000));
+            let runner = aftercare_app::jobs::Runner::new(store.clone(), delivery, jobs);
+            let mut runner_stop = stopped.clone();
+            let runner = tokio::spawn(runner.run(async move {
+                let _ = runner_stop.wait_for(|s| *s).await;
+            }));
+            let mut server_stop = stopped;
+            aftercare_server::serve(listener, state, async move {
+                let _ = server_stop.wait_for(|s| *s).await;
+            })
+            .await?;
+            let _ = runner.await;
             store.close().await;
             Ok(())
         }

@@ -167,6 +167,15 @@ const ROWS: &[Row] = &[
     api("POST", "/api/v1/me/tokens", Owner, r#"{"label":"authz"}"#),
     row("POST", "/api/v1/me/teams/{id}/accept", Invitee),
     row("POST", "/api/v1/me/teams/{id}/decline", Invitee),
+    // What Aftercare tells a person, their pause and their channels: theirs alone.
+    row("GET", "/api/v1/me/inbox", Owner),
+    // No message with this id is anyone's here: the owner's answer is a 404 too.
+    row("POST", "/api/v1/me/inbox/{id}/read", Nobody),
+    row("GET", "/api/v1/me/pause", Owner),
+    api("POST", "/api/v1/me/pause", Owner, "{}"),
+    row("DELETE", "/api/v1/me/pause", Owner),
+    row("GET", "/api/v1/me/channels", Owner),
+    api("PUT", "/api/v1/me/channels", Owner, r#"{"email":true}"#),
     // ---- people
     row("GET", "/api/v1/people", SignedIn),
     api(
@@ -322,6 +331,12 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&current_password=wrong&new_password=x",
     ),
     row("GET", "/me", SignedIn),
+    row("GET", "/inbox", Owner),
+    form("POST", "/inbox/pause", Owner, "csrf={csrf}&for=1d"),
+    form("POST", "/inbox/resume", Owner, "csrf={csrf}"),
+    // A pause link answers only with its signed token, which this test lacks.
+    row("GET", "/pause/{token}", Nobody),
+    row("POST", "/pause/{token}", Nobody),
     // ---- pages: people
     row("GET", "/people", SignedIn),
     form(

@@ -13,6 +13,7 @@ mod incidents;
 mod ingest;
 mod lens_cli;
 mod limits;
+mod notifications;
 #[path = "support/oidc_provider.rs"]
 mod oidc_provider;
 mod overview;

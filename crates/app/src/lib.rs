@@ -6,11 +6,14 @@
 pub mod accounts;
 pub mod attribution;
 pub mod burden;
+pub mod channels;
 pub mod error;
 pub mod export;
 pub mod incidents;
 pub mod integrations;
+pub mod jobs;
 pub mod mail;
+pub mod notify;
 pub mod org;
 pub mod overview;
 pub mod pages;

@@ -66,3 +66,11 @@ id_type!(
     /// An entry of the audit log.
     AuditId
 );
+id_type!(
+    /// A durable job (a message to deliver, a send over one channel).
+    JobId
+);
+id_type!(
+    /// A message in a person's in-app inbox.
+    InboxMessageId
+);

@@ -36,6 +36,10 @@ macro_rules! conformance {
 #[path = "conformance/bulk_import.rs"]
 mod bulk_import;
 
+/// Durable jobs, pauses and the inbox, run the same way.
+#[path = "conformance/jobs.rs"]
+mod jobs;
+
 conformance!(
     people_are_upserted_by_email,
     admins_are_created_whole,

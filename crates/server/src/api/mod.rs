@@ -7,6 +7,9 @@ mod incidents;
 mod integrations;
 mod lens;
 mod me;
+mod notify;
+
+pub(crate) use notify::INBOX_LIMIT;
 mod org;
 mod pages;
 mod people;
@@ -77,6 +80,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(me::delete_token))
         .routes(routes!(me::accept_team))
         .routes(routes!(me::decline_team))
+        .routes(routes!(notify::inbox))
+        .routes(routes!(notify::mark_read))
+        .routes(routes!(notify::get_pause, notify::pause, notify::resume))
+        .routes(routes!(notify::get_channels, notify::set_channels))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update, people::erase))
         .routes(routes!(people::invite))

@@ -4,6 +4,7 @@
 mod account;
 mod calendar;
 mod forms;
+mod inbox;
 mod incidents;
 mod integrations;
 mod org;
@@ -51,6 +52,13 @@ pub fn routes() -> Routes {
             get(account::account_page).post(account::change_password),
         )
         .route("/me", get(account::me_page))
+        .route("/inbox", get(inbox::inbox_page))
+        .route("/inbox/pause", post(inbox::pause))
+        .route("/inbox/resume", post(inbox::resume))
+        .route(
+            "/pause/{token}",
+            get(inbox::pause_link_page).post(inbox::pause_link_submit),
+        )
         .route("/people", get(people::people_page).post(people::add_person))
         .route("/people/{id}", get(people::person_page))
         .route("/people/{id}/pages", get(pages::pages_page))
@@ -309,6 +317,10 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "password-changed" => Some("Password changed. Your other sessions have been signed out."),
         "deactivated" => Some("Deactivated: their sessions and tokens have ended."),
         "reactivated" => Some("Reactivated."),
+        "paused" => {
+            Some("Paused: nothing is sent to you until then, and nothing held back arrives later.")
+        }
+        "resumed" => Some("Resumed. What came due while you were paused will not be sent."),
         _ => None,
     }
 }
