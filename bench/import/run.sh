@@ -60,7 +60,7 @@ pg_url="${pg_admin%/*}/$pg_db"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
   echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GB; disk: $(df -h "$data" | awk 'NR == 2 {print $1}')"
   echo "sqlite3: $(sqlite3 --version | cut -d' ' -f1)"
-  [ $use_pg = 1 ] && echo "postgres: $(psql "$pg_admin" -qtAc 'SHOW server_version')"
+  if [ $use_pg = 1 ]; then echo "postgres: $(psql "$pg_admin" -qtAc 'SHOW server_version')"; fi
 } | tee "$out/machine.txt"
 
 # timed LOG CMD...: runs CMD under GNU time, appends "label seconds rss_kb load" to results.
