@@ -8,7 +8,7 @@ use aftercare_app::Actor;
 use aftercare_app::incidents::{self, IncidentDetail, IncidentInput};
 use aftercare_store::IncidentId;
 
-use crate::{Db, open_existing, period_arg, person_by_email};
+use crate::{Db, flag_error, open_existing, period_arg, person_by_email};
 
 #[derive(Subcommand)]
 pub(crate) enum IncidentCommand {
@@ -97,15 +97,6 @@ fn print(d: &IncidentDetail, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn invalid(e: aftercare_app::AppError) -> anyhow::Error {
-    match e {
-        aftercare_app::AppError::Invalid { field, reason } => {
-            anyhow::anyhow!("--{field}: {reason}")
-        }
-        other => other.into(),
-    }
-}
-
 pub(crate) async fn run(command: IncidentCommand) -> anyhow::Result<()> {
     let actor = Actor::command_line();
     match command {
@@ -172,7 +163,7 @@ pub(crate) async fn run(command: IncidentCommand) -> anyhow::Result<()> {
             };
             let d = incidents::create(&store, &actor, &input)
                 .await
-                .map_err(invalid)?;
+                .map_err(flag_error)?;
             print(&d, false)
         }
         IncidentCommand::AddParticipant {
@@ -183,10 +174,10 @@ pub(crate) async fn run(command: IncidentCommand) -> anyhow::Result<()> {
         } => {
             let store = open_existing(&db).await?;
             let p = person_by_email(&store, &person).await?;
-            let role = incidents::role(&role).map_err(invalid)?;
+            let role = incidents::role(&role).map_err(flag_error)?;
             let d = incidents::add_participant(&store, &actor, IncidentId(id), Some(p.id), role)
                 .await
-                .map_err(invalid)?;
+                .map_err(flag_error)?;
             print(&d, false)
         }
     }

@@ -321,12 +321,17 @@ fn main() -> ExitCode {
 
 /// `--from` and `--to` read as the API reads them, an error naming the flag.
 fn period_arg(from: Option<&str>, to: Option<&str>) -> anyhow::Result<aftercare_burden::Period> {
-    aftercare_app::burden::parse_period(from, to).map_err(|e| match e {
+    aftercare_app::burden::parse_period(from, to).map_err(flag_error)
+}
+
+/// A use-case's refusal of a field, named as the flag that carried it (`--title: ...`).
+fn flag_error(e: aftercare_app::AppError) -> anyhow::Error {
+    match e {
         aftercare_app::AppError::Invalid { field, reason } => {
             anyhow::anyhow!("--{field}: {reason}")
         }
         other => other.into(),
-    })
+    }
 }
 
 async fn open(db: &Db) -> anyhow::Result<Store> {

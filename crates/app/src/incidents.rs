@@ -93,12 +93,17 @@ fn ts(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
+/// One incident as lists show it, its team looked up once.
 async fn view(store: &Store, i: &Incident) -> Result<IncidentView> {
     let team = match i.team_id {
         Some(t) => store.team(t).await?.as_ref().map(TeamView::from),
         None => None,
     };
-    Ok(IncidentView {
+    Ok(view_with(i, team))
+}
+
+fn view_with(i: &Incident, team: Option<TeamView>) -> IncidentView {
+    IncidentView {
         id: i.id,
         title: i.title.clone(),
         team,
@@ -109,7 +114,7 @@ async fn view(store: &Store, i: &Incident) -> Result<IncidentView> {
         acknowledged_at: i.acknowledged_at.map(ts),
         resolved_at: i.resolved_at.map(ts),
         status: status(i),
-    })
+    }
 }
 
 fn status(i: &Incident) -> &'static str {
@@ -214,10 +219,17 @@ pub async fn list(
             period.to().as_millisecond(),
         )
         .await?;
-    let mut incidents = Vec::with_capacity(found.len());
-    for i in &found {
-        incidents.push(view(store, i).await?);
-    }
+    // The teams once, not once per incident.
+    let teams: std::collections::HashMap<TeamId, TeamView> = store
+        .list_teams()
+        .await?
+        .iter()
+        .map(|t| (t.id, TeamView::from(t)))
+        .collect();
+    let incidents = found
+        .iter()
+        .map(|i| view_with(i, i.team_id.and_then(|t| teams.get(&t).cloned())))
+        .collect();
     Ok(IncidentList {
         from: period.from(),
         to: period.to(),
