@@ -190,6 +190,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
     let mut notifications = Vec::new();
     let mut leads = Vec::new();
     let mut members: Vec<String> = Vec::new();
+    let mut team_people: Vec<(&'static str, TeamId, Vec<PersonId>)> = Vec::new();
     for team_def in teams() {
         let team = store.ensure_team(team_def.name).await?;
         let mut ids = Vec::new();
@@ -227,6 +228,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
             }
             ids.push(person.id);
         }
+        team_people.push((team_def.name, team.id, ids.clone()));
         store
             .create_integration(&NewIntegration {
                 public_id: format!("demo-{}", team_def.name),
@@ -280,7 +282,10 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
     let mut import = store.begin_import().await?;
     import.push(&notifications).await?;
     let count = import.commit().await?.stored;
-    eprintln!("demo organisation ready: 3 teams, 25 people, {count} notifications over 90 days");
+    let incidents = care(store, &team_people, now).await?;
+    eprintln!(
+        "demo organisation ready: 3 teams, 25 people, {count} notifications over 90 days, {incidents} resolved incidents with their check-ins"
+    );
     eprintln!("log in as {DEMO_ADMIN} / {DEMO_PASSWORD} (admin)");
     for (team, email) in leads {
         eprintln!("  or as {email} / {DEMO_PASSWORD} (lead of {team})");
@@ -309,4 +314,106 @@ fn demo_note(
             "assigned",
         )
     }
+}
+
+/// Care after incidents in the demo: two resolved incidents a team with their people,
+/// a peer supporter in each team, the organisation's employee assistance, and the
+/// care each incident starts (check-ins, pairings, the lead's checklist), made now by
+/// the same job `aftercare serve` runs. The incidents resolved days ago, so a first
+/// check-in is waiting for each person in them (in their own working hours).
+async fn care(
+    store: &Store,
+    teams: &[(&'static str, TeamId, Vec<PersonId>)],
+    now: Timestamp,
+) -> anyhow::Result<usize> {
+    use aftercare_store::{IncidentChange, NewIncident, ParticipantOrigin, ParticipantRole};
+    const TITLES: [(&str, &str, i64); 6] = [
+        ("payments", "Card authorisations timing out", 9),
+        ("payments", "Refund queue stuck behind a poison message", 2),
+        ("search", "Index rebuild filled the disk", 8),
+        ("search", "Empty results after a schema change", 3),
+        (
+            "platform",
+            "Certificate expiry on the internal load balancer",
+            10,
+        ),
+        ("platform", "DNS resolution failing in one region", 2),
+    ];
+    store
+        .add_support_resource(
+            "Employee Assistance Programme",
+            "0800 000 0000, 24 hours, confidential",
+            "Free short-term counselling for you and your household.",
+        )
+        .await?;
+    let mut made = 0;
+    for (name, team, people) in teams {
+        // The last person of each team volunteers to support colleagues after incidents.
+        let volunteer = people.last().copied();
+        if let Some(v) = volunteer {
+            store.set_supporter(v, true).await?;
+        }
+        for (k, (team_name, title, days_ago)) in TITLES.iter().enumerate() {
+            if team_name != name {
+                continue;
+            }
+            let resolved = now.checked_sub(SignedDuration::from_hours(24 * days_ago))?;
+            let started = resolved.checked_sub(SignedDuration::from_mins(95))?;
+            let incident = store
+                .create_incident(&NewIncident {
+                    team_id: Some(*team),
+                    incident_key: format!("demo-incident-{k}"),
+                    title: (*title).into(),
+                    severity: Some(if k % 2 == 0 { "P1" } else { "P2" }.into()),
+                    started_at: started.as_millisecond(),
+                    resolved_at: None,
+                    created_by: None,
+                })
+                .await?;
+            // Everyone but the lead and the volunteer was in it: responders, and in every
+            // other incident one investigator.
+            for (i, p) in people.iter().enumerate().skip(1) {
+                if Some(*p) == volunteer {
+                    continue;
+                }
+                let role = if i == 2 && k % 2 == 1 {
+                    ParticipantRole::Investigator
+                } else {
+                    ParticipantRole::Responder
+                };
+                store
+                    .add_participant(
+                        incident.id,
+                        *p,
+                        role,
+                        ParticipantOrigin::Payload,
+                        started.as_millisecond(),
+                    )
+                    .await?;
+            }
+            store
+                .update_incident(
+                    incident.id,
+                    &IncidentChange {
+                        resolved_at: Some(Some(resolved.as_millisecond())),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            made += 1;
+        }
+    }
+    // The care jobs those resolutions enqueued, run here so the demo opens with them done;
+    // their messages wait for each person's working time, which `aftercare serve` delivers.
+    let runner = aftercare_app::jobs::Runner::new(
+        store.clone(),
+        aftercare_app::channels::Delivery::new("http://127.0.0.1:8080"),
+        aftercare_app::jobs::RunnerConfig::new("demo"),
+    );
+    for _ in 0..100 {
+        if runner.tick(Timestamp::now()).await?.claimed == 0 {
+            break;
+        }
+    }
+    Ok(made)
 }

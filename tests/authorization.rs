@@ -74,6 +74,8 @@ enum Access {
     Invitee,
     /// The member's own personal token: the member, by session or that token.
     TokenOwner,
+    /// What belongs to team A's lead alone (their checklist): the lead, signed in.
+    LeadOwner,
 }
 
 impl Access {
@@ -90,6 +92,7 @@ impl Access {
             Access::Admin => matches!(c, Admin | AdminToken),
             Access::Invitee => matches!(c, Member | MemberToken | CliToken),
             Access::TokenOwner => matches!(c, Member | MemberToken),
+            Access::LeadOwner => matches!(c, Lead),
         }
     }
 }
@@ -176,6 +179,92 @@ const ROWS: &[Row] = &[
     row("DELETE", "/api/v1/me/pause", Owner),
     row("GET", "/api/v1/me/channels", Owner),
     api("PUT", "/api/v1/me/channels", Owner, r#"{"email":true}"#),
+    // ---- care: one's own check-ins, journal, support; the member holds one of each
+    row("GET", "/api/v1/me/checkins", Owner),
+    row("GET", "/api/v1/me/checkins/{id}", TokenOwner),
+    api(
+        "POST",
+        "/api/v1/me/checkins/{id}",
+        TokenOwner,
+        r#"{"skip":true}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/me/checkins/{id}/talk",
+        TokenOwner,
+        r#"{"with":"professional"}"#,
+    ),
+    row("GET", "/api/v1/me/trends", Owner),
+    // Without the passphrase header every owner gets a 400 naming it; nobody else gets that far.
+    row("GET", "/api/v1/me/journal", Owner),
+    api(
+        "POST",
+        "/api/v1/me/journal",
+        Owner,
+        r#"{"passphrase":"a long enough passphrase","text":"authz"}"#,
+    ),
+    row("GET", "/api/v1/me/journal/guide", Owner),
+    // Every owner has a journal by now (the row above): a wrong passphrase is a 400 naming it.
+    api(
+        "POST",
+        "/api/v1/me/journal/open",
+        Owner,
+        r#"{"passphrase":"wrong"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/me/journal/export",
+        Owner,
+        r#"{"passphrase":"wrong"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/me/journal/passphrase",
+        Owner,
+        r#"{"passphrase":"wrong","new_passphrase":"another long passphrase"}"#,
+    ),
+    row("GET", "/api/v1/me/support", Owner),
+    api(
+        "PUT",
+        "/api/v1/me/support",
+        Owner,
+        r#"{"declines_pairing":false}"#,
+    ),
+    row(
+        "POST",
+        "/api/v1/me/support/pairings/{id}/reached-out",
+        TokenOwner,
+    ),
+    row("GET", "/api/v1/me/checklists", Owner),
+    api(
+        "POST",
+        "/api/v1/me/checklists/{id}",
+        LeadOwner,
+        r#"{"item":"reach-out","done":true}"#,
+    ),
+    row("GET", "/api/v1/support-resources", SignedIn),
+    api(
+        "POST",
+        "/api/v1/support-resources",
+        Admin,
+        r#"{"name":"EAP","contact":"0800 000 000"}"#,
+    ),
+    row("GET", "/api/v1/teams/{id}/care", TeamA),
+    api(
+        "PATCH",
+        "/api/v1/teams/{id}/care",
+        LeadOfA,
+        r#"{"offsets":"1d"}"#,
+    ),
+    // An invalid file: the lead's 400 names it; others are refused before it is read.
+    api(
+        "POST",
+        "/api/v1/teams/{id}/measures",
+        LeadOfA,
+        r#"{"source":"id = 1"}"#,
+    ),
+    row("GET", "/api/v1/teams/{id}/pulse", LeadOfA),
+    row("GET", "/api/v1/people/{id}/record", SubjectViewers),
     // ---- people
     row("GET", "/api/v1/people", SignedIn),
     api(
@@ -336,6 +425,63 @@ const ROWS: &[Row] = &[
     form("POST", "/inbox/resume", Owner, "csrf={csrf}"),
     // A pause link answers only with its signed token, which this test lacks.
     row("GET", "/pause/{token}", Nobody),
+    row("GET", "/checkins", Owner),
+    row("GET", "/checkins/{id}", TokenOwner),
+    form(
+        "POST",
+        "/checkins/{id}",
+        TokenOwner,
+        "csrf={csrf}&action=skip",
+    ),
+    form(
+        "POST",
+        "/checkins/{id}/talk",
+        TokenOwner,
+        "csrf={csrf}&with=professional",
+    ),
+    row("GET", "/journal", Owner),
+    form(
+        "POST",
+        "/journal",
+        Owner,
+        "csrf={csrf}&passphrase=a+long+enough+passphrase&text=authz",
+    ),
+    // A page answers "no journal" and "wrong passphrase" alike, beside the field.
+    form(
+        "POST",
+        "/journal/open",
+        Owner,
+        "csrf={csrf}&passphrase=wrong",
+    ),
+    row("GET", "/support", Owner),
+    form("POST", "/support/volunteer", Owner, "csrf={csrf}&on=yes"),
+    form("POST", "/support/decline", Owner, "csrf={csrf}&on=no"),
+    form(
+        "POST",
+        "/support/pairings/{id}/reached-out",
+        TokenOwner,
+        "csrf={csrf}",
+    ),
+    form(
+        "POST",
+        "/support/resources",
+        Admin,
+        "csrf={csrf}&name=EAP&contact=0800",
+    ),
+    row("GET", "/incidents/{id}/care", TeamA),
+    form(
+        "POST",
+        "/incidents/{id}/care",
+        LeadOwner,
+        "csrf={csrf}&item=reach-out&done=yes",
+    ),
+    row("GET", "/teams/{id}/pulse", LeadOfA),
+    form(
+        "POST",
+        "/teams/{id}/care",
+        LeadOfA,
+        "csrf={csrf}&checkins_on=yes&offsets=1d&measure=post-incident-stress",
+    ),
     row("POST", "/pause/{token}", Nobody),
     // ---- pages: people
     row("GET", "/people", SignedIn),
@@ -478,6 +624,33 @@ const ROWS: &[Row] = &[
         LeadOfA,
         "csrf={csrf}",
     )),
+    last(row("DELETE", "/api/v1/me/journal/{id}", TokenOwner)),
+    last(form(
+        "POST",
+        "/journal/{id}/delete",
+        TokenOwner,
+        "csrf={csrf}",
+    )),
+    last(row("DELETE", "/api/v1/me/journal", Owner)),
+    last(form(
+        "POST",
+        "/journal/delete",
+        Owner,
+        "csrf={csrf}&confirm=delete",
+    )),
+    last(row("DELETE", "/api/v1/support-resources/{id}", Admin)),
+    last(form(
+        "POST",
+        "/support/resources/{id}/delete",
+        Admin,
+        "csrf={csrf}",
+    )),
+    last(api(
+        "DELETE",
+        "/api/v1/teams/{id}/measures",
+        LeadOfA,
+        r#"{"id":"authz-measure"}"#,
+    )),
     last(row("DELETE", "/api/v1/me/tokens/{id}", TokenOwner)),
     last(form("POST", "/teams/{id}/delete", Admin, "csrf={csrf}")),
     last(row("DELETE", "/api/v1/teams/{id}", Admin)),
@@ -508,6 +681,14 @@ struct World {
     /// Another, which the page's delete row deletes.
     incident2: i64,
     member_token_id: i64,
+    /// The member's check-in, journal entry and pairing (as supporter); a resource.
+    checkin: i64,
+    journal_entry: i64,
+    /// A second entry and resource, for the pages' delete rows.
+    journal_entry2: i64,
+    pairing: i64,
+    resource: i64,
+    resource2: i64,
     cookie: Option<String>,
     csrf: String,
     bearer: Option<String>,
@@ -659,6 +840,70 @@ async fn world(backend: Backend, caller: Caller) -> World {
     let own = accounts::create_own_token(s, &member_actor, "laptop")
         .await
         .unwrap();
+    let checkin = s
+        .create_checkins(&[aftercare_store::NewCheckin {
+            person_id: member,
+            incident_id: incident,
+            team_id: Some(team_a),
+            offset_label: "1d".into(),
+            due_at: 1_700_000_000_000,
+            measures: vec!["post-incident-stress".into()],
+        }])
+        .await
+        .unwrap()[0]
+        .0;
+    let journal_entry = aftercare_app::journal::write(
+        s,
+        &member_actor,
+        &aftercare_app::journal::NewEntry {
+            passphrase: "the member's own passphrase".into(),
+            text: "authz".into(),
+            incident_id: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let journal_entry2 = aftercare_app::journal::write(
+        s,
+        &member_actor,
+        &aftercare_app::journal::NewEntry {
+            passphrase: "the member's own passphrase".into(),
+            text: "authz 2".into(),
+            incident_id: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let pairing = s
+        .create_pairings(&[aftercare_store::NewPairing {
+            incident_id: incident,
+            team_id: Some(team_a),
+            participant_id: other,
+            supporter_id: Some(member),
+            outcome: aftercare_store::PairingOutcome::Paired,
+            overlap_minutes: 0,
+        }])
+        .await
+        .unwrap()[0]
+        .0;
+    s.give_checklist(incident, Some(team_a), lead, &["reach-out"])
+        .await
+        .unwrap();
+    let resource = s
+        .add_support_resource("Counselling", "0800 111", "")
+        .await
+        .unwrap()
+        .id;
+    let resource2 = s
+        .add_support_resource("Employee assistance", "0800 222", "")
+        .await
+        .unwrap()
+        .id;
+    s.put_team_measure(team_a, "authz-measure", "id = \"authz-measure\"")
+        .await
+        .unwrap();
     let session_of = |id: PersonId| async move { accounts::start_session(s, id).await.unwrap() };
     let (cookie, csrf, bearer) = match caller {
         Caller::Anonymous => (None, String::new(), None),
@@ -700,6 +945,12 @@ async fn world(backend: Backend, caller: Caller) -> World {
         incident: incident.0,
         incident2: incident2.0,
         member_token_id: own.id.0,
+        checkin: checkin.0,
+        journal_entry: journal_entry.0,
+        journal_entry2: journal_entry2.0,
+        pairing: pairing.0,
+        resource: resource.0,
+        resource2: resource2.0,
         cookie,
         csrf,
         bearer,
@@ -717,6 +968,20 @@ impl World {
             self.team_d.to_string()
         } else if method == "DELETE" && path == "/api/v1/teams/{id}" {
             self.team_e.to_string()
+        } else if path.starts_with("/api/v1/me/checkins/") || path.starts_with("/checkins/") {
+            self.checkin.to_string()
+        } else if path == "/api/v1/me/journal/{id}" {
+            self.journal_entry.to_string()
+        } else if path == "/journal/{id}/delete" {
+            self.journal_entry2.to_string()
+        } else if path.contains("/pairings/") {
+            self.pairing.to_string()
+        } else if path.starts_with("/api/v1/me/checklists/") {
+            self.incident.to_string()
+        } else if path.starts_with("/api/v1/support-resources/") {
+            self.resource.to_string()
+        } else if path.starts_with("/support/resources/") {
+            self.resource2.to_string()
         } else if path == "/incidents/{id}/delete" {
             self.incident2.to_string()
         } else if path.starts_with("/api/v1/incidents/") || path.starts_with("/incidents/") {

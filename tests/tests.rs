@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod authorization;
 mod browser;
+mod care;
 mod cli;
 mod common;
 mod import_cli;

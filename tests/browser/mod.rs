@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 
 use crate::common::{TestApp, spawn_app};
 
+mod care;
 mod numbers;
 
 const WAIT: Duration = Duration::from_secs(20);

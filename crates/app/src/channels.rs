@@ -238,7 +238,8 @@ fn destination(kind: JobKind, email: &str, chosen: &Channels) -> Option<Result<D
             .webhook_url
             .as_deref()
             .map(|s| WebhookUrl::parse(s).map(Destination::Webhook)),
-        JobKind::Message => None,
+        // Not sends over a channel.
+        JobKind::Message | JobKind::IncidentCare | JobKind::Handoff => None,
     }
 }
 

@@ -102,6 +102,12 @@ impl Runner {
         runner.register(JobKind::Message, |cx, lease| {
             Box::pin(async move { channels::deliver_message(&cx, &lease).await })
         });
+        runner.register(JobKind::IncidentCare, |cx, lease| {
+            Box::pin(async move { crate::care::run_incident_care(&cx, &lease).await })
+        });
+        runner.register(JobKind::Handoff, |cx, lease| {
+            Box::pin(async move { crate::care::run_handoff(&cx, &lease).await })
+        });
         for kind in [JobKind::Email, JobKind::Slack, JobKind::Webhook] {
             runner.register(kind, |cx, lease| {
                 Box::pin(async move { channels::send(&cx, &lease).await })

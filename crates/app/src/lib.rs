@@ -6,12 +6,15 @@
 pub mod accounts;
 pub mod attribution;
 pub mod burden;
+pub mod care;
 pub mod channels;
+pub mod checkins;
 pub mod error;
 pub mod export;
 pub mod incidents;
 pub mod integrations;
 pub mod jobs;
+pub mod journal;
 pub mod mail;
 pub mod notify;
 pub mod org;
@@ -20,8 +23,11 @@ pub mod pages;
 pub mod passwords;
 pub mod people;
 pub mod policy;
+pub mod pulse;
+pub mod record;
 pub mod schedule;
 pub mod sso;
+pub mod support;
 pub mod teams;
 pub mod validate;
 

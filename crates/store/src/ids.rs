@@ -74,3 +74,19 @@ id_type!(
     /// A message in a person's in-app inbox.
     InboxMessageId
 );
+id_type!(
+    /// One check-in of one person after one incident.
+    CheckinId
+);
+id_type!(
+    /// A participant paired with a peer supporter after an incident.
+    PairingId
+);
+id_type!(
+    /// One sealed journal entry.
+    JournalEntryId
+);
+id_type!(
+    /// One of the organisation's professional support resources.
+    SupportResourceId
+);

@@ -287,6 +287,11 @@ impl Store {
                     .bind(incident.id).bind(person).bind(new.started_at).bind(now)
                     .execute(&mut *tx).await?;
             }
+            if incident.resolved_at.is_some() {
+                let (key, payload) = crate::care::care_job_key(incident.id, None);
+                sqlx::query(crate::care::SQL_ENQUEUE_CARE).bind(payload).bind(now).bind(key)
+                    .execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(incident)
         })
@@ -384,9 +389,23 @@ impl Store {
         engaged_from: i64,
     ) -> Result<bool> {
         let now = now_ms();
-        let done = with_pool!(self, p => sqlx::query("INSERT INTO incident_participants (incident_id, person_id, role, origin, engaged_from, engaged_until, added_at) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (incident_id, person_id, role) DO NOTHING")
-            .bind(incident).bind(person).bind(role.as_str()).bind(origin.as_str()).bind(engaged_from).bind(now)
-            .execute(p).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let done = sqlx::query("INSERT INTO incident_participants (incident_id, person_id, role, origin, engaged_from, engaged_until, added_at) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (incident_id, person_id, role) DO NOTHING")
+                .bind(incident).bind(person).bind(role.as_str()).bind(origin.as_str()).bind(engaged_from).bind(now)
+                .execute(&mut *tx).await?.rows_affected();
+            // Someone who joins an incident after it resolved (an investigator, a
+            // review facilitator) gets the same care as those who were there.
+            let resolved: Option<Option<i64>> = sqlx::query_scalar("SELECT resolved_at FROM incidents WHERE id = $1")
+                .bind(incident).fetch_optional(&mut *tx).await?;
+            if done == 1 && matches!(resolved, Some(Some(_))) {
+                let (key, payload) = crate::care::care_job_key(incident, Some(person));
+                sqlx::query(crate::care::SQL_ENQUEUE_CARE).bind(payload).bind(now).bind(key)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(done)
+        })?;
         Ok(done == 1)
     }
 
@@ -426,10 +445,30 @@ impl Store {
         if let Some(r) = change.resolved_at {
             incident.resolved_at = r;
         }
-        let done = with_pool!(self, p => sqlx::query("UPDATE incidents SET title = $1, severity = $2, team_id = $3, started_at = $4, resolved_at = $5 WHERE id = $6")
-            .bind(&incident.title).bind(&incident.severity).bind(incident.team_id).bind(incident.started_at).bind(incident.resolved_at).bind(id)
-            .execute(p).await.map(|r| r.rows_affected()))?;
+        let now = now_ms();
+        let done = with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let done = sqlx::query("UPDATE incidents SET title = $1, severity = $2, team_id = $3, started_at = $4, resolved_at = $5 WHERE id = $6")
+                .bind(&incident.title).bind(&incident.severity).bind(incident.team_id).bind(incident.started_at).bind(incident.resolved_at).bind(id)
+                .execute(&mut *tx).await?.rows_affected();
+            // Resolving starts the care after it, in the same transaction (once per
+            // incident: resolving again after a reopen does not ask everyone again).
+            if done == 1 && incident.resolved_at.is_some() {
+                let (key, payload) = crate::care::care_job_key(id, None);
+                sqlx::query(crate::care::SQL_ENQUEUE_CARE).bind(payload).bind(now).bind(key)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(done)
+        })?;
         Ok((done == 1).then_some(incident))
+    }
+
+    /// The teams an incident's pages were for.
+    pub async fn incident_page_teams(&self, incident: &Incident) -> Result<Vec<TeamId>> {
+        let sql = "SELECT DISTINCT team_id FROM notifications WHERE source = $1 AND incident_key = $2 AND delivery_id IS NOT NULL AND team_id IS NOT NULL";
+        Ok(with_pool!(self, p => sqlx::query_scalar(sql)
+            .bind(&incident.source).bind(&incident.incident_key).fetch_all(p).await)?)
     }
 
     /// Deletes an incident and its participants (its pages stay: they are the person's).

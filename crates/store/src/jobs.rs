@@ -29,14 +29,20 @@ pub enum JobKind {
     Slack,
     /// One message posted, signed, to the person's own webhook.
     Webhook,
+    /// An incident resolved: make its check-ins, pairings and leads' checklists.
+    IncidentCare,
+    /// A responder has been engaged for hours: tell them and their lead a handoff is due.
+    Handoff,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::Message,
         JobKind::Email,
         JobKind::Slack,
         JobKind::Webhook,
+        JobKind::IncidentCare,
+        JobKind::Handoff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +51,8 @@ impl JobKind {
             JobKind::Email => "email",
             JobKind::Slack => "slack",
             JobKind::Webhook => "webhook",
+            JobKind::IncidentCare => "incident_care",
+            JobKind::Handoff => "handoff",
         }
     }
 }
@@ -480,6 +488,15 @@ impl Store {
         Ok(with_pool!(self, p => sqlx::query(sql)
             .bind(why).bind(crate::now_ms()).bind(person).bind(due_before.unwrap_or(i64::MAX))
             .execute(p).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Skips the job with this dedupe key if it has not run yet (a reminder whose
+    /// reason is gone); false if there is none waiting.
+    pub async fn skip_scheduled_job(&self, dedupe_key: &str, why: &str, now: i64) -> Result<bool> {
+        let sql = "UPDATE jobs SET state = 'skipped', last_error = $1, done_at = $2 WHERE dedupe_key = $3 AND state = 'scheduled'";
+        let n = with_pool!(self, p => sqlx::query(sql).bind(why).bind(now).bind(dedupe_key)
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 
     pub async fn job(&self, id: JobId) -> Result<Option<Job>> {

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod care;
 mod error;
 mod identities;
 mod ids;
@@ -16,6 +17,7 @@ mod incidents;
 mod instants;
 mod integrations;
 mod jobs;
+mod journal;
 mod pages;
 mod people;
 mod shifts;
@@ -31,6 +33,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use accounts::*;
 pub use audit::*;
+pub use care::*;
 pub use error::StoreError;
 pub use identities::*;
 pub use ids::*;
@@ -39,6 +42,7 @@ pub use incidents::*;
 pub use instants::PersonInstants;
 pub use integrations::*;
 pub use jobs::*;
+pub use journal::*;
 pub use pages::*;
 pub use people::*;
 pub use shifts::*;

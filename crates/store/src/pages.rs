@@ -226,7 +226,21 @@ impl Store {
                             sqlx::query(crate::incidents::UPSERT_RESPONDER)
                                 .bind(incident).bind(person).bind(n.at).bind(n.at.max(u.at)).bind(now)
                                 .execute(&mut *tx).await?;
+                            if u.phase != crate::IncidentPhase::Resolved {
+                                // The first page of a responder starts their handoff clock
+                                // (the job checks, when it runs, that the incident is still open).
+                                let (key, payload) = crate::care::handoff_job(incident, person);
+                                sqlx::query(crate::care::SQL_ENQUEUE_HANDOFF)
+                                    .bind(payload).bind(person).bind(n.at + crate::care::HANDOFF_AFTER_MS).bind(key).bind(now)
+                                    .execute(&mut *tx).await?;
+                            }
                         }
+                    }
+                    if u.phase == crate::IncidentPhase::Resolved {
+                        let (key, payload) = crate::care::care_job_key(incident, None);
+                        sqlx::query(crate::care::SQL_ENQUEUE_CARE)
+                            .bind(payload).bind(now).bind(key)
+                            .execute(&mut *tx).await?;
                     }
                 }
                 outcomes.push(DeliveryOutcome::Stored { id, notifications: stored });

@@ -114,6 +114,14 @@ fn replace_database(url: &str, db: &str) -> String {
     out
 }
 
+impl Store {
+    /// One text column of a query, read raw: what a backup of the database holds
+    /// (the journal's tests read its ciphertext this way).
+    pub async fn raw_texts(&self, sql: &'static str) -> Result<Vec<String>> {
+        Ok(crate::with_pool!(self, p => sqlx::query_scalar(sql).fetch_all(p).await)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;

@@ -3,6 +3,7 @@
 //! CSRF token on writes. Handlers only translate: the use-cases live in
 //! `aftercare-app`.
 
+mod care;
 mod incidents;
 mod integrations;
 mod lens;
@@ -44,6 +45,7 @@ use crate::routes::Routes;
         (name = "people", description = "People, their settings, identities, burden and pages"),
         (name = "teams", description = "Teams, members, burden, schedules and audit"),
         (name = "incidents", description = "Incidents and the people in them"),
+        (name = "care", description = "Care after incidents: one's own check-ins, trend, journal and peer support (owner only), support resources, a team's care settings and pulse"),
         (name = "integrations", description = "Where pages come from"),
         (name = "ingest", description = "Webhook deliveries from paging tools"),
         (name = "lens", description = "The language lens for reviews")
@@ -84,6 +86,30 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(notify::mark_read))
         .routes(routes!(notify::get_pause, notify::pause, notify::resume))
         .routes(routes!(notify::get_channels, notify::set_channels))
+        .routes(routes!(care::list_checkins))
+        .routes(routes!(care::get_checkin, care::reply_checkin))
+        .routes(routes!(care::talk))
+        .routes(routes!(care::trends))
+        .routes(routes!(
+            care::read_journal,
+            care::write_journal,
+            care::delete_journal
+        ))
+        .routes(routes!(care::open_journal))
+        .routes(routes!(care::journal_guide))
+        .routes(routes!(care::delete_entry))
+        .routes(routes!(care::export_journal))
+        .routes(routes!(care::change_passphrase))
+        .routes(routes!(care::support_overview, care::set_support))
+        .routes(routes!(care::reached_out))
+        .routes(routes!(care::checklists))
+        .routes(routes!(care::mark_checklist))
+        .routes(routes!(care::list_resources, care::add_resource))
+        .routes(routes!(care::delete_resource))
+        .routes(routes!(care::get_care, care::set_care))
+        .routes(routes!(care::add_measure, care::remove_measure))
+        .routes(routes!(care::team_pulse))
+        .routes(routes!(care::person_record))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update, people::erase))
         .routes(routes!(people::invite))

@@ -3,6 +3,7 @@
 
 mod account;
 mod calendar;
+mod care;
 mod forms;
 mod inbox;
 mod incidents;
@@ -59,6 +60,34 @@ pub fn routes() -> Routes {
             "/pause/{token}",
             get(inbox::pause_link_page).post(inbox::pause_link_submit),
         )
+        .route("/checkins", get(care::checkins_page))
+        .route("/checkins/{id}", get(care::checkin_page).post(care::answer))
+        .route("/checkins/{id}/talk", post(care::talk))
+        .route(
+            "/journal",
+            get(care::journal_page).post(care::journal_write),
+        )
+        .route("/journal/open", post(care::journal_open))
+        .route("/journal/delete", post(care::journal_delete_all))
+        .route("/journal/{id}/delete", post(care::journal_delete_entry))
+        .route("/support", get(care::support_page))
+        .route("/support/volunteer", post(care::support_volunteer))
+        .route("/support/decline", post(care::support_decline))
+        .route(
+            "/support/pairings/{id}/reached-out",
+            post(care::support_reached_out),
+        )
+        .route("/support/resources", post(care::add_resource))
+        .route(
+            "/support/resources/{id}/delete",
+            post(care::delete_resource),
+        )
+        .route(
+            "/incidents/{id}/care",
+            get(care::incident_care_page).post(care::mark_item),
+        )
+        .route("/teams/{id}/pulse", get(care::pulse_page))
+        .route("/teams/{id}/care", post(care::save_care))
         .route("/people", get(people::people_page).post(people::add_person))
         .route("/people/{id}", get(people::person_page))
         .route("/people/{id}/pages", get(pages::pages_page))
@@ -317,6 +346,19 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "password-changed" => Some("Password changed. Your other sessions have been signed out."),
         "deactivated" => Some("Deactivated: their sessions and tokens have ended."),
         "reactivated" => Some("Reactivated."),
+        "checkin-answered" => Some("Saved. Only you can see your answers."),
+        "checkin-skipped" => Some("Skipped. Nothing was recorded but that."),
+        "journal-saved" => Some("Sealed and saved. Only your passphrase opens it."),
+        "journal-entry-deleted" => Some("Entry deleted."),
+        "journal-deleted" => Some("Your journal is deleted: every entry and its key."),
+        "support-saved" => Some("Saved."),
+        "reached-out" => Some("Marked: thank you for reaching out. No reminder will follow."),
+        "resource-added" => Some("Support resource added."),
+        "resource-deleted" => Some("Support resource removed."),
+        "checklist-saved" => Some("Saved."),
+        "care-saved" => {
+            Some("Check-in settings saved: they apply to incidents that resolve from now on.")
+        }
         "paused" => {
             Some("Paused: nothing is sent to you until then, and nothing held back arrives later.")
         }
