@@ -48,6 +48,15 @@ pub(crate) enum IncidentCommand {
         #[arg(long)]
         severity: Option<String>,
     },
+    /// Mark an incident resolved now (its people's check-ins and their supporters follow),
+    /// or open again with --reopen.
+    Resolve {
+        #[command(flatten)]
+        db: Db,
+        id: i64,
+        #[arg(long)]
+        reopen: bool,
+    },
     /// Add someone to an incident in a role (responder, incident_lead, communications,
     /// investigator, review_facilitator, other_affected).
     AddParticipant {
@@ -162,6 +171,18 @@ pub(crate) async fn run(command: IncidentCommand) -> anyhow::Result<()> {
                 resolved_at: None,
             };
             let d = incidents::create(&store, &actor, &input)
+                .await
+                .map_err(flag_error)?;
+            print(&d, false)
+        }
+        IncidentCommand::Resolve { db, id, reopen } => {
+            let store = open_existing(&db).await?;
+            let edit = incidents::IncidentEdit {
+                title: None,
+                severity: None,
+                resolved_at: Some((!reopen).then(jiff::Timestamp::now)),
+            };
+            let d = incidents::update(&store, &actor, IncidentId(id), &edit)
                 .await
                 .map_err(flag_error)?;
             print(&d, false)

@@ -4,6 +4,7 @@
 //! PostgreSQL database.
 
 mod burden_cmd;
+mod care_cmd;
 mod demo;
 mod import;
 mod incident_cmd;
@@ -141,6 +142,12 @@ enum Command {
     },
     /// Check incident reviews for blameful and hindsight wording.
     Lens(lens_cmd::LensArgs),
+    /// Care after incidents: a team's check-in settings and measures, its pulse, and the
+    /// organisation's professional support.
+    Care {
+        #[command(subcommand)]
+        command: care_cmd::CareCommand,
+    },
     /// Incidents and the people in them.
     Incident {
         #[command(subcommand)]
@@ -481,6 +488,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Person { command } => person_command(command).await,
         Command::Pages { command } => pages_cmd::run(command).await,
         Command::Incident { command } => incident_cmd::run(command).await,
+        Command::Care { command } => care_cmd::run(command).await,
         Command::Admin {
             command:
                 AdminCommand::Create {

@@ -1002,7 +1002,115 @@ higher = "Higher than last time."
     app.stop().await;
 }
 
+/// The same settings, measures, pulse and support resources from the command line;
+/// resolving an incident there starts its care like any other resolution.
+async fn care_from_the_command_line(backend: Backend) {
+    use crate::cli::{aftercare, text};
+    let app = spawn_app(backend).await;
+    let s = &app.store;
+    let team = s.ensure_team("infra").await.unwrap().id;
+    let mo = person(s, "Mo", "mo@example.org", Some((team, TeamRole::Member))).await;
+    let db = app.database_url();
+    let out = aftercare(&db, &["care", "settings", "--team", "infra"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("offsets:   1d, 3d, 1w"), "{stdout}");
+    let out = aftercare(
+        &db,
+        &[
+            "care",
+            "settings",
+            "--team",
+            "infra",
+            "--offsets",
+            "2h, soon",
+        ],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("--offsets:"), "{stderr}");
+    let out = aftercare(
+        &db,
+        &[
+            "care",
+            "settings",
+            "--team",
+            "infra",
+            "--offsets",
+            "1m, 1d",
+            "--measures",
+            "post-incident-stress",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("offsets:   1m, 1d"), "{stdout}");
+    let out = aftercare(
+        &db,
+        &["care", "resources", "--add", "EAP", "--contact", "0800 000"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("EAP: 0800 000"), "{stdout}");
+    // An incident made and resolved on the command line: Mo's check-ins follow.
+    let out = aftercare(
+        &db,
+        &[
+            "incident",
+            "create",
+            "--team",
+            "infra",
+            "--title",
+            "Disk full",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let id = stdout
+        .trim_start_matches('#')
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let out = aftercare(
+        &db,
+        &[
+            "incident",
+            "add-participant",
+            &id,
+            "--person",
+            "mo@example.org",
+            "--role",
+            "responder",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+    let out = aftercare(&db, &["incident", "resolve", &id]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("[resolved]"), "{stdout}");
+    run_jobs(s).await;
+    let mine = own_token(s, mo).await;
+    let (_, list) = get(&app, &mine, "/api/v1/me/checkins").await;
+    let afters: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["after"].as_str().unwrap())
+        .collect();
+    assert_eq!(afters, ["1d", "1m"], "{list}");
+    let out = aftercare(&db, &["care", "pulse", "--team", "infra"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("stressed or very stressed:     withheld"),
+        "{stdout}"
+    );
+    app.stop().await;
+}
+
 crate::on_both!(
+    care_from_the_command_line,
     real_payloads_resolve_into_private_checkins,
     pulse_shows_only_from_five_people,
     journal_is_sealed_and_only_the_owner_opens_it,

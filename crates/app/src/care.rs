@@ -106,11 +106,21 @@ pub(crate) async fn settings_in_force(
     })
 }
 
+/// Refuses a team that is not there (an admin holds every team's lead right,
+/// so the right alone does not say the team exists).
+async fn existing(store: &Store, team: TeamId) -> Result<()> {
+    match store.team(team).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::NotFound(format!("team {team}"))),
+    }
+}
+
 /// A team's settings: its people see them (they are about them), leads change them.
 pub async fn settings(store: &Store, actor: &Actor, team: TeamId) -> Result<CareSettings> {
     if !actor.sees_team(team) {
         return Err(AppError::NotFound(format!("team {team}")));
     }
+    existing(store, team).await?;
     let (checkins_on, offsets, measures) = settings_in_force(store, Some(team)).await?;
     let own: BTreeSet<String> = store
         .team_measures(team)
@@ -146,6 +156,7 @@ pub async fn change_settings(
     change: &CareSettingsChange,
 ) -> Result<CareSettings> {
     actor.lead(team, "change the team's care settings")?;
+    existing(store, team).await?;
     let (on, offsets, measures) = settings_in_force(store, Some(team)).await?;
     let offsets = match &change.offsets {
         Some(text) => text
@@ -203,6 +214,7 @@ pub async fn add_measure(
     source: &str,
 ) -> Result<MeasureSummary> {
     actor.lead(team, "add a measure")?;
+    existing(store, team).await?;
     if source.len() > 64 * 1024 {
         return Err(AppError::invalid("source", "must be at most 64 KiB"));
     }

@@ -139,6 +139,8 @@ struct PersonPage {
     errors: FormState,
     day_boxes: Vec<DayBox>,
     zones: &'static [String],
+    /// Their record in context over the period (seed 001's "batting average").
+    record: aftercare_app::record::Record,
 }
 
 pub(super) async fn person_page(
@@ -281,6 +283,7 @@ async fn person_view(
     };
     let can_invite = !settings.can_sign_in && settings.active && !v.is(id);
     let day_boxes = validate::working_day_boxes(&settings.working_days);
+    let record = aftercare_app::record::record(&state.store, v, id, period).await?;
     let mut page = render(&PersonPage {
         csrf,
         nav_name,
@@ -298,6 +301,7 @@ async fn person_view(
         errors,
         day_boxes,
         zones: validate::time_zone_names(),
+        record,
     });
     *page.status_mut() = status;
     Ok(page)
