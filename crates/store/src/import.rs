@@ -33,9 +33,11 @@ use tokio::task::JoinHandle;
 use crate::ids::{PersonId, TeamId};
 use crate::{NewNotification, Pool, Result, Store, StoreError};
 
-/// Rows per SQLite `INSERT` statement: six parameters a row stays far below SQLite's limit of
-/// 32,766 bound variables, and a statement this size amortises the per-statement cost.
-const ROWS_PER_INSERT: usize = 1_000;
+/// Rows per SQLite `INSERT` statement. A statement of n rows is a prepared program of about
+/// 70 opcodes a row, kept in the statement cache for the whole import: 1,000 rows cost 1 to
+/// 1.5 MB of resident memory more than 100 and bought no speed (measured side by side,
+/// 1 and 10 million rows, bench/RESULTS.md); below 100 the per-statement cost shows.
+const ROWS_PER_INSERT: usize = 100;
 /// Batches in flight between the caller and the writer: one queued while one is written and
 /// the next filled keeps both busy (two bought nothing measurable for 1.5 MB more resident).
 const IN_FLIGHT: usize = 1;
