@@ -2,7 +2,7 @@
 //! those are tokenised and read closely, by who the subject is (a person, a role, a team, an
 //! activity or a system), negation, quotation, and whether an action is described or judged.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -224,6 +224,7 @@ impl Engine {
                 names: &self.names,
                 hits: RefCell::new(Vec::new()),
                 faults: RefCell::new(Vec::new()),
+                quotes: OnceCell::new(),
             };
             s.run(mask, &self.extra);
             hits.append(&mut s.hits.into_inner());
@@ -312,6 +313,9 @@ struct Sentence<'a> {
     hits: RefCell<Vec<Hit>>,
     /// Subjects of faults found by other rules, for blame-naming.
     faults: RefCell<Vec<Subject>>,
+    /// Whether each token (and, last, the end) is inside quotation marks: worked out once, in
+    /// one pass, the first time it is asked.
+    quotes: OnceCell<Vec<bool>>,
 }
 
 const MODALS: &Words = words![
@@ -524,10 +528,14 @@ impl<'a> Sentence<'a> {
     fn punct(&self, i: usize) -> bool {
         self.t.get(i).is_some_and(|t| t.kind == Kind::Punct)
     }
+    /// Reports `rule` on tokens `a..b`, unless the words are quoted (a mention, not a use).
     fn push(&self, rule: Rule, a: usize, b: usize) {
         let (Some(s), Some(e)) = (self.t.get(a), self.t.get(b.max(a + 1) - 1)) else {
             return;
         };
+        if self.quoted(a) {
+            return;
+        }
         self.hits.borrow_mut().push(Hit {
             rule,
             start: s.start,
@@ -542,22 +550,39 @@ impl<'a> Sentence<'a> {
     }
 
     /// Inside quotation marks: the words are mentioned (discussed, or a rule quoted), not used.
+    /// Straight and typographic double quotes, typographic single quotes, and straight single
+    /// quotes that open before a word and close after one ('human error'; an apostrophe inside
+    /// a word is part of the word, and a plural possessive "engineers'" closes nothing).
     fn quoted(&self, i: usize) -> bool {
-        let mut straight = 0;
-        let mut open = 0i32;
-        for t in &self.t[..i.min(self.n())] {
-            if t.kind != Kind::Punct {
-                continue;
+        let q = self.quotes.get_or_init(|| {
+            let mut out = Vec::with_capacity(self.n() + 1);
+            let (mut straight, mut open, mut single) = (0usize, 0i32, false);
+            for (k, t) in self.t.iter().enumerate() {
+                out.push(straight % 2 == 1 || open > 0 || single);
+                if t.kind != Kind::Punct {
+                    continue;
+                }
+                if t.lower == "\"" {
+                    straight += 1;
+                } else if in_list(&t.lower, QUOTES_OPEN) {
+                    open += 1;
+                } else if in_list(&t.lower, QUOTES_CLOSE) && open > 0 {
+                    open -= 1;
+                } else if t.lower == "'" {
+                    let word = |x: Option<&Token>| x.is_some_and(|x| x.kind != Kind::Punct);
+                    let next = word(self.t.get(k + 1)) && self.t[k + 1].start == t.end;
+                    let prev = k > 0 && word(self.t.get(k - 1)) && self.t[k - 1].end == t.start;
+                    if !single && next && !prev {
+                        single = true;
+                    } else if single && prev && !next {
+                        single = false;
+                    }
+                }
             }
-            if t.lower == "\"" {
-                straight += 1;
-            } else if in_list(&t.lower, QUOTES_OPEN) {
-                open += 1;
-            } else if in_list(&t.lower, QUOTES_CLOSE) && open > 0 {
-                open -= 1;
-            }
-        }
-        straight % 2 == 1 || open > 0
+            out.push(straight % 2 == 1 || open > 0 || single);
+            out
+        });
+        q[i.min(self.n())]
     }
 
     /// Token range of the punctuation-delimited clause around `i`.
