@@ -120,6 +120,8 @@ pub(crate) const PERSON_PRONOUNS: &Words = words![
     "him",
     "her",
     "them",
+    "y'all",
+    "yall",
 ];
 
 /// Roles people hold in incident work. Plurals are formed with `s`.

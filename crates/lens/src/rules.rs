@@ -92,6 +92,10 @@ const CUES: &[(u16, &[&str])] = &[
             "typo", "fat-f", "fat f", "misc", "mist", "misj", "misr", "misu", "misi", "misl",
             "misn", "missp", "mis-", "blunder", "oversight", "slip-up", "accident", "inadvertent",
             "unintention", "erroneous", "incorrect", "wrongly", "unknowing", "unwitting",
+            "copy-paste", "copy/paste", "copy-and-paste", "cut-and-paste", "keying error",
+            "typing error", "data-entry", "clerical", "manual error", "keyboard error",
+            "transcription error", "slip of", "wrong assumption", "false assumption",
+            "faulty assumption", "wrong belief", "false belief", "misapp",
         ],
     ),
     (
@@ -101,7 +105,9 @@ const CUES: &[(u16, &[&str])] = &[
             "could never have", "would have", "would've", "wouldn't have", "would not have",
             "would never have", "ought", "failed to", "fail to", "fails to", "failing to",
             "failure to", "neglect", "omit", "forg", "overlook", "had ", "despite", "in spite",
-            "yet no", "yet nobody", "though",
+            "yet no", "yet nobody", "though", "did nothing", "took no action", "thought to",
+            "think to", "shoulda", "coulda", "woulda", "might have", "might've", "mightn't",
+            "and didn't", "and did not", "and never", "but didn't", "but did not", "but never",
         ],
     ),
     (
@@ -113,7 +119,9 @@ const CUES: &[(u16, &[&str])] = &[
             "dumb", "foolish", "cowboy", "bad apple", "careful", "more aware", "attentive",
             "diligen", "vigilan", "disciplined", "cautious", "mindful", "conscientious",
             "attention", "know better", "known better", "knew better", "closely", "properly",
-            "thoroughly", "bother", "lack of",
+            "thoroughly", "bother", "lack of", "asleep at", "the ball", "corners", "phoned it",
+            "winging it", "half-hearted", "half-assed", "halfhearted", "their job", "his job",
+            "her job",
         ],
     ),
     (
@@ -125,7 +133,9 @@ const CUES: &[(u16, &[&str])] = &[
             "only needed", "merely", "obvious", "clearly", "evident", "plainly", "naturally",
             "of course", "needless", "trivial", "easy for", "simple for", "straightforward for",
             "clear for", "apparent for", "everyone know", "everybody know", "anyone know",
-            "without saying", "all we", "all they", "all you", "all he", "all she",
+            "without saying", "all we", "all they", "all you", "all he", "all she", "just need",
+            "just has", "just have", "just a matter", "to just", "to simply", "common sense",
+            "no-brainer", "anybody know",
         ],
     ),
     (bit(Rule::WhyQuestion), &["why", "thinking"]),
@@ -133,6 +143,11 @@ const CUES: &[(u16, &[&str])] = &[
         bit(Rule::Hindsight),
         &[
             "situational", "situation aware", "ignor", "disregard", "dismiss", "signs were",
+            "accident waiting", "plain as day", "to see", "predictabl", "foreseeabl",
+            "unmistakabl", "doubt", "coming", "heed", "brushed off", "shrugged off", "waved off",
+            "laughed off", "wrote off", "written off", "brush off", "shrug off", "downplay",
+            "discounted", "anyway", "regardless", "nonetheless", "nevertheless", "went ahead",
+            "pushed ahead", "pressed on", "ploughed on", "retrospect", "hindsight", "looking back",
             "signs was", "warnings were", "flags were", "writing was", "inevitab", "going to",
             "bound to", "matter of time", "was clear", "was obvious", "was apparent",
             "was evident", "despite", "everyone", "everybody", "anyone", "anybody",
@@ -209,6 +224,10 @@ impl Engine {
                 }
             }
         }
+        // The scan reports non-overlapping matches, the earliest ending first, so a cue that lies
+        // inside a longer one ("everyone" in "everyone know"), or that runs into its start,
+        // hides it: such a cue reads its sentence with the longer cue's rules as well.
+        let masks = widen_masks(&patterns, &masks);
         // Matching runs on the ASCII-lower-cased text, so a case-sensitive automaton suffices.
         let cues = CueScanner::new(&patterns, &masks);
         Engine { cues, names, extra }
@@ -281,6 +300,27 @@ impl Engine {
     }
 }
 
+/// Each cue's mask, widened by the masks of the cues its match can hide: those containing it,
+/// and those that start inside it (a suffix of it is their prefix).
+fn widen_masks(patterns: &[String], masks: &[u16]) -> Vec<u16> {
+    let mut out = masks.to_vec();
+    for (p, pat) in patterns.iter().enumerate() {
+        for (q, other) in patterns.iter().enumerate() {
+            if p == q || masks[q] & !out[p] == 0 {
+                continue;
+            }
+            let hides = other.contains(pat.as_str())
+                || (1..pat.len())
+                    .filter(|&k| pat.is_char_boundary(k))
+                    .any(|k| other.starts_with(&pat[k..]));
+            if hides {
+                out[p] |= masks[q];
+            }
+        }
+    }
+    out
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
     Person,
@@ -298,6 +338,8 @@ struct Subject {
     singled: bool,
     /// The phrase is owned by people ("our overcommit"): a decision, not a property of a system.
     owned: bool,
+    /// The head names a practice people carry out ("code review", "a staged rollout").
+    practice: bool,
 }
 
 const ELIDED: Subject = Subject {
@@ -305,6 +347,7 @@ const ELIDED: Subject = Subject {
     span: None,
     singled: false,
     owned: false,
+    practice: false,
 };
 
 struct Sentence<'a> {
@@ -322,14 +365,177 @@ const MODALS: &Words = words![
     "should",
     "could",
     "would",
+    "might",
     "ought",
     "should've",
     "could've",
     "would've",
+    "might've",
     "shouldn't",
     "couldn't",
     "wouldn't",
+    "mightn't",
     "oughtn't",
+    "shouldn't've",
+    "couldn't've",
+    "wouldn't've",
+    "mightn't've",
+    "shoulda",
+    "coulda",
+    "woulda",
+];
+/// Modals of obligation: negated, they still say what people should have done ("should not
+/// have gone out"); "would not have" and "could not have" weigh a measure instead.
+const DEONTIC: &Words = words![
+    "should",
+    "ought",
+    "should've",
+    "shouldn't",
+    "oughtn't",
+    "shouldn't've",
+    "shoulda",
+];
+/// Nouns for practices people carry out (reviewing, testing, rolling out): as the subject of
+/// "would have caught", a missed chance of people's, not a tool's.
+const PRACTICES: &Words = words![
+    "review",
+    "reviews",
+    "code-review",
+    "test",
+    "tests",
+    "check",
+    "checks",
+    "deploy",
+    "deploys",
+    "deployment",
+    "deployments",
+    "rollout",
+    "rollouts",
+    "rollback",
+    "rollbacks",
+    "release",
+    "releases",
+    "escalation",
+    "escalations",
+    "communication",
+    "communications",
+    "coordination",
+    "planning",
+    "validation",
+    "verification",
+    "approval",
+    "approvals",
+    "sign-off",
+    "qa",
+    "canary",
+    "canaries",
+    "audit",
+    "audits",
+    "inspection",
+    "investigation",
+    "response",
+    "diligence",
+    "rehearsal",
+    "rehearsals",
+    "drill",
+    "drills",
+    "handover",
+    "handoff",
+    "triage",
+    "analysis",
+    "reviewer",
+    "pairing",
+];
+/// Steps of a human process that a change or an artefact "should have gone through".
+const PROCESS_STEPS: &Words = words![
+    "staging",
+    "review",
+    "reviews",
+    "canary",
+    "approval",
+    "approvals",
+    "qa",
+    "testing",
+    "tests",
+    "sign-off",
+    "change-management",
+    "checklist",
+    "cab",
+];
+/// Verbs of knowing and foreseeing: "should have known" judges awareness (hindsight too).
+const KNOWING: &Words = words![
+    "known",
+    "realised",
+    "realized",
+    "foreseen",
+    "anticipated",
+    "predicted",
+    "recognised",
+    "recognized",
+    "understood",
+    "seen",
+    "expected",
+];
+/// What people do in running and changing systems, after "failure to" or a subjectless
+/// "Failed to": "a failure to follow the process", "- Failed to escalate".
+const HUMAN_VERBS: &Words = words![
+    "follow",
+    "check",
+    "test",
+    "notice",
+    "escalate",
+    "communicate",
+    "review",
+    "update",
+    "verify",
+    "validate",
+    "consider",
+    "anticipate",
+    "act",
+    "respond",
+    "read",
+    "plan",
+    "coordinate",
+    "renew",
+    "document",
+    "report",
+    "inform",
+    "notify",
+    "warn",
+    "page",
+    "investigate",
+    "prioritise",
+    "prioritize",
+    "monitor",
+    "confirm",
+    "ask",
+    "tell",
+    "heed",
+    "appreciate",
+    "realise",
+    "realize",
+    "recognise",
+    "recognize",
+    "foresee",
+    "account",
+    "ensure",
+    "double-check",
+    "roll",
+    "revert",
+    "announce",
+    "engage",
+    "involve",
+    "consult",
+    "adhere",
+    "apply",
+    "implement",
+    "address",
+    "fix",
+    "patch",
+    "upgrade",
+    "rotate",
+    "train",
+    "learn",
 ];
 /// Passive participles of things people do in review and response ("should have been caught").
 const HUMAN_PASSIVE: &Words = words![
@@ -386,16 +592,10 @@ const HUMAN_PASSIVE: &Words = words![
     "caught",
 ];
 /// Verbs whose counterfactual names a missed chance to stop the incident, whatever the subject.
-const PREVENTION: &Words = words![
-    "prevented",
-    "avoided",
-    "averted",
-    "caught",
-    "helped",
-    "stopped",
-    "saved",
-    "spared",
-    "mitigated",
+/// "sloppy" in terms of art, not about people.
+const SLOPPY_TERMS: &Words = words![
+    "quorum", "quorums", "counter", "counters", "counting", "matching", "parsing", "parser",
+    "mode",
 ];
 const MINIMIZING_ADJ: &Words = words![
     "obvious",
@@ -459,23 +659,6 @@ const MANUAL_PARTICIPLES: &Words = words![
     "chosen",
     "clicked",
 ];
-const PERCEPTION: &Words = words![
-    "appreciate",
-    "realise",
-    "realize",
-    "recognise",
-    "recognize",
-    "notice",
-    "see",
-    "spot",
-    "grasp",
-    "understand",
-    "anticipate",
-    "foresee",
-    "identify",
-    "detect",
-    "consider",
-];
 const WARN_NOUNS: &Words = words![
     "warning",
     "warnings",
@@ -505,6 +688,8 @@ const WARN_NOUNS: &Words = words![
     "pages",
     "page",
 ];
+/// How far (in tokens) a rule looks for the edge of a clause.
+const REACH: usize = 40;
 const QUOTES_OPEN: &Words = words!["\u{201c}", "\u{2018}"];
 const QUOTES_CLOSE: &Words = words!["\u{201d}", "\u{2019}"];
 const CLAUSE_PUNCT: &Words = words![
@@ -585,14 +770,18 @@ impl<'a> Sentence<'a> {
         q[i.min(self.n())]
     }
 
-    /// Token range of the punctuation-delimited clause around `i`.
+    /// Token range of the punctuation-delimited clause around `i`, at most `REACH` tokens
+    /// either side: a clause is rarely longer, and the bound keeps a run-on sentence with many
+    /// cues linear in its length.
     fn clause(&self, i: usize) -> (usize, usize) {
         let mut a = i;
-        while a > 0 && !(self.punct(a - 1) && in_list(self.w(a - 1), CLAUSE_PUNCT)) {
+        let floor = i.saturating_sub(REACH);
+        while a > floor && !(self.punct(a - 1) && in_list(self.w(a - 1), CLAUSE_PUNCT)) {
             a -= 1;
         }
         let mut b = i;
-        while b < self.n() && !(self.punct(b) && in_list(self.w(b), CLAUSE_PUNCT)) {
+        let ceil = (i + REACH).min(self.n());
+        while b < ceil && !(self.punct(b) && in_list(self.w(b), CLAUSE_PUNCT)) {
             b += 1;
         }
         (a, b)
@@ -601,7 +790,8 @@ impl<'a> Sentence<'a> {
     /// The clause left of `i`, also stopping at clause words ("that catches typos").
     fn left_clause_start(&self, i: usize) -> usize {
         let mut a = i;
-        while a > 0 {
+        let floor = i.saturating_sub(REACH);
+        while a > floor {
             let k = a - 1;
             if (self.punct(k) && in_list(self.w(k), CLAUSE_PUNCT))
                 || self.any(k, CLAUSE_WORDS)
@@ -622,7 +812,8 @@ impl<'a> Sentence<'a> {
             "after", "before", "if", "unless", "until", "so", "but", "yet", "and", "or",
         ];
         let mut a = i;
-        while a > 0 {
+        let floor = i.saturating_sub(REACH);
+        while a > floor {
             let k = a - 1;
             if (self.punct(k) && in_list(self.w(k), CLAUSE_PUNCT))
                 || self.any(k, SUB)
@@ -724,9 +915,37 @@ impl<'a> Sentence<'a> {
 
     /// Who does the verb (or modal, or adverb) at `v`?
     fn subject(&self, v: usize) -> Subject {
+        const CONTROL: &Words = words![
+            "chose", "choose", "chooses", "decided", "decide", "decides", "opted", "tried",
+            "tries", "try", "attempted", "wanted", "want", "wants", "elected", "preferred",
+            "planned", "meant", "intended", "needed", "need", "needs", "refused", "seemed",
+            "appeared", "continued", "began", "started", "happened", "used", "got", "had",
+            "has", "have", "went", "agreed", "managed", "neglected", "forgot", "bothered",
+            "bother", "thought", "think", "expected",
+        ];
         let mut j = v;
-        while j > 0 && self.skippable(j - 1) {
-            j -= 1;
+        // Auxiliaries, negators and adverbs between subject and verb; a few at most in English,
+        // so the walk is bounded (a pathological run of adverbs costs no more than this).
+        let floor = v.saturating_sub(12);
+        loop {
+            while j > floor && self.skippable(j - 1) {
+                j -= 1;
+            }
+            // "chose to ignore", "decided not to roll back": the subject of the verb that governs
+            // the infinitive.
+            if j >= floor + 2 && self.w(j - 1) == "to" && self.any(j - 2, CONTROL) {
+                j -= 2;
+                continue;
+            }
+            if j >= floor + 3
+                && self.w(j - 1) == "to"
+                && self.w(j - 2) == "not"
+                && self.any(j - 3, CONTROL)
+            {
+                j -= 3;
+                continue;
+            }
+            break;
         }
         if j == 0 {
             return ELIDED;
@@ -774,7 +993,12 @@ impl<'a> Sentence<'a> {
             a -= 1;
             len += 1;
         }
-        if a == end {
+        self.np_in(a, end)
+    }
+
+    /// Classifies the noun phrase of tokens `a..end`.
+    fn np_in(&self, a: usize, end: usize) -> Subject {
+        if a >= end {
             return ELIDED;
         }
         let last = end - 1;
@@ -785,6 +1009,7 @@ impl<'a> Sentence<'a> {
                 span: Some((self.np_start(a, last), end)),
                 singled: self.singled(a, last),
                 owned,
+                practice: false,
             };
         }
         let mut head = last;
@@ -800,6 +1025,7 @@ impl<'a> Sentence<'a> {
                 span: Some((self.np_start(a, head), head + 1)),
                 singled: self.singled(a, head),
                 owned,
+                practice: false,
             };
         }
         // "Tom's apply", "the DBA's migration": a person's action.
@@ -809,14 +1035,24 @@ impl<'a> Sentence<'a> {
                 span: Some((self.np_start(a, p), p + 1)),
                 singled: self.singled(a, p),
                 owned,
+                practice: false,
             };
         }
-        if is_activity(self.w(head)) {
+        // "Reading the release notes would have ...", "testing the upgrade": an activity named by
+        // the gerund it starts with (not "failing requests", a gerund used as an adjective).
+        let first = (a..end)
+            .find(|&k| !self.any(k, DETERMINERS) && !is_adverb(self.w(k)))
+            .unwrap_or(head);
+        let gerund_phrase = first < head
+            && is_activity(self.w(first))
+            && (self.any(first + 1, DETERMINERS) || self.any(first + 1, PREPOSITIONS));
+        if is_activity(self.w(head)) || gerund_phrase {
             return Subject {
                 who: Who::Activity,
                 span: Some((a, head + 1)),
                 singled: false,
                 owned,
+                practice: true,
             };
         }
         Subject {
@@ -824,6 +1060,7 @@ impl<'a> Sentence<'a> {
             span: Some((a, head + 1)),
             singled: false,
             owned,
+            practice: in_list(self.w(head), PRACTICES),
         }
     }
 
@@ -956,8 +1193,70 @@ impl<'a> Sentence<'a> {
             "chances",
             "likelihood",
         ];
+        // A tool that meets, finds or handles slips: "the CLI suggests ... when it sees a typo",
+        // "the spell-check job flagged 14 typos" (but a person who "finds and fixes the typo
+        // causing ..." is reporting a slip).
+        const HANDLE: &Words = words![
+            "sees", "see", "saw", "flagged", "finds", "found", "highlights", "highlighted",
+            "suggests", "corrects", "corrected", "fix", "fixes", "fixed", "rejects", "rejected",
+            "tolerates", "warns", "reported", "lists", "listed", "counts", "counted", "checks",
+            "validates", "ignores", "accepts", "allows",
+        ];
         let a = self.left_clause_start(i);
-        self.has_between(a, i, PREVENT)
+        if self.has_between(a, i, PREVENT) {
+            return true;
+        }
+        if in_list(self.w(i + 1), words!["causing", "caused", "that", "which", "led"]) {
+            return false;
+        }
+        (a.max(i.saturating_sub(8))..i)
+            .any(|k| self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
+            || ((i.saturating_sub(3)..i).any(|k| self.w(k) == "as")
+                && (i.saturating_sub(8)..i).any(|k| {
+                    self.any(
+                        k,
+                        words!["reported", "described", "classified", "dismissed", "treated"],
+                    )
+                }))
+    }
+
+    /// The agent of a passive: "by <noun phrase>" within a few words after `from`.
+    fn by_agent(&self, from: usize) -> Option<Subject> {
+        let n = self.n();
+        let by = (from..(from + 8).min(n))
+            .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
+            .find(|&k| self.w(k) == "by")?;
+        // The noun phrase runs to the next punctuation, preposition, verb-like word or clause.
+        let mut e = by + 1;
+        while e < n.min(by + 8)
+            && !self.punct(e)
+            && !self.any(e, PREPOSITIONS)
+            && !self.any(e, CLAUSE_WORDS)
+            && !self.any(e, RELATIVES)
+            && !(e > by + 1 && (is_participle(self.w(e)) || self.any(e, AUX)))
+        {
+            e += 1;
+        }
+        (e > by + 1).then(|| self.np_in(by + 1, e))
+    }
+
+    /// `i` follows "was" and adverbs only ("was then misconfigured").
+    fn skippable_be(&self, i: usize) -> bool {
+        let mut k = i;
+        while k > 0 && k + 3 > i && is_adverb(self.w(k - 1)) && !self.any(k - 1, NEGATORS) {
+            k -= 1;
+        }
+        k < i && k > 0 && self.any(k - 1, BE)
+    }
+
+    /// "Retrain staff to reduce operator error": the remedy is to change the people.
+    fn retrain_people(&self, i: usize) -> bool {
+        const RETRAIN: &Words = words![
+            "retrain", "train", "training", "remind", "educate", "coach", "re-train", "retraining",
+            "discipline",
+        ];
+        let a = i.saturating_sub(8);
+        (a..i).any(|k| self.any(k, RETRAIN)) && (a..i).any(|k| self.person_token(k))
     }
 
     fn human_error(&self) {
@@ -1002,9 +1301,38 @@ impl<'a> Sentence<'a> {
             "return", "returns", "returned", "raise", "raises", "raised", "throw", "throws",
             "threw", "show", "shows", "showed", "display", "displays", "emit", "emits",
         ];
+        // "a copy-paste error", "a keying error": a slip by its kind.
+        const SLIP_KINDS: &Words = words![
+            "copy-paste",
+            "copy-and-paste",
+            "cut-and-paste",
+            "paste",
+            "keying",
+            "typing",
+            "data-entry",
+            "clerical",
+            "manual",
+            "keyboard",
+            "transcription",
+        ];
+        // Beliefs the text itself calls mistaken: "a dangerous misconception".
+        const MISBELIEFS: &Words = words![
+            "misconception",
+            "misconceptions",
+            "misjudgement",
+            "misjudgment",
+            "misjudgements",
+            "misjudgments",
+            "misapprehension",
+        ];
         const SLIPS: &Words = words![
             "typo",
             "typos",
+            "typo'd",
+            "typoed",
+            "mistyping",
+            "fat-fingering",
+            "mis-typing",
             "fat-finger",
             "fat-fingering",
             "mis-click",
@@ -1048,11 +1376,66 @@ impl<'a> Sentence<'a> {
             "unwittingly",
         ];
         // Every branch below starts at one of these words; most tokens are none of them.
-        const STARTS: &Filter =
-            &Filter::of(&[WHO, SLIPS, words!["fat", "oversight"], MIS_VERBS, SLIP_ADV]);
+        const STARTS: &Filter = &Filter::of(&[
+            WHO,
+            SLIPS,
+            words!["fat", "oversight", "slip", "copy"],
+            MIS_VERBS,
+            SLIP_ADV,
+            SLIP_KINDS,
+            MISBELIEFS,
+            ASSUMPTION_ADJ,
+        ]);
+        const ASSUMPTION_ADJ: &Words = words!["incorrect", "wrong", "false", "mistaken", "faulty"];
         for i in 0..self.n() {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
+                continue;
+            }
+            // "a copy-paste error", "a keying error", "copy/paste error".
+            let kind_len = if in_list(w, SLIP_KINDS) {
+                Some(1)
+            } else if w == "copy" && self.w(i + 1) == "/" && self.w(i + 2) == "paste" {
+                Some(3)
+            } else {
+                None
+            };
+            if let Some(len) = kind_len
+                && self.any(i + len, ERR)
+            {
+                if !self.preventive(i) && !self.negated_mention(i, i + len + 1) {
+                    self.push(Rule::HumanError, i, i + len + 1);
+                }
+                continue;
+            }
+            // "A slip of the keyboard", "a slip of the finger".
+            if w == "slip"
+                && self.w(i + 1) == "of"
+                && in_list(
+                    self.w(i + 3),
+                    words!["keyboard", "finger", "fingers", "mouse", "pen", "hand", "trackpad"],
+                )
+            {
+                self.push(Rule::HumanError, i, i + 4);
+                continue;
+            }
+            // "a dangerous misconception", "an incorrect assumption".
+            let misbelief = in_list(w, MISBELIEFS)
+                || (in_list(w, ASSUMPTION_ADJ)
+                    && in_list(
+                        self.w(i + 1),
+                        words!["assumption", "assumptions", "belief", "beliefs"],
+                    ));
+            if misbelief {
+                if !self.negated_mention(i, i + 1) && !self.preventive(i) {
+                    let len = if in_list(w, MISBELIEFS) { 1 } else { 2 };
+                    self.push(Rule::HumanError, i, i + len);
+                }
+                continue;
+            }
+            // "Retrain staff to reduce operator error": prevention that blames the people.
+            if in_list(w, WHO) && self.any(i + 1, ERR) && self.retrain_people(i) {
+                self.push(Rule::HumanError, i, i + 2);
                 continue;
             }
             if in_list(w, WHO) && self.any(i + 1, ERR) {
@@ -1061,8 +1444,17 @@ impl<'a> Sentence<'a> {
                     || (i.saturating_sub(3)..i).any(|k| {
                         self.any(k, EMIT) || self.w(k).chars().all(|c| c.is_ascii_digit())
                     });
+                // "Human error is where an investigation starts": the concept discussed in the
+                // present tense, not a cause given for this incident.
+                let concept = (i == 0 || self.punct(i - 1))
+                    && in_list(self.w(i + 2), words!["is", "isn't"])
+                    && !in_list(
+                        self.w(i + 3),
+                        words!["the", "our", "what", "why", "to", "responsible", "a", "one"],
+                    );
                 if !generic
                     && !typed
+                    && !concept
                     && !self.preventive(i)
                     && !self.negated_mention(i, i + 2)
                     && !self.quoted(i)
@@ -1082,7 +1474,17 @@ impl<'a> Sentence<'a> {
             }
             if in_list(w, MIS_VERBS) {
                 let prev = self.wb(i, 1);
-                if in_list(prev, DETERMINERS) || in_list(prev, BE) || self.quoted(i) {
+                // "was misconfigured by a member of the networking team": a person's act.
+                if in_list(prev, BE) || self.skippable_be(i) {
+                    if let Some(agent) = self.by_agent(i + 1)
+                        && agent.who == Who::Person
+                    {
+                        self.push(Rule::HumanError, i, i + 1);
+                        self.fault(agent);
+                    }
+                    continue;
+                }
+                if in_list(prev, DETERMINERS) || self.quoted(i) {
                     continue;
                 }
                 let s = self.subject(i);
@@ -1107,9 +1509,12 @@ impl<'a> Sentence<'a> {
                         let a = self.sub_clause_start(i);
                         let before = (a..i)
                             .any(|k| self.any(k, BE) && in_list(self.w(k + 1), MANUAL_PARTICIPLES));
+                        // "was accidentally restored over the live volume": a passive whose
+                        // agent, if it is named, is a person ("... by the deploy hook" is not).
                         let after = self.any(i.wrapping_sub(1), BE)
-                            && in_list(self.w(i + 1), MANUAL_PARTICIPLES)
-                            && i + 1 < b;
+                            && is_participle(self.w(i + 1))
+                            && i + 1 < b
+                            && self.by_agent(i + 2).is_none_or(|g| g.who == Who::Person);
                         before || after
                     }
                 };
@@ -1125,7 +1530,7 @@ impl<'a> Sentence<'a> {
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
             MODALS,
-            words!["if", "had", "failed", "fail", "fails", "failing", "failure"],
+            words!["if", "had", "failed", "fail", "fails", "failing", "failure", "thought", "think"],
             words![
                 "neglected",
                 "neglecting",
@@ -1156,18 +1561,42 @@ impl<'a> Sentence<'a> {
                 "had" if i == 0 || self.punct(i - 1) => self.inverted_conditional(i),
                 "failed" | "fail" | "fails" | "failing" if self.w(i + 1) == "to" => {
                     let s = self.subject(i);
-                    if matches!(s.who, Who::Person | Who::Activity) {
+                    let human_verb = self.any(i + 2, HUMAN_VERBS);
+                    if matches!(s.who, Who::Person | Who::Activity)
+                        || (s.who == Who::Elided && human_verb)
+                    {
                         self.push(Rule::Counterfactual, i, i + 3);
                         self.fault(s);
-                        if self.any(i + 2, PERCEPTION) {
-                            self.push(Rule::Hindsight, i, i + 3);
-                        }
                     }
                 }
                 "failure" if self.w(i + 1) == "to" => {
+                    // "the engineer's failure to ...", "a failure to follow the process" (but not
+                    // "the service's failure to start").
                     let p = i.checked_sub(1).filter(|&p| self.w(p).ends_with("'s"));
-                    if let Some(p) = p.filter(|&p| self.person_token(p)) {
-                        self.push(Rule::Counterfactual, p, i + 3);
+                    match p {
+                        Some(p) if self.person_token(p) => {
+                            self.push(Rule::Counterfactual, p, i + 3);
+                            let s = self.np(p + 1);
+                            self.fault(s);
+                        }
+                        None if self.any(i + 2, HUMAN_VERBS) => {
+                            self.push(Rule::Counterfactual, i, i + 3);
+                        }
+                        _ => {}
+                    }
+                }
+                "thought" | "think" if self.w(i + 1) == "to" => {
+                    // "didn't think to check", "nobody thought to ask".
+                    let back = i.saturating_sub(3)..i;
+                    let neg = back.clone().any(|k| {
+                        self.any(k, NEGATORS) || in_list(self.w(k), words!["nobody", "none"])
+                    }) || (self.wb(i, 1) == "one" && self.wb(i, 2) == "no");
+                    if neg {
+                        let s = self.subject(i);
+                        if s.who != Who::Thing {
+                            self.push(Rule::Counterfactual, i.saturating_sub(1), i + 3);
+                            self.fault(s);
+                        }
                     }
                 }
                 "neglected" | "neglecting" | "neglect" | "neglects" | "omitted" | "omitting"
@@ -1222,9 +1651,22 @@ impl<'a> Sentence<'a> {
     }
 
     fn modal_perfect(&self, i: usize) {
+        const CERTAIN: &Words = words!["clear", "obvious", "evident", "apparent", "plain"];
+        const EASE: &Words = words!["easy", "trivial", "simple", "straightforward", "self-evident"];
+        /// "It would have been useful to ...": a better course of action people did not take.
+        const BETTER: &Words = words![
+            "useful", "helpful", "better", "wise", "wiser", "prudent", "good", "best", "sensible",
+            "preferable", "smarter", "safer", "nice", "advisable", "appropriate", "possible",
+        ];
+        const AUTOMATIC: &Words = words!["automatically", "itself", "themselves"];
         let n = self.n();
+        let m = self.w(i);
+        // "What would have helped?" is the question the rule asks reviewers to put instead.
+        if in_list(self.wb(i, 1), words!["what", "how"]) {
+            return;
+        }
         let mut k = i + 1;
-        if !self.w(i).ends_with("'ve") {
+        if !m.ends_with("'ve") && !in_list(m, words!["shoulda", "coulda", "woulda"]) {
             while k < n && (self.w(k) == "not" || self.w(k) == "to" || self.skip_adv(k)) {
                 k += 1;
             }
@@ -1236,6 +1678,10 @@ impl<'a> Sentence<'a> {
         while k < n && self.skip_adv(k) {
             k += 1;
         }
+        let negated = m.contains("n't") || (i..k).any(|j| self.any(j, NEGATORS));
+        // "would not have prevented it" weighs a measure; "should not have gone out" still says
+        // what people should have done.
+        let weighing = negated && !in_list(m, DEONTIC);
         let x = self.w(k);
         if x == "been" || x == "be" {
             let mut y = k + 1;
@@ -1244,25 +1690,81 @@ impl<'a> Sentence<'a> {
             }
             let yw = self.w(y);
             let s = self.subject(i);
-            if in_list(yw, HUMAN_PASSIVE) {
+            if in_list(yw, CERTAIN) {
+                // "It should have been clear that ...": awareness, after the fact; "... obvious
+                // to the responders" says who should have seen it, a counterfactual too.
+                if !negated {
+                    self.push(Rule::Hindsight, i, y + 1);
+                    if self.w(y + 1) == "to" {
+                        let who = (y + 2..(y + 5).min(n)).find(|&k| self.person_token(k));
+                        if let Some(p) = who {
+                            self.push(Rule::Counterfactual, i, y + 1);
+                            let s = self.np(p + 1);
+                            self.fault(s);
+                        }
+                    }
+                }
+            } else if in_list(yw, EASE) {
+                // "It would have been easy for the on-call to ...": the work made to sound easy.
+                if !negated {
+                    self.push(Rule::Minimizing, y, y + 1);
+                    self.ease_for(y);
+                }
+            } else if yw == "to" && !negated {
+                // "The first step should have been to check the deploy log."
                 self.push(Rule::Counterfactual, i, y + 1);
-            } else if in_list(yw, MINIMIZING_ADJ) {
+            } else if in_list(yw, BETTER)
+                && !negated
+                && self.w(y + 1) == "to"
+                && s.who != Who::Person
+            {
+                self.push(Rule::Counterfactual, i, y + 2);
+            } else if in_list(yw, HUMAN_PASSIVE) && !weighing {
                 self.push(Rule::Counterfactual, i, y + 1);
-                self.push(Rule::Minimizing, y, y + 1);
-            } else if s.owned && s.who != Who::Person {
+            } else if s.owned && s.who != Who::Person && is_participle(yw) && !weighing {
                 self.push(Rule::Counterfactual, i, y + 1);
             }
         } else if x != "had" && is_participle(x) {
             let s = self.subject(i);
-            // "X would not have prevented Y" weighs a measure; it blames nobody.
-            let negated = (i..k).any(|j| self.any(j, NEGATORS));
-            let missed_chance = in_list(x, PREVENTION) && !negated;
-            if missed_chance || matches!(s.who, Who::Person | Who::Activity) {
+            let generic = s.span.is_some_and(|(a, e)| {
+                (a..e).any(|j| in_list(self.w(j), words!["anyone", "anybody", "everyone", "everybody"]))
+            });
+            let fire = match s.who {
+                Who::Person | Who::Activity => !(weighing && s.who == Who::Activity),
+                _ if s.practice => !weighing && !self.any(k + 1, AUTOMATIC),
+                // "The change ought to have gone through staging first."
+                _ if in_list(m, DEONTIC) && s.who == Who::Thing => {
+                    (k + 1..(k + 6).min(n)).any(|j| self.any(j, PROCESS_STEPS))
+                }
+                _ => false,
+            };
+            if generic && in_list(x, words!["seen", "known", "told", "guessed", "predicted"]) {
+                // "Anyone could have seen ...": hindsight's, not a counterfactual about someone.
+                return;
+            }
+            if fire {
                 self.push(Rule::Counterfactual, i, k + 1);
                 if s.who == Who::Person {
                     self.fault(s);
+                    if in_list(x, KNOWING) && !weighing {
+                        self.push(Rule::Hindsight, i, k + 1);
+                    }
                 }
             }
+        }
+    }
+
+    /// "easy for the on-call to ...": a singled-out person whose work is made to sound easy.
+    fn ease_for(&self, adj: usize) {
+        if self.w(adj + 1) != "for" {
+            return;
+        }
+        let end = (adj + 2..(adj + 7).min(self.n()))
+            .find(|&k| self.w(k) == "to" || self.punct(k))
+            .unwrap_or((adj + 7).min(self.n()));
+        if end > adj + 2 {
+            let s = self.np(end);
+            self.fault(s);
         }
     }
 
@@ -1319,39 +1821,75 @@ impl<'a> Sentence<'a> {
     }
 
     /// "did not disable the pipeline despite being aware", "could see it, yet no one acted",
-    /// "although they knew the risk, they did not ...": a person's inaction set against what they
-    /// are said to have known.
+    /// "knew the certificate would expire and did nothing", "didn't roll back, even though they
+    /// knew": a person's inaction set against what they are said to have known. When the
+    /// sentence says the people knew (not only that it could be seen), that is hindsight too.
     fn negated_despite(&self) {
-        const CONTRAST: &Words = words!["despite", "yet", "although", "though", "spite"];
+        const CONTRAST: &Words = words!["despite", "yet", "although", "though", "spite", "but"];
         const AWARE: &Words = words![
             "aware", "knew", "known", "knowing", "warned", "warning", "warnings", "see", "saw",
             "seen", "visible", "obvious", "clear", "risk", "risks",
         ];
+        const KNEW: &Words = words!["aware", "knew", "known", "knowing", "warned"];
+        const LAPSE: &Words = words!["lapse", "expire", "slide", "slip", "rot", "linger"];
         let n = self.n();
-        let Some(c) = (0..n).find(|&k| self.any(k, CONTRAST)) else {
+        let aware = |k: usize| self.any(k, AWARE);
+        // Inaction at `g`: its length, and whether it names its own (human) subject.
+        let inaction = |g: usize| -> Option<(usize, bool)> {
+            let w = self.w(g);
+            if w == "didn't" || w == "never" {
+                Some((2, false))
+            } else if w == "did" && self.w(g + 1) == "not" {
+                Some((3, false))
+            } else if w == "did" && self.w(g + 1) == "nothing" {
+                Some((2, false))
+            } else if w == "took" && self.w(g + 1) == "no" && self.w(g + 2) == "action" {
+                Some((3, false))
+            } else if w == "no" && self.w(g + 1) == "one" {
+                Some((3, true))
+            } else if w == "nobody" {
+                Some((2, true))
+            } else if in_list(w, words!["let", "allowed"])
+                && (g + 1..(g + 6).min(n)).any(|k| self.any(k, LAPSE))
+            {
+                Some((1, false))
+            } else {
+                None
+            }
+        };
+        // The first awareness word, and the first contrast after it ("and" counts only right
+        // before the inaction: "knew ... and did nothing").
+        let Some(first_aware) = (0..n).find(|&k| aware(k)) else {
             return;
         };
+        let first_knew = (0..n).find(|&k| self.any(k, KNEW));
+        let contrast_after = (first_aware + 1..n).find(|&k| {
+            self.any(k, CONTRAST)
+                || (in_list(self.w(k), words!["and", "still", "anyway"]) && inaction(k + 1).is_some())
+        });
+        // A "despite ..." or "even though they knew" after the inaction.
+        let despite_later = (0..n).find(|&c| {
+            in_list(self.w(c), words!["despite", "spite", "though", "although"])
+                && (c + 1..(c + 6).min(n)).any(|k| aware(k))
+        });
         for g in 0..n {
-            let w = self.w(g);
-            let (len, person) = if w == "didn't" || w == "never" {
-                (2, false)
-            } else if w == "did" && self.w(g + 1) == "not" {
-                (3, false)
-            } else if w == "no" && self.w(g + 1) == "one" {
-                (3, true)
-            } else if w == "nobody" {
-                (2, true)
-            } else {
+            let Some((len, person)) = inaction(g) else {
                 continue;
             };
-            let aware = |r: std::ops::Range<usize>| r.clone().any(|k| self.any(k, AWARE));
-            let framed = if g > c {
-                aware(0..g)
-            } else {
-                in_list(self.w(c), words!["despite", "spite"]) && aware(c + 1..(c + 5).min(n))
+            let (framed, knew_at) = match (contrast_after, despite_later) {
+                (Some(c), _) if g > c => (true, first_knew.filter(|&k| k < g)),
+                (_, Some(d)) if g < d => (true, (d + 1..(d + 6).min(n)).find(|&k| self.any(k, KNEW))),
+                _ => (false, None),
             };
             if framed && (person || matches!(self.subject(g).who, Who::Person | Who::Elided)) {
                 self.push(Rule::Counterfactual, g, g + len);
+                if let Some(k) = knew_at {
+                    let s = self.subject(k);
+                    if s.who != Who::Thing {
+                        self.push(Rule::Hindsight, k, k + 1);
+                        self.fault(s);
+                    }
+                }
                 return;
             }
         }
@@ -1437,7 +1975,11 @@ impl<'a> Sentence<'a> {
                 if w.starts_with("laz") && !self.lazy_about_people(i) {
                     continue;
                 }
-                if !self.quoted(i) && !self.negated_mention(i, i + 1) {
+                // "sloppy quorum", "sloppy counters": terms of art.
+                if w.starts_with("slopp") && self.any(i + 1, SLOPPY_TERMS) {
+                    continue;
+                }
+                if !self.quoted(i) && !self.negated_mention(i, i + 1) && !self.nobody_before(i) {
                     self.push(Rule::Judgement, i, i + 1);
                     let s = self.subject(i);
                     self.fault(s);
@@ -1445,7 +1987,16 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if w == "more" && self.any(i + 1, QUALITIES) {
-                let back = (i.saturating_sub(2)..i).any(|k| self.any(k, BE) || self.w(k) == "get");
+                let back = (i.saturating_sub(2)..i).any(|k| {
+                    self.any(k, BE)
+                        || in_list(
+                            self.w(k),
+                            words![
+                                "get", "become", "became", "becomes", "grow", "stay", "remain",
+                                "act", "seem", "behave",
+                            ],
+                        )
+                });
                 if back {
                     self.push(Rule::Judgement, i, i + 2);
                 }
@@ -1492,6 +2043,14 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::Judgement, i, i + 1);
                 continue;
             }
+            if let Some(len) = self.diligence_idiom(i) {
+                let s = self.subject(i);
+                if s.who != Who::Thing && !self.nobody_before(i) {
+                    self.push(Rule::Judgement, i, i + len);
+                    self.fault(s);
+                }
+                continue;
+            }
             if in_list(w, words!["closely", "carefully", "properly", "thoroughly"]) {
                 let (a, _) = self.clause(i);
                 let Some(neg) = (a.max(i.saturating_sub(5))..i).find(|&k| self.any(k, NEGATORS))
@@ -1505,6 +2064,40 @@ impl<'a> Sentence<'a> {
                 }
             }
         }
+    }
+
+    /// Idioms for a lack of care: "asleep at the wheel", "dropped the ball", "cut corners",
+    /// "phoned it in", "wasn't doing their job". The length in tokens, when one starts at `i`.
+    fn diligence_idiom(&self, i: usize) -> Option<usize> {
+        let w = self.w(i);
+        let w1 = self.w(i + 1);
+        let w2 = self.w(i + 2);
+        let w3 = self.w(i + 3);
+        match w {
+            "asleep" if w1 == "at" && in_list(w3, words!["wheel", "switch"]) => Some(4),
+            "dropped" | "dropping" | "drop" | "drops" if w1 == "the" && w2 == "ball" => Some(3),
+            "cut" | "cutting" | "cuts" if w1 == "corners" => Some(2),
+            "phoned" | "phoning" if w1 == "it" && w2 == "in" => Some(3),
+            "winging" if w1 == "it" => Some(2),
+            "half-hearted" | "half-assed" | "halfhearted" => Some(1),
+            "doing" | "do" | "did"
+                if in_list(w1, words!["their", "his", "her", "your", "its"])
+                    && in_list(w2, words!["job", "jobs"])
+                    && (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS)) =>
+            {
+                Some(3)
+            }
+            _ => None,
+        }
+    }
+
+    /// "Nobody was careless", "no one cut corners": the subject denies the judgement.
+    fn nobody_before(&self, i: usize) -> bool {
+        let (a, _) = self.clause(i);
+        (a.max(i.saturating_sub(6))..i).any(|k| {
+            in_list(self.w(k), words!["nobody", "none", "neither"])
+                || (self.w(k) == "no" && self.w(k + 1) == "one")
+        })
     }
 
     /// "lazy" is mostly technical (lazy loading, lazy lookups); it judges only people or their
@@ -1529,9 +2122,15 @@ impl<'a> Sentence<'a> {
         if self.person_token(i + 1) || in_list(next, HABITS) || is_activity(next) {
             return true;
         }
+        // "Engineers lazily copied the config": people doing something lazily.
+        if self.w(i).ends_with("ly") && self.subject(i).who == Who::Person {
+            return true;
+        }
         self.any(i.wrapping_sub(1), BE) && self.subject(i).who == Who::Person
     }
 
+    /// Whether the sentence judges what people did: a counterfactual, "hard to justify", "no
+    /// excuse", "yet nobody acted", certainty that something was coming.
     fn has_blame_cue(&self) -> bool {
         let n = self.n();
         (0..n).any(|k| {
@@ -1541,18 +2140,26 @@ impl<'a> Sentence<'a> {
                 && nx == "to"
                 && in_list(
                     self.w(k + 2),
-                    words!["justify", "explain", "excuse", "understand"],
+                    words!["justify", "explain", "excuse", "understand", "accept"],
                 ))
                 || (w == "no" && in_list(nx, words!["reason", "excuse"]))
-                || in_list(w, words!["inexcusable", "unacceptable", "unjustifiable"])
+                || in_list(
+                    w,
+                    words!["inexcusable", "unacceptable", "unjustifiable", "surprising", "baffling"],
+                )
                 || (w == "right" && nx == "there")
                 || (w == "plain" && nx == "sight")
                 || (in_list(w, words!["was", "were"])
                     && (nx == "going"
                         || (in_list(nx, words!["always", "never"]) && self.w(k + 2) == "going")))
                 || (w == "bound" && nx == "to")
-                || (in_list(w, MODALS) && nx == "have")
-                || in_list(w, words!["should've", "could've"])
+                || (in_list(w, MODALS)
+                    && (nx == "have" || (in_list(nx, words!["not", "never"]) && self.w(k + 2) == "have")))
+                || w.ends_with("'ve")
+                || (in_list(w, words!["yet", "but", "still"])
+                    && (in_list(nx, words!["nobody", "no", "none"])
+                        || in_list(nx, words!["didn't", "never"])))
+                || (w == "nobody" && in_list(nx, words!["acted", "reacted", "noticed", "looked"]))
         })
     }
 
@@ -1574,11 +2181,23 @@ impl<'a> Sentence<'a> {
             "chose",
             "decided",
             "assumed",
+            "hadn't",
+        ];
+        const NEED: &Words = words!["had", "needed", "need", "needs", "has", "have", "got"];
+        /// What a source of evidence does: "the graph clearly showed the queue growing".
+        const SHOWED: &Words = words![
+            "showed", "shown", "shows", "pointed", "points", "said", "says", "indicated",
+            "indicates", "stated", "states", "warned", "displayed", "flagged", "marked",
+            "documented", "listed", "told", "spelled", "spelt",
+        ];
+        /// Generic people: "Obviously, you check ...", "Of course, anyone would ...".
+        const GENERIC: &Words = words![
+            "you", "anyone", "anybody", "everyone", "everybody", "nobody", "any", "every", "no",
         ];
         let n = self.n();
-        // Whether the sentence holds a blame cue matters only at a sentence adverb: worked out
-        // there, once, rather than for every sentence read.
-        let cue = std::cell::OnceCell::new();
+        // Whether the sentence holds a blame cue is worked out once, where first needed.
+        let cue = OnceCell::new();
+        let blame = || *cue.get_or_init(|| self.has_blame_cue());
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
             MIN_ADV,
@@ -1590,8 +2209,13 @@ impl<'a> Sentence<'a> {
                 "everyone",
                 "everybody",
                 "anyone",
+                "anybody",
+                "any",
                 "needless",
-                "without"
+                "without",
+                "common",
+                "no-brainer",
+                "brainer"
             ],
         ]);
         for i in 0..n {
@@ -1601,18 +2225,41 @@ impl<'a> Sentence<'a> {
             }
             if in_list(w, MIN_ADV) {
                 let nx = self.w(i + 1);
-                let had_to = in_list(nx, words!["had", "needed"]) && self.w(i + 2) == "to";
+                let had_to = in_list(nx, NEED) && self.w(i + 2) == "to";
                 let fault_verb = w != "only"
                     && in_list(nx, FAULT_VERBS)
                     && (nx != "did" || self.w(i + 2) == "not");
+                let s = self.subject(i);
                 if had_to || fault_verb {
-                    let s = self.subject(i);
                     if matches!(s.who, Who::Person | Who::Elided) {
                         self.push(Rule::Minimizing, i, i + 1);
-                        if fault_verb && w == "simply" && s.who == Who::Person {
+                        self.fault(s);
+                    }
+                    continue;
+                }
+                if w == "only" {
+                    continue;
+                }
+                // "Recovery was just a matter of the on-call restarting the pod."
+                if nx == "a" && self.w(i + 2) == "matter" && self.w(i + 3) == "of" {
+                    let who = (i + 4..(i + 8).min(n))
+                        .take_while(|&k| !self.punct(k))
+                        .find(|&k| self.person_token(k) || is_activity(self.w(k)));
+                    if let Some(k) = who {
+                        self.push(Rule::Minimizing, i, i + 4);
+                        if self.person_token(k) {
+                            let s = self.np(k + 1);
                             self.fault(s);
                         }
                     }
+                    continue;
+                }
+                // "Simply reading the release notes would have revealed ...", "It would have
+                // taken two minutes to just read the diff": the easy step people did not take.
+                let before_gerund = is_activity(nx) && (i == 0 || self.punct(i - 1));
+                let split_infinitive = self.wb(i, 1) == "to";
+                if (before_gerund || split_infinitive) && blame() {
+                    self.push(Rule::Minimizing, i, i + 1);
                 }
                 continue;
             }
@@ -1620,35 +2267,134 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::Minimizing, i, i + 4);
                 continue;
             }
-            if in_list(w, MINIMIZING_ADJ) && self.w(i + 1) == "for" {
-                let end = (i + 2..(i + 6).min(n)).find(|&k| self.w(k) == "to");
-                if let Some(e) = end
-                    && (i + 2..e).any(|k| self.person_token(k))
+            if in_list(w, MINIMIZING_ADJ) {
+                let negated = (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
+                if negated {
+                    continue;
+                }
+                if self.w(i + 1) == "for" {
+                    // "trivial for the on-call to ...", "should be trivial for any engineer".
+                    let end = (i + 2..(i + 7).min(n))
+                        .find(|&k| self.w(k) == "to" || self.punct(k))
+                        .unwrap_or((i + 7).min(n));
+                    if (i + 2..end).any(|k| self.person_token(k)) {
+                        self.push(Rule::Minimizing, i, i + 1);
+                    }
+                    continue;
+                }
+                // "Rolling back is trivial, so the forty-minute delay is hard to explain."
+                if in_list(w, words!["trivial", "easy", "simple", "obvious"])
+                    && self.any(i.wrapping_sub(1), BE)
+                    && blame()
                 {
                     self.push(Rule::Minimizing, i, i + 1);
                 }
                 continue;
             }
             let course = w == "of" && self.w(i + 1) == "course";
-            if (in_list(w, SENT_ADV) || course)
-                && *cue.get_or_init(|| self.has_blame_cue())
-                && !self.quoted(i)
-            {
-                self.push(Rule::Minimizing, i, if course { i + 2 } else { i + 1 });
+            if in_list(w, SENT_ADV) || course {
+                let end = if course { i + 2 } else { i + 1 };
+                if self.sentence_adverb_judges(i, end, SHOWED, GENERIC, FAULT_VERBS, &blame) {
+                    self.push(Rule::Minimizing, i, end);
+                }
                 continue;
             }
-            if in_list(w, words!["everyone", "everybody", "anyone"])
-                && in_list(self.w(i + 1), words!["knows", "know"])
-            {
-                self.push(Rule::Minimizing, i, i + 2);
+            if in_list(w, words!["everyone", "everybody", "anyone", "anybody", "any"]) {
+                // "Everyone knows ...", "Everyone on the team knows ...", "Anyone who has worked
+                // on billing knows ...", "any engineer on the rotation knows ...".
+                if w == "any" && !is_role(self.base(i + 1)) {
+                    continue;
+                }
+                let know = (i + 1..(i + 9).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| in_list(self.w(k), words!["knows", "know"]));
+                if let Some(k) = know
+                    && !(i + 1..k).any(|j| self.any(j, NEGATORS))
+                    && !self.negated_mention(i, i + 1)
+                {
+                    self.push(Rule::Minimizing, i, k + 1);
+                }
                 continue;
             }
             if (w == "needless" && self.w(i + 1) == "to")
                 || (w == "without" && self.w(i + 1) == "saying")
             {
                 self.push(Rule::Minimizing, i, i + 2);
+                continue;
+            }
+            // "It's common sense to check ...", "a no-brainer".
+            if (w == "common" && self.w(i + 1) == "sense") || w == "no-brainer" {
+                let len = if w == "common" { 2 } else { 1 };
+                if !self.negated_mention(i, i + len)
+                    && !(i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS))
+                {
+                    self.push(Rule::Minimizing, i, i + len);
+                }
             }
         }
+    }
+
+    /// "obviously", "clearly", "of course" at `i..end`: do they make people's work sound easy?
+    /// Yes when the sentence also judges (a blame cue), when people are the subject of a
+    /// negated or faulty act ("Clearly the team didn't read ..."), when they open a sentence
+    /// about what anyone does ("Obviously, you check ..."), or when evidence was plain and people
+    /// then did otherwise ("The alert obviously pointed at X, but the team ...").
+    fn sentence_adverb_judges(
+        &self,
+        i: usize,
+        end: usize,
+        showed: &Words,
+        generic: &Words,
+        fault_verbs: &Words,
+        blame: &dyn Fn() -> bool,
+    ) -> bool {
+        if blame() {
+            return true;
+        }
+        let n = self.n();
+        let opens = i == 0 || self.punct(i - 1);
+        // The subject after a sentence-opening adverb ("Clearly(,) the team ...").
+        let mut k = end;
+        if self.w(k) == "," {
+            k += 1;
+        }
+        let window = |from: usize| (from..(from + 8).min(n)).take_while(|&j| !self.punct(j) || self.w(j) == "'");
+        if opens {
+            if self.any(k, generic) || (self.w(k) == "no" && self.w(k + 1) == "one") {
+                return true;
+            }
+            let person = window(k).find(|&j| self.person_token(j));
+            if let Some(p) = person
+                && window(p + 1).take(3).any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+            {
+                return true;
+            }
+        } else {
+            let s = self.subject(i);
+            if s.who == Who::Person
+                && (end..(end + 3).min(n)).any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+            {
+                return true;
+            }
+        }
+        // Evidence shown, then a contrast with what people did.
+        let shown = (end..(end + 2).min(n)).any(|j| self.any(j, showed));
+        if shown {
+            let (_, clause_end) = self.clause(i);
+            let later = (clause_end..n).take(12);
+            for j in later {
+                if in_list(self.w(j), words!["but", "yet"]) || self.w(j) == ";" {
+                    let mut q = j + 1;
+                    if self.w(q) == "the" {
+                        q += 1;
+                    }
+                    if self.person_token(q) || in_list(self.w(q), words!["nobody", "no"]) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
 
     fn why_question(&self) {
@@ -1692,18 +2438,31 @@ impl<'a> Sentence<'a> {
             "config",
             "machine",
         ];
+        const PAST_AUX: &Words = words![
+            "did", "didn't", "had", "hadn't", "were", "weren't", "was", "wasn't",
+        ];
+        const POSSIBLE: &Words = words!["may", "might", "can", "could", "will", "'ll"];
         let n = self.n();
         for i in 0..n {
             let w = self.w(i);
-            if w == "what"
-                && in_list(self.w(i + 1), words!["was", "were"])
-                && in_list(self.w(i + 2), words!["you", "they", "he", "she"])
-                && self.w(i + 3) == "thinking"
-            {
-                self.push(Rule::WhyQuestion, i, i + 4);
+            // "What were you thinking?", "What was the DBA thinking, running ... at noon?"
+            if w == "what" && in_list(self.w(i + 1), words!["was", "were"]) {
+                let thinking = (i + 2..(i + 7).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| self.w(k) == "thinking");
+                if let Some(t) = thinking
+                    && t > i + 2
+                    && self.person_token(t - 1)
+                {
+                    self.push(Rule::WhyQuestion, i, t + 1);
+                    let s = self.np(t);
+                    self.fault(s);
+                }
                 continue;
             }
-            if w != "why" {
+            // "Why'd you ...": why and a contracted "did".
+            let contracted = w == "why'd";
+            if w != "why" && !contracted {
                 continue;
             }
             if in_list(self.wb(i, 1), words!["is", "that's", "five", "5", "the"])
@@ -1715,6 +2474,8 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let mut k = i + 1;
+            let inverted = contracted || self.any(k, AUX);
+            let past = contracted || self.any(k, PAST_AUX);
             if self.any(k, AUX) {
                 k += 1;
             }
@@ -1726,8 +2487,16 @@ impl<'a> Sentence<'a> {
                 if self.punct(j) {
                     break;
                 }
-                if self.person_token(j) && !in_list(self.w(j), words!["us", "me", "i", "we"]) {
+                let w = self.w(j);
+                // "we" asks the team to justify what it did ("Why did we merge this ...?"), not
+                // why a setting is as it is ("Why do we page at 80%?").
+                let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && !past);
+                if self.person_token(j) && !us {
                     if is_role(self.base(j)) && self.any(j + 1, MODIFIED) {
+                        break;
+                    }
+                    // "Why you may have received duplicate emails": an explanation to readers.
+                    if !inverted && self.any(j + 1, POSSIBLE) {
                         break;
                     }
                     self.push(Rule::WhyQuestion, i, j + 1);
@@ -1736,33 +2505,17 @@ impl<'a> Sentence<'a> {
                     fired = true;
                     break;
                 }
-                if is_participle(self.w(j)) && j > k {
+                if is_participle(w) && j > k {
                     break;
                 }
             }
             if !fired
-                && (i + 1..n)
+                && inverted
+                && (i + 1..(i + 12).min(n))
                     .take_while(|&j| self.w(j) != "?" || j == i + 1)
                     .any(|j| self.w(j) == "your")
             {
                 self.push(Rule::WhyQuestion, i, i + 1);
-                fired = true;
-            }
-            if fired {
-                // Whoever is named in a why-question is the one asked to justify themselves.
-                for j in 0..n {
-                    if self.handle(j)
-                        || self.name_token(j)
-                        || (is_singular_role(self.base(j))
-                            && self.singled(j.saturating_sub(3), j)
-                            && !self.any(j + 1, MODIFIED))
-                    {
-                        let s = self.np(j + 1);
-                        if s.singled {
-                            self.faults.borrow_mut().push(s);
-                        }
-                    }
-                }
             }
         }
     }
@@ -1778,10 +2531,43 @@ impl<'a> Sentence<'a> {
             "disregard",
             "dismissed",
             "dismissing",
+            "downplayed",
+            "downplaying",
+            "discounted",
+        ];
+        /// "brushed off the warnings", "shrugged off the alerts".
+        const OFF: &Words = words![
+            "brushed", "brushing", "shrugged", "shrugging", "waved", "waving", "laughed", "wrote",
+            "written", "brush", "shrug",
+        ];
+        const CERTAIN: &Words = words![
+            "obvious", "clear", "evident", "apparent", "plain", "unmistakable", "inevitable",
+            "predictable", "foreseeable", "certain",
         ];
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
             IGNORE,
+            OFF,
+            words![
+                "accident",
+                "plain",
+                "for",
+                "predictably",
+                "foreseeably",
+                "unmistakably",
+                "unmistakable",
+                "predictable",
+                "foreseeable",
+                "doubt",
+                "coming",
+                "heeded",
+                "heed",
+                "heeding",
+                "unheeded",
+                "aware",
+                "knew",
+                "known"
+            ],
             words![
                 "situational",
                 "situation",
@@ -1801,9 +2587,103 @@ impl<'a> Sentence<'a> {
             words!["everyone", "everybody", "anyone", "anybody"],
         ]);
         let n = self.n();
+        // "In retrospect", "in hindsight", "looking back", "with hindsight" open a judgement
+        // made afterwards: certainty after them is hindsight's.
+        let retrospect = OnceCell::new();
+        let retrospect = || {
+            *retrospect.get_or_init(|| {
+                (0..n).any(|k| {
+                    let w = self.w(k);
+                    (in_list(w, words!["in", "with"])
+                        && in_list(self.w(k + 1), words!["retrospect", "hindsight"]))
+                        || (w == "looking" && self.w(k + 1) == "back")
+                        || w == "retrospectively"
+                })
+            })
+        };
+        // An outcome planned in advance ("the game-day scenario") is certain without hindsight.
+        let planned = OnceCell::new();
+        let planned = || {
+            *planned.get_or_init(|| {
+                (0..n).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words![
+                            "scenario", "planned", "plan", "drill", "game", "game-day", "exercise",
+                            "deliberately", "intentionally", "design", "scheduled", "rehearsal",
+                        ],
+                    )
+                })
+            })
+        };
+        let not_before = |i: usize| (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
         for i in 0..n {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
+                continue;
+            }
+            if let Some(len) = self.hindsight_idiom(i) {
+                if !not_before(i) {
+                    self.push(Rule::Hindsight, i, i + len);
+                }
+                continue;
+            }
+            if in_list(w, words!["predictably", "foreseeably", "unmistakably", "unmistakable"]) {
+                if !not_before(i) && !self.negated_mention(i, i + 1) {
+                    self.push(Rule::Hindsight, i, i + 1);
+                }
+                continue;
+            }
+            if in_list(w, words!["predictable", "foreseeable"]) {
+                let framed = self.any(i.wrapping_sub(1), BE)
+                    || in_list(
+                        self.wb(i, 1),
+                        words!["entirely", "completely", "totally", "perfectly", "wholly", "very"],
+                    );
+                // "Latency is predictable": a property, not an outcome foreseen.
+                let present = in_list(self.wb(i, 1), words!["is", "are"]);
+                if framed && (!present || retrospect()) && !not_before(i) {
+                    self.push(Rule::Hindsight, i, i + 1);
+                }
+                continue;
+            }
+            if in_list(w, words!["heeded", "heed", "heeding", "unheeded"]) {
+                let denied = w == "unheeded"
+                    || not_before(i)
+                    || (i.saturating_sub(3)..i).any(|k| {
+                        self.w(k) == "nobody" || (self.w(k) == "no" && self.w(k + 1) == "one")
+                    });
+                if denied {
+                    self.push(Rule::Hindsight, i, i + 1);
+                    let s = self.subject(i);
+                    self.fault(s);
+                }
+                continue;
+            }
+            if in_list(w, OFF) && self.w(i + 1) == "off" {
+                let object = (i + 2..(i + 8).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .any(|k| self.any(k, WARN_NOUNS));
+                let s = self.subject(i);
+                if object && s.who != Who::Thing {
+                    self.push(Rule::Hindsight, i, i + 2);
+                    self.fault(s);
+                }
+                continue;
+            }
+            // "They were aware the backups were untested and went ahead anyway": awareness set
+            // against what was then done.
+            if in_list(w, words!["aware", "knew", "known"]) {
+                let s = self.subject(if w == "aware" { i.saturating_sub(1) } else { i });
+                let anyway = (i + 1..(i + 25).min(n)).any(|k| {
+                    in_list(self.w(k), words!["anyway", "regardless", "nonetheless", "nevertheless", "anyhow"])
+                        || (in_list(self.w(k), words!["went", "go", "pushed", "pressed", "ploughed", "plowed"])
+                            && in_list(self.w(k + 1), words!["ahead", "on"]))
+                });
+                if anyway && s.who == Who::Person && !not_before(i) {
+                    self.push(Rule::Hindsight, i, i + 1);
+                    self.fault(s);
+                }
                 continue;
             }
             if in_list(w, words!["situational", "situation"]) && self.w(i + 1) == "awareness" {
@@ -1863,7 +2743,12 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
+            // "Some packet loss is inevitable on this link": a general claim in the present.
+            let general = w == "inevitable"
+                && in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"])
+                && !retrospect();
             if (w == "inevitably" || w == "inevitable")
+                && !general
                 && !self.negated_mention(i, i + 1)
                 && !self.quoted(i)
             {
@@ -1884,21 +2769,38 @@ impl<'a> Sentence<'a> {
                         words!["obviously", "clearly", "inevitably", "certainly", "surely"],
                     ) || (self.w(j) == "of" && self.w(j + 1) == "course")
                 });
-                if bound || (going && (certain || sure)) {
+                if (bound || (going && (certain || sure))) && !planned() {
                     self.push(Rule::Hindsight, i, k + 2);
                     continue;
                 }
+                let adj = self.w(i + 1);
+                let after = self.w(i + 2);
+                // "from the first page", "from the moment ...": it was plain all along.
+                let all_along = after == "from"
+                    && (i + 3..(i + 6).min(n)).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words![
+                                "first", "start", "outset", "beginning", "moment", "get-go",
+                                "very", "onset",
+                            ],
+                        )
+                    });
                 if self.wb(i, 1) == "it"
-                    && in_list(
-                        self.w(i + 1),
-                        words!["clear", "obvious", "evident", "apparent"],
-                    )
-                    && !in_list(
-                        self.w(i + 2),
-                        words!["from", "in", "at", "after", "now", "today", "once"],
-                    )
+                    && in_list(adj, words!["clear", "obvious", "evident", "apparent"])
+                    && (all_along
+                        || !in_list(
+                            after,
+                            words!["from", "in", "at", "after", "now", "today", "once"],
+                        ))
                 {
                     self.push(Rule::Hindsight, i - 1, i + 2);
+                } else if in_list(adj, CERTAIN)
+                    && (retrospect() || all_along)
+                    && !in_list(after, words!["once", "after", "when", "by"])
+                {
+                    // "In retrospect, the outcome was obvious from the moment ..."
+                    self.push(Rule::Hindsight, i, i + 2);
                 }
                 continue;
             }
@@ -1947,6 +2849,41 @@ impl<'a> Sentence<'a> {
                     self.push(Rule::Hindsight, i, k + 1);
                 }
             }
+        }
+    }
+
+    /// Idioms of certainty after the fact: "an accident waiting to happen", "plain as day",
+    /// "for anyone to see", "never any doubt that", "saw it coming". Their length in tokens.
+    fn hindsight_idiom(&self, i: usize) -> Option<usize> {
+        let w = self.w(i);
+        let w1 = self.w(i + 1);
+        let w2 = self.w(i + 2);
+        let w3 = self.w(i + 3);
+        match w {
+            "accident" if w1 == "waiting" && w2 == "to" => Some(4),
+            "plain" if w1 == "as" && w2 == "day" => Some(3),
+            "for"
+                if in_list(w1, words!["anyone", "everyone", "all", "anybody", "everybody"])
+                    && w2 == "to"
+                    && in_list(w3, words!["see", "read"]) =>
+            {
+                Some(4)
+            }
+            "doubt"
+                if (in_list(self.wb(i, 1), words!["never", "no"])
+                    || (self.wb(i, 1) == "any" && self.wb(i, 2) == "never"))
+                    && w1 == "that"
+                    && (i.saturating_sub(4)..i).any(|k| in_list(self.w(k), words!["was", "were", "had"])) =>
+            {
+                Some(1)
+            }
+            "coming"
+                if in_list(self.wb(i, 1), words!["it", "this", "that"])
+                    && in_list(self.wb(i, 2), words!["saw", "seen", "see"]) =>
+            {
+                Some(1)
+            }
+            _ => None,
         }
     }
 
