@@ -135,6 +135,7 @@ const CUES: &[(u16, &[&str])] = &[
             "clear for", "apparent for", "everyone know", "everybody know", "anyone know",
             "without saying", "all we", "all they", "all you", "all he", "all she", "just need",
             "just has", "just have", "just a matter", "to just", "to simply", "common sense",
+            "all the", "all our", "all that",
             "no-brainer", "anybody know",
         ],
     ),
@@ -143,7 +144,8 @@ const CUES: &[(u16, &[&str])] = &[
         bit(Rule::Hindsight),
         &[
             "situational", "situation aware", "ignor", "disregard", "dismiss", "signs were",
-            "accident waiting", "plain as day", "to see", "predictabl", "foreseeabl",
+            "accident waiting", "plain as day", "to see", "lost track", "lost sight", "losing track",
+            "losing sight", "lose track", "lose sight", "predictabl", "foreseeabl",
             "unmistakabl", "doubt", "coming", "heed", "brushed off", "shrugged off", "waved off",
             "laughed off", "wrote off", "written off", "brush off", "shrug off", "downplay",
             "discounted", "anyway", "regardless", "nonetheless", "nevertheless", "went ahead",
@@ -161,7 +163,16 @@ const CUES: &[(u16, &[&str])] = &[
             "blame", "fault", "is responsible", "was responsible", "are responsible",
             "were responsible", "accountable", "answer for", "owns", "owned", "own the",
             "own this", "is on ", "was on ", "falls on", "fell on", "rests on", "lies on",
-            "revoked", "consequences",
+            "revoked", "consequences", "responsible for", "who's responsible", "scapegoat",
+            "unpunished", "formal warning", "final warning", "verbal warning", "official warning",
+            "first warning", "second warning", "written up", "write him up", "write her up",
+            "write them up", "let go", "docked", "dock ", "personnel file", "hr file",
+            "hr record", "disciplinary record", "permanent record", "heads will", "heads would",
+            "heads are", "heads must", "heads rolled", "heads roll", "a name", "names",
+            "suspended", "demoted", "censured", "lose ", "loses ", "lost ", "losing ", "forfeit",
+            "penalty", "punishment", "as a consequence", "as a sanction", "improvement plan",
+            "accountability", "responsibility", "culpability", "liable", "culpable",
+            "to account", "held responsible", "hold responsible",
         ],
     ),
     (
@@ -209,6 +220,21 @@ impl Engine {
                 masks.push(*mask);
             }
         }
+        // Blame-naming reads every sentence with an act in it (a singled-out person doing harm).
+        for list in [HARM_ACTS, DESTRUCTIVE_ACTS, CARRIER_ACTS, OTHER_ACTS] {
+            for w in list.words() {
+                patterns.push(w.to_string());
+                masks.push(bit(Rule::BlameNaming));
+            }
+        }
+        for w in [
+            "because of", "due to", "caused by", "triggered", "introduced by", "started by",
+            "result of", "traced", "came down", "comes down", "took", "takes",
+            "brought", "brings", "knocks",
+        ] {
+            patterns.push(w.to_string());
+            masks.push(bit(Rule::BlameNaming));
+        }
         let mut extra = Vec::new();
         for rule in Rule::ALL {
             for term in &config.rule(rule).terms {
@@ -244,6 +270,7 @@ impl Engine {
                 hits: RefCell::new(Vec::new()),
                 faults: RefCell::new(Vec::new()),
                 quotes: OnceCell::new(),
+                first_causal: OnceCell::new(),
             };
             s.run(mask, &self.extra);
             hits.append(&mut s.hits.into_inner());
@@ -359,6 +386,8 @@ struct Sentence<'a> {
     /// Whether each token (and, last, the end) is inside quotation marks: worked out once, in
     /// one pass, the first time it is asked.
     quotes: OnceCell<Vec<bool>>,
+    /// Where the first causal phrase ("came down to", "due to") is, if any.
+    first_causal: OnceCell<Option<usize>>,
 }
 
 const MODALS: &Words = words![
@@ -697,6 +726,347 @@ const CLAUSE_PUNCT: &Words = words![
     "]",
 ];
 
+#[derive(Clone, Copy)]
+enum Act {
+    /// Harm in itself: broke, leaked, bypassed, corrupted.
+    Harm,
+    /// Destroys or stops something: deleted, dropped, killed, turned off.
+    Destructive,
+    /// Brings something in: pushed, merged, deployed, approved.
+    Carrier,
+    /// Any other operation: restarted, scaled, restored, flushed.
+    Other,
+}
+
+const HARM_ACTS: &Words = words![
+    "broke",
+    "breaks",
+    "wiped",
+    "wipes",
+    "overwrote",
+    "overwrites",
+    "overwritten",
+    "destroyed",
+    "destroys",
+    "corrupted",
+    "corrupts",
+    "crashed",
+    "crashes",
+    "erased",
+    "erases",
+    "purged",
+    "purges",
+    "caused",
+    "causes",
+    "leaked",
+    "leaks",
+    "exposed",
+    "exposes",
+    "bypassed",
+    "bypasses",
+    "circumvented",
+    "circumvents",
+    "overrode",
+    "overrides",
+    "skipped",
+    "skips",
+    "force-pushed",
+    "force-pushes",
+    "misconfigured",
+    "clobbered",
+    "nuked",
+    "trashed",
+];
+const DESTRUCTIVE_ACTS: &Words = words![
+    "deleted",
+    "deletes",
+    "dropped",
+    "drops",
+    "removed",
+    "removes",
+    "disabled",
+    "disables",
+        "truncated",
+    "truncates",
+    "emptied",
+    "empties",
+    "flushed",
+    "flushes",
+        "revoked",
+    "revokes",
+    "reset",
+    "resets",
+    "unplugged",
+    "decommissioned",
+];
+const CARRIER_ACTS: &Words = words![
+    "merged",
+    "merges",
+    "pushed",
+    "pushes",
+    "deployed",
+    "deploys",
+    "shipped",
+    "ships",
+    "committed",
+    "commits",
+    "applied",
+    "applies",
+    "approved",
+    "approves",
+    "released",
+    "releases",
+    "ran",
+    "runs",
+    "introduced",
+    "introduces",
+    "slipped",
+    "slips",
+    "added",
+    "adds",
+    "sent",
+    "sends",
+    "published",
+    "publishes",
+    "uploaded",
+    "uploads",
+    "promoted",
+    "promotes",
+    "configured",
+    "configures",
+    "set",
+    "sets",
+    "enabled",
+    "enables",
+    "wrote",
+    "writes",
+    "executed",
+    "executes",
+    "triggered",
+    "triggers",
+    "changed",
+    "changes",
+    "edited",
+    "edits",
+    "rolled",
+    "rolls",
+];
+const OTHER_ACTS: &Words = words![
+    "killed",
+    "kills",
+    "terminated",
+    "terminates",
+    "restarted",
+    "restarts",
+    "rebooted",
+    "reboots",
+    "scaled",
+    "scales",
+    "restored",
+    "restores",
+    "migrated",
+    "migrates",
+    "rotated",
+    "rotates",
+    "moved",
+    "moves",
+    "renamed",
+    "renames",
+    "replaced",
+    "replaces",
+    "upgraded",
+    "upgrades",
+    "updated",
+    "updates",
+    "started",
+    "starts",
+    "stopped",
+    "stops",
+    "failed",
+    "drained",
+    "drains",
+    "reverted",
+    "reverts",
+    "switched",
+    "switches",
+    "turned",
+    "turns",
+    "shut",
+    "shuts",
+    "left",
+    "leaves",
+    "opened",
+    "closed",
+    "cleared",
+    "clears",
+];
+/// Every word an act can start at (a filter for the scan).
+const ACT_STARTS: &Filter = &Filter::of(&[
+    HARM_ACTS,
+    DESTRUCTIVE_ACTS,
+    CARRIER_ACTS,
+    OTHER_ACTS,
+    words!["took", "takes", "brought", "brings", "knocked", "knocks", "let", "lets", "one"],
+]);
+/// What was brought in was faulty.
+const BAD_THINGS: &Words = words![
+    "bad",
+    "broken",
+    "faulty",
+    "buggy",
+    "wrong",
+    "untested",
+    "unreviewed",
+    "unapproved",
+    "incorrect",
+    "malformed",
+    "breaking",
+    "invalid",
+    "corrupt",
+    "corrupted",
+    "problematic",
+    "dangerous",
+    "risky",
+    "unvetted",
+    "erroneous",
+    "defective",
+];
+/// What an act was done without: "without approval", "without a review".
+const SAFEGUARDS: &Words = words![
+    "approval",
+    "approvals",
+    "review",
+    "reviews",
+    "reviewing",
+    "testing",
+    "tests",
+    "test",
+    "checking",
+    "second",
+    "sign-off",
+    "asking",
+    "telling",
+    "notice",
+    "warning",
+    "confirmation",
+    "canary",
+    "backup",
+    "backups",
+    "authorisation",
+    "authorization",
+    "permission",
+    "consent",
+];
+/// Harm that follows an act.
+const OUTCOMES: &Words = words![
+    "corrupting",
+    "corrupted",
+    "corrupts",
+    "crashed",
+    "crashing",
+    "crashes",
+    "broke",
+    "breaking",
+    "breaks",
+    "lost",
+    "loses",
+    "losing",
+    "flooded",
+    "flooding",
+    "overloaded",
+    "overloading",
+    "exhausted",
+    "exhausting",
+    "double-charged",
+    "double-charging",
+    "double-billed",
+    "duplicated",
+    "duplicating",
+    "unavailable",
+    "caused",
+    "causing",
+    "wiping",
+    "deleting",
+    "dropping",
+    "overwriting",
+    "stalled",
+    "stalling",
+    "deadlocked",
+    "failing",
+    "quorum",
+    "leaking",
+    "exposing",
+];
+/// Signs that what followed the act was recovery, not harm.
+const RECOVERY_WORDS: &Words = words![
+    "recovered",
+    "recovery",
+    "recovering",
+    "resolved",
+    "resolving",
+    "restoring",
+    "ending",
+    "ended",
+    "stopping",
+    "fixing",
+    "fixed",
+    "mitigating",
+    "mitigated",
+];
+/// "to fix ...", "to restore ...": an act done for recovery.
+const PURPOSE_VERBS: &Words = words![
+    "prevent", "fix", "restore", "mitigate", "test", "recover", "unblock", "free", "clean",
+    "resolve", "stop", "repair", "contain", "limit", "protect", "drain", "relieve", "reduce",
+];
+const DISPOSABLE: &Words = words![
+    "stale",
+    "old",
+    "unused",
+    "test",
+    "temporary",
+    "obsolete",
+    "orphaned",
+    "spurious",
+    "duplicate",
+    "broken",
+    "faulty",
+    "bad",
+    "leftover",
+    "expired",
+    "stuck",
+    "failed",
+    "failing",
+    "dangling",
+    "dead",
+    "extra",
+    "runaway",
+    "hung",
+    "blocking",
+    "rogue",
+    "zombie",
+    "looping",
+    "unhealthy",
+    "crashed",
+    "crashing",
+    "misbehaving",
+    "offending",
+    "problematic",
+    "malicious",
+    "compromised",
+    "leaked",
+    "stray",
+];
+/// What is stopped or cleared in response work ("deletes the stuck pods", "kills the job"):
+/// destroying it is no fault in itself.
+const RESPONSE_OBJECTS: &Words = words![
+    "job", "jobs", "pod", "pods", "process", "processes", "query", "queries", "container",
+    "containers", "task", "tasks", "worker", "workers", "session", "sessions", "lock", "locks",
+    "connection", "connections", "thread", "threads", "request", "requests", "build", "builds",
+    "run", "runs", "cache", "caches", "lease", "leases",
+    "consumer", "consumers", "runner", "runners", "pipeline", "pipelines", "instance",
+    "instances", "vm", "vms",
+];
+
 impl<'a> Sentence<'a> {
     fn n(&self) -> usize {
         self.t.len()
@@ -993,6 +1363,15 @@ impl<'a> Sentence<'a> {
             a -= 1;
             len += 1;
         }
+        // "... Github is making to the behaviour": after an auxiliary, an -ing word is a verb
+        // of a clause, not an activity heading a noun phrase.
+        if a > 0 && a < end && self.any(a - 1, AUX) && self.w(a).ends_with("ing") {
+            return Subject {
+                who: Who::Thing,
+                span: Some((a, end)),
+                ..ELIDED
+            };
+        }
         self.np_in(a, end)
     }
 
@@ -1064,8 +1443,11 @@ impl<'a> Sentence<'a> {
         }
     }
 
+    /// Where the noun phrase headed at `head` starts: its nearest determiner.
     fn np_start(&self, a: usize, head: usize) -> usize {
         (a..head)
+            .rev()
+            .take_while(|&k| !self.any(k, PREPOSITIONS))
             .find(|&k| self.any(k, DETERMINERS))
             .unwrap_or(head)
     }
@@ -1077,7 +1459,12 @@ impl<'a> Sentence<'a> {
         if !is_singular_role(self.base(head)) {
             return false;
         }
-        match (a..head).find(|&k| self.any(k, DETERMINERS)) {
+        // The determiner of the head's own phrase ("a case for the engineer": "the").
+        match (a..head)
+            .rev()
+            .take_while(|&k| !self.any(k, PREPOSITIONS))
+            .find(|&k| self.any(k, DETERMINERS))
+        {
             Some(d) => in_list(self.w(d), DEFINITE),
             None => false,
         }
@@ -1130,8 +1517,14 @@ impl<'a> Sentence<'a> {
             } else {
                 None
             };
+            // "We did not find a single root cause", "there is no root cause in the singular":
+            // the framing rejected, not used.
+            let rejected = in_list(self.wb(i, 1), words!["single", "one", "sole"])
+                && (i.saturating_sub(5)..i).any(|k| self.any(k, NEGATORS))
+                || (self.wb(i, 1) == "no" && (self.wb(i, 2) == "is" || self.wb(i, 2) == "was"));
             if let Some(e) = span
                 && !self.quoted(i)
+                && !rejected
             {
                 self.push(Rule::RootCause, i, e);
             }
@@ -1204,6 +1597,17 @@ impl<'a> Sentence<'a> {
         ];
         let a = self.left_clause_start(i);
         if self.has_between(a, i, PREVENT) {
+            return true;
+        }
+        // "... so that human error in typing it is caught early".
+        let caught_after = (i + 1..(i + 8).min(self.n())).any(|k| {
+            self.any(k, BE)
+                && in_list(
+                    self.w(k + 1),
+                    words!["caught", "prevented", "avoided", "detected", "flagged", "reduced", "rejected", "blocked"],
+                )
+        });
+        if caught_after {
             return true;
         }
         if in_list(self.w(i + 1), words!["causing", "caused", "that", "which", "led"]) {
@@ -1386,7 +1790,8 @@ impl<'a> Sentence<'a> {
             MISBELIEFS,
             ASSUMPTION_ADJ,
         ]);
-        const ASSUMPTION_ADJ: &Words = words!["incorrect", "wrong", "false", "mistaken", "faulty"];
+        const ASSUMPTION_ADJ: &Words =
+            words!["incorrect", "wrong", "false", "mistaken", "faulty", "erroneous", "invalid", "bad"];
         for i in 0..self.n() {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
@@ -1418,6 +1823,27 @@ impl<'a> Sentence<'a> {
             {
                 self.push(Rule::HumanError, i, i + 4);
                 continue;
+            }
+            // "An incorrect value typed by an operator": a wrong input, and who gave it.
+            if in_list(w, words!["incorrect", "wrong", "erroneous", "invalid", "bad"]) {
+                let input = (i + 1..(i + 5).min(self.n())).find(|&k| {
+                    in_list(
+                        self.w(k),
+                        words![
+                            "typed", "entered", "pasted", "keyed", "supplied", "provided",
+                            "chosen", "selected", "input", "inputted", "specified",
+                        ],
+                    )
+                });
+                if let Some(k) = input
+                    && self.w(k + 1) == "by"
+                    && let Some(agent) = self.by_agent(k + 1)
+                    && agent.who == Who::Person
+                {
+                    self.push(Rule::HumanError, i, k + 1);
+                    self.fault(agent);
+                    continue;
+                }
             }
             // "a dangerous misconception", "an incorrect assumption".
             let misbelief = in_list(w, MISBELIEFS)
@@ -1495,7 +1921,17 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if in_list(w, SLIP_ADV) {
-                if self.quoted(i) {
+                // "We accidentally discovered a second bug": luck, not a slip.
+                if self.quoted(i)
+                    || in_list(
+                        self.w(i + 1),
+                        words![
+                            "discovered", "found", "noticed", "learned", "learnt", "stumbled",
+                            "realised", "realized", "spotted", "uncovered", "caught", "fixed",
+                            "solved", "resolved", "helped",
+                        ],
+                    )
+                {
                     continue;
                 }
                 let s = self.subject(i);
@@ -1638,14 +2074,17 @@ impl<'a> Sentence<'a> {
         if s.who != Who::Person {
             return;
         }
-        let causal = (0..i).any(|k| {
-            (self.w(k) == "down" && self.w(k + 1) == "to")
-                || (self.w(k) == "caused" && self.w(k + 1) == "by")
-                || (self.w(k) == "due" && self.w(k + 1) == "to")
-                || (self.w(k) == "because" && self.w(k + 1) == "of")
-                || (self.w(k) == "result" && self.w(k + 1) == "of")
+        // The first causal phrase in the sentence, found once.
+        let first = *self.first_causal.get_or_init(|| {
+            (0..self.n()).find(|&k| {
+                (self.w(k) == "down" && self.w(k + 1) == "to")
+                    || (self.w(k) == "caused" && self.w(k + 1) == "by")
+                    || (self.w(k) == "due" && self.w(k + 1) == "to")
+                    || (self.w(k) == "because" && self.w(k + 1) == "of")
+                    || (self.w(k) == "result" && self.w(k + 1) == "of")
+            })
         });
-        if causal {
+        if first.is_some_and(|k| k < i) {
             self.push(Rule::HumanError, i, i + 1);
         }
     }
@@ -1725,6 +2164,10 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::Counterfactual, i, y + 1);
             }
         } else if x != "had" && is_participle(x) {
+            // "should have known better" judges a person's diligence (judgement's phrase).
+            if x == "known" && self.w(k + 1) == "better" {
+                return;
+            }
             let s = self.subject(i);
             let generic = s.span.is_some_and(|(a, e)| {
                 (a..e).any(|j| in_list(self.w(j), words!["anyone", "anybody", "everyone", "everybody"]))
@@ -2263,8 +2706,20 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            if w == "all" && in_list(self.w(i + 1), PERSON_PRONOUNS) && self.w(i + 2) == "had" {
-                self.push(Rule::Minimizing, i, i + 4);
+            // "All we had to do was ...", "All the on-call needed to do was ...".
+            if w == "all" {
+                let who_end = (i + 1..(i + 5).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| in_list(self.w(k), words!["had", "needed", "has", "have", "need", "needs"]));
+                if let Some(h) = who_end
+                    && h > i + 1
+                    && self.person_token(h - 1)
+                    && self.w(h + 1) == "to"
+                {
+                    self.push(Rule::Minimizing, i, h + 2);
+                    let s = self.np_in(i + 1, h);
+                    self.fault(s);
+                }
                 continue;
             }
             if in_list(w, MINIMIZING_ADJ) {
@@ -2283,7 +2738,8 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
                 // "Rolling back is trivial, so the forty-minute delay is hard to explain."
-                if in_list(w, words!["trivial", "easy", "simple", "obvious"])
+                if (in_list(w, words!["trivial", "easy", "simple"])
+                    || (w == "obvious" && i > 0 && self.remedy_subject(i - 1)))
                     && self.any(i.wrapping_sub(1), BE)
                     && blame()
                 {
@@ -2332,6 +2788,22 @@ impl<'a> Sentence<'a> {
                 }
             }
         }
+    }
+
+    /// The subject of the verb at `v` is a remedy ("the fix was obvious"): ease of doing, not
+    /// certainty about what was coming.
+    fn remedy_subject(&self, v: usize) -> bool {
+        self.subject(v).span.is_some_and(|(a, e)| {
+            (a..e).any(|k| {
+                in_list(
+                    self.w(k),
+                    words![
+                        "fix", "solution", "answer", "remedy", "workaround", "step", "action",
+                        "choice", "mitigation", "rollback", "change",
+                    ],
+                )
+            })
+        })
     }
 
     /// "obviously", "clearly", "of course" at `i..end`: do they make people's work sound easy?
@@ -2383,6 +2855,14 @@ impl<'a> Sentence<'a> {
             let (_, clause_end) = self.clause(i);
             let later = (clause_end..n).take(12);
             for j in later {
+                // "... clearly showed the retries, so the problem was obvious".
+                if self.w(j) == "so"
+                    && (j + 1..(j + 6).min(n)).any(|q| {
+                        in_list(self.w(q), words!["obvious", "clear", "evident", "apparent", "plain"])
+                    })
+                {
+                    return true;
+                }
                 if in_list(self.w(j), words!["but", "yet"]) || self.w(j) == ";" {
                     let mut q = j + 1;
                     if self.w(q) == "the" {
@@ -2492,6 +2972,11 @@ impl<'a> Sentence<'a> {
                 // why a setting is as it is ("Why do we page at 80%?").
                 let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && !past);
                 if self.person_token(j) && !us {
+                    // "the team lead", "the database on-call": the phrase runs to its last role.
+                    let mut j = j;
+                    while j + 1 < n && is_role(self.base(j + 1)) {
+                        j += 1;
+                    }
                     if is_role(self.base(j)) && self.any(j + 1, MODIFIED) {
                         break;
                     }
@@ -2507,6 +2992,16 @@ impl<'a> Sentence<'a> {
                 }
                 if is_participle(w) && j > k {
                     break;
+                }
+            }
+            // "Can the on-call explain why they ...?": the one asked to justify themselves.
+            if fired {
+                let ask = (i.saturating_sub(4)..i).find(|&k| {
+                    in_list(self.w(k), words!["explain", "justify", "tell", "say", "account"])
+                });
+                if let Some(k) = ask {
+                    let s = self.subject(k);
+                    self.fault(s);
                 }
             }
             if !fired
@@ -2556,6 +3051,10 @@ impl<'a> Sentence<'a> {
                 "foreseeably",
                 "unmistakably",
                 "unmistakable",
+                "lost",
+                "losing",
+                "lose",
+                "loses",
                 "predictable",
                 "foreseeable",
                 "doubt",
@@ -2617,13 +3116,16 @@ impl<'a> Sentence<'a> {
             })
         };
         let not_before = |i: usize| (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
+        // Whether the sentence says it was certain ("obviously", "of course"): once.
+        let sure = OnceCell::new();
         for i in 0..n {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
                 continue;
             }
             if let Some(len) = self.hindsight_idiom(i) {
-                if !not_before(i) {
+                // "never any doubt" carries its own negation.
+                if w == "doubt" || !not_before(i) {
                     self.push(Rule::Hindsight, i, i + len);
                 }
                 continue;
@@ -2682,6 +3184,18 @@ impl<'a> Sentence<'a> {
                 });
                 if anyway && s.who == Who::Person && !not_before(i) {
                     self.push(Rule::Hindsight, i, i + 1);
+                    self.fault(s);
+                }
+                continue;
+            }
+            // "lost track of the situation", "lost sight of the error rate".
+            if in_list(w, words!["lost", "losing", "lose", "loses"])
+                && in_list(self.w(i + 1), words!["track", "sight"])
+                && self.w(i + 2) == "of"
+            {
+                let s = self.subject(i);
+                if s.who == Who::Person {
+                    self.push(Rule::Hindsight, i, i + 3);
                     self.fault(s);
                 }
                 continue;
@@ -2763,11 +3277,13 @@ impl<'a> Sentence<'a> {
                 }
                 let going = self.w(k) == "going" && self.w(k + 1) == "to";
                 let bound = self.w(k) == "bound" && self.w(k + 1) == "to";
-                let sure = (0..n).any(|j| {
-                    in_list(
-                        self.w(j),
-                        words!["obviously", "clearly", "inevitably", "certainly", "surely"],
-                    ) || (self.w(j) == "of" && self.w(j + 1) == "course")
+                let sure = *sure.get_or_init(|| {
+                    (0..n).any(|j| {
+                        in_list(
+                            self.w(j),
+                            words!["obviously", "clearly", "inevitably", "certainly", "surely"],
+                        ) || (self.w(j) == "of" && self.w(j + 1) == "course")
+                    })
                 });
                 if (bound || (going && (certain || sure))) && !planned() {
                     self.push(Rule::Hindsight, i, k + 2);
@@ -2796,7 +3312,19 @@ impl<'a> Sentence<'a> {
                 {
                     self.push(Rule::Hindsight, i - 1, i + 2);
                 } else if in_list(adj, CERTAIN)
-                    && (retrospect() || all_along)
+                    && (retrospect()
+                        || all_along
+                        || (w == "was"
+                            && in_list(adj, words!["obvious", "evident", "apparent", "plain", "unmistakable"])
+                            && self.wb(i, 1) != "it"
+                            && !self.remedy_subject(i)
+                            && !in_list(
+                                after,
+                                words![
+                                    "in", "from", "at", "after", "once", "when", "by", "to", "only",
+                                    "now", "on", "during", "as",
+                                ],
+                            )))
                     && !in_list(after, words!["once", "after", "when", "by"])
                 {
                     // "In retrospect, the outcome was obvious from the moment ..."
@@ -2888,40 +3416,162 @@ impl<'a> Sentence<'a> {
     }
 
     fn punitive(&self) {
+        /// What a blame can be for: "who is responsible for the outage".
+        const HARMS: &Words = words![
+            "outage", "outages", "incident", "incidents", "failure", "failures", "mistake",
+            "mistakes", "error", "errors", "breach", "loss", "downtime", "this", "that", "it",
+            "mess", "damage", "disruption", "problem", "problems", "issue", "bug", "leak",
+            "slo", "sla",
+        ];
+        /// Sanctions done to people when a person is their subject ("was let go").
+        const SANCTIONED: &Words = words![
+            "fired", "sacked", "terminated", "suspended", "demoted", "disciplined", "reprimanded",
+            "dismissed", "censured",
+        ];
+        /// Losing something as a sanction: "will lose deploy rights".
+        const PRIVILEGES: &Words = words![
+            "rights", "privileges", "privilege", "bonus", "bonuses", "pay", "salary", "raise",
+            "promotion", "stock", "equity", "access",
+        ];
         let n = self.n();
+        // "as a penalty", "as punishment", "as a consequence of the outage".
+        let penalty = OnceCell::new();
+        let penalty = || {
+            *penalty.get_or_init(|| {
+                (0..n).any(|k| {
+                    self.w(k) == "as"
+                        && (in_list(
+                            self.w(k + 1),
+                            words!["punishment", "penalty", "sanction", "consequence", "discipline"],
+                        ) || (in_list(self.w(k + 1), words!["a", "an"])
+                            && in_list(
+                                self.w(k + 2),
+                                words!["punishment", "penalty", "sanction", "consequence", "lesson"],
+                            )))
+                })
+            })
+        };
+        let person_subject = |k: usize| self.subject(k).who == Who::Person;
+        let passive = |k: usize| {
+            in_list(
+                self.wb(k, 1),
+                words!["be", "been", "was", "were", "got", "get", "is", "being", "are", "gets"],
+            )
+        };
+        let mut fired = false;
         for i in 0..n {
             let w = self.w(i);
             let span: Option<(usize, usize)> = match w {
                 "disciplinary" | "reprimand" | "reprimanded" | "punish" | "punished"
-                | "punishment" | "punishing" | "punitive" => Some((i, i + 1)),
+                | "punishment" | "punishing" | "punitive" | "scapegoat" | "scapegoats"
+                | "scapegoating" | "scapegoated" => Some((i, i + 1)),
+                // "We cannot let this go unpunished": the denial is the threat.
+                "unpunished" => {
+                    if self.quoted(i) {
+                        None
+                    } else {
+                        self.push(Rule::Punitive, i, i + 1);
+                        fired = true;
+                        None
+                    }
+                }
                 "performance"
                     if in_list(self.w(i + 1), words!["review", "reviews", "improvement"]) =>
                 {
-                    Some((i, i + 2))
+                    // "A performance review of the cache layer" reviews a system.
+                    let of_thing = self.w(i + 2) == "of"
+                        && !(i + 3..(i + 6).min(n)).any(|k| self.person_token(k));
+                    (!of_thing).then_some((i, i + 2))
                 }
                 "written" if self.w(i + 1) == "warning" => Some((i, i + 2)),
+                // "received a formal warning", "has been given a final warning".
+                "formal" | "final" | "verbal" | "official" | "first" | "second"
+                    if self.w(i + 1) == "warning" && self.warned_person(i) =>
+                {
+                    Some((i, i + 2))
+                }
+                "written" if self.w(i + 1) == "up" && passive(i) && person_subject(i) => {
+                    Some((i, i + 2))
+                }
+                "write" | "writes" | "wrote" | "writing"
+                    if self.w(i + 2) == "up" && self.person_token(i + 1) =>
+                {
+                    Some((i, i + 3))
+                }
+                "let" if self.w(i + 1) == "go" && passive(i) && person_subject(i) => {
+                    Some((i, i + 2))
+                }
+                "docked" | "dock" | "docking"
+                    if (i + 1..(i + 5).min(n)).any(|k| self.any(k, PRIVILEGES)) =>
+                {
+                    Some((i, i + 1))
+                }
+                "personnel" | "hr"
+                    if in_list(self.w(i + 1), words!["file", "record", "files", "records"]) =>
+                {
+                    Some((i, i + 2))
+                }
+                "permanent" if self.w(i + 1) == "record" => Some((i, i + 2)),
+                "heads" if (i + 1..(i + 4).min(n)).any(|k| in_list(self.w(k), words!["roll", "rolled", "rolling"])) => {
+                    Some((i, i + 1))
+                }
+                "name" | "names"
+                    if self.asked_for_a_name(i) =>
+                {
+                    Some((i.saturating_sub(2), i + 1))
+                }
                 "face" | "faces" | "facing" | "faced" => (i + 1..(i + 3).min(n))
                     .find(|&k| self.w(k) == "consequences")
                     .map(|k| (i, k + 1)),
-                "fired" | "sacked" | "terminated"
-                    if in_list(
-                        self.wb(i, 1),
-                        words!["be", "been", "was", "were", "got", "get", "is"],
-                    ) =>
-                {
+                _ if in_list(w, SANCTIONED) && passive(i) => {
+                    // The person themselves, not "an employee's account".
                     let s = self.subject(i);
-                    (s.who == Who::Person).then_some((i, i + 1))
+                    let own = s.span.is_some_and(|(_, e)| !self.w(e - 1).ends_with("'s"));
+                    (s.who == Who::Person && own).then_some((i, i + 1))
+                }
+                "lose" | "loses" | "lost" | "losing" | "forfeit" | "forfeits"
+                    if (i + 1..(i + 4).min(n)).any(|k| self.any(k, PRIVILEGES))
+                        && (penalty()
+                            || (i + 1..(i + 4).min(n))
+                                .any(|k| in_list(self.w(k), words!["rights", "privileges", "bonus"]))
+                                && in_list(self.wb(i, 1), words!["will", "would", "shall", "'ll"])) =>
+                {
+                    Some((i, i + 1))
+                }
+                "revoked" | "removed" | "stripped" | "withdrawn" | "suspended" | "taken"
+                    if penalty()
+                        && (i.saturating_sub(5)..(i + 5).min(n)).any(|k| {
+                            in_list(
+                                self.w(k),
+                                words!["access", "rights", "privileges", "rotation", "on-call", "oncall"],
+                            )
+                        }) =>
+                {
+                    Some((i, i + 1))
                 }
                 "blame" | "blamed" | "blaming" | "blames" => {
-                    if self.wb(i, 1) == "git" {
-                        None
-                    } else {
-                        Some((i, i + 1))
-                    }
+                    // git blame, "the blame view": a tool.
+                    let tool = self.wb(i, 1) == "git"
+                        || in_list(
+                            self.w(i + 1),
+                            words![
+                                "view", "output", "annotation", "annotations", "page", "tool",
+                                "layer", "log", "history", "command", "-ignore", "ignore",
+                                "data", "info", "blame",
+                            ],
+                        );
+                    (!tool).then_some((i, i + 1))
                 }
                 "fault" => {
                     let p = self.wb(i, 1);
-                    if p == "at"
+                    let by_thing = p == "at"
+                        && (i.saturating_sub(5)..i)
+                            .rev()
+                            .find(|&k| self.any(k, BE))
+                            .is_some_and(|be| self.subject(be).who == Who::Thing);
+                    if by_thing {
+                        None
+                    } else if p == "at"
                         || p == "whose"
                         || in_list(p, POSSESSIVE_DETERMINERS)
                         || (p.ends_with("'s") && i > 0 && self.person_token(i - 1))
@@ -2932,17 +3582,64 @@ impl<'a> Sentence<'a> {
                         None
                     }
                 }
+                // "Accountability for the outage rests with the engineer who ...".
+                "accountability" | "responsibility" | "culpability"
+                    if (i + 1..(i + 8).min(n)).any(|k| {
+                        in_list(self.w(k), words!["rests", "lies", "lay", "falls", "fell", "sits", "rested"])
+                            && in_list(self.w(k + 1), words!["with", "on"])
+                    }) =>
+                {
+                    Some((i, i + 1))
+                }
+                "liable" | "culpable" if self.w(i + 1) != "to" => Some((i, i + 1)),
+                "responsible" | "accountable"
+                    if (i.saturating_sub(3)..i)
+                        .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding"])) =>
+                {
+                    Some((i, i + 1))
+                }
+                "account"
+                    if self.wb(i, 1) == "to"
+                        && (i.saturating_sub(4)..i)
+                            .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding", "called", "call"])) =>
+                {
+                    Some((i - 1, i + 1))
+                }
                 "accountable" => {
                     let held = (i.saturating_sub(4)..i)
                         .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding"]));
                     let who = self.wb(i, 1) == "is" && self.wb(i, 2) == "who";
                     (held || who).then_some((i, i + 1))
                 }
-                "responsible"
-                    if in_list(self.wb(i, 1), words!["is", "was", "are", "were"])
-                        && self.wb(i, 2) == "who" =>
-                {
-                    Some((i - 2, i + 1))
+                "responsible" => {
+                    // "who is responsible (for the outage)", "the DBA is responsible for the
+                    // outage"; not a duty ("who is responsible for renewing the certificate").
+                    let harm_gerund = in_list(
+                        self.w(i + 2),
+                        words![
+                            "taking", "breaking", "causing", "bringing", "deleting", "dropping",
+                            "losing", "leaking", "crashing", "knocking", "corrupting", "wiping",
+                        ],
+                    );
+                    let for_harm = self.w(i + 1) == "for"
+                        && (harm_gerund
+                            || ((i + 2..(i + 5).min(n))
+                                .any(|k| self.any(k, HARMS) || self.any(k, BAD_THINGS))
+                                && !is_activity(self.w(i + 2))));
+                    let duty = self.w(i + 1) == "for" && !for_harm;
+                    let who = (in_list(self.wb(i, 1), words!["is", "was", "are", "were"])
+                        && self.wb(i, 2) == "who")
+                        || self.wb(i, 1) == "who's";
+                    if who && !duty {
+                        Some((i.saturating_sub(2), i + 1))
+                    } else if for_harm
+                        && self.any(i.wrapping_sub(1), BE)
+                        && self.subject(i - 1).who == Who::Person
+                    {
+                        Some((i, i + 3))
+                    } else {
+                        None
+                    }
                 }
                 "answer" if self.w(i + 1) == "for" && !self.punct(i + 2) => Some((i, i + 2)),
                 "owns" | "own" | "owned"
@@ -2990,173 +3687,77 @@ impl<'a> Sentence<'a> {
                 continue;
             };
             let (c, _) = self.clause(i);
-            let negated = (c..i)
+            let negated = (c.max(i.saturating_sub(12))..i)
                 .any(|k| self.any(k, NEGATORS) || self.any(k, words!["nobody", "none"]))
                 || self.w(i + 1).starts_with("less")
                 || self.quoted(i);
             if !negated {
                 self.push(Rule::Punitive, a, b);
+                fired = true;
+            }
+        }
+        if fired {
+            // Whoever the sanction or the blame is for is singled out by it.
+            self.singled_people();
+        }
+    }
+
+    /// Every named person, @handle or definite singular role in the sentence, as a fault's
+    /// subject (for a sentence that sanctions or allocates blame).
+    fn singled_people(&self) {
+        for j in 0..self.n() {
+            let person = self.handle(j)
+                || self.name_token(j)
+                || (is_singular_role(self.base(j)) && self.person_token(j));
+            if person {
+                let s = self.np(j + 1);
+                if s.singled {
+                    self.faults.borrow_mut().push(s);
+                }
             }
         }
     }
 
+    /// "received a formal warning", "was given a final warning", "issued him a written
+    /// warning", "a final warning to the on-call" (not "a formal warning to customers").
+    fn warned_person(&self, i: usize) -> bool {
+        let to = self.w(i + 2) == "to" || self.w(i + 2) == "for";
+        if to && (i + 3..(i + 6).min(self.n())).any(|k| self.person_token(k)) {
+            return true;
+        }
+        (i.saturating_sub(4)..i).any(|k| {
+            let w = self.w(k);
+            if in_list(w, words!["received", "receive", "receives", "got", "get", "gets", "earned"])
+            {
+                return self.subject(k).who == Who::Person;
+            }
+            if in_list(w, words!["given", "issued", "handed", "gave", "issue", "give"]) {
+                return self.person_token(k + 1)
+                    || (self.any(k.wrapping_sub(1), BE) && self.subject(k).who == Who::Person);
+            }
+            false
+        })
+    }
+
+    /// "Management has asked for a name", "they want names": a person to blame.
+    fn asked_for_a_name(&self, i: usize) -> bool {
+        const WANT: &Words = words![
+            "asked", "ask", "asks", "asking", "want", "wants", "wanted", "demand", "demanded",
+            "demands", "demanding", "need", "needs", "needed", "requested", "expects",
+        ];
+        let k = if self.wb(i, 1) == "a" { i - 1 } else { i };
+        let at = if self.wb(k, 1) == "for" { k - 1 } else { k };
+        if !self.any(at.wrapping_sub(1), WANT) {
+            return false;
+        }
+        // The name of a person, not of a thing ("a name for the new service").
+        self.punct(i + 1) || i + 1 >= self.n() || in_list(self.w(i + 1), words!["of", "from"])
+    }
+
     fn blame_naming(&self, harm_cues: bool) {
-        const HARM: &Words = words![
-            "deleted",
-            "dropped",
-            "removed",
-            "broke",
-            "disabled",
-            "misconfigured",
-            "wiped",
-            "truncated",
-            "overwrote",
-            "destroyed",
-            "corrupted",
-            "caused",
-            "crashed",
-            "killed",
-            "erased",
-            "purged",
-        ];
-        const CARRIERS: &Words = words![
-            "merged",
-            "pushed",
-            "deployed",
-            "shipped",
-            "committed",
-            "applied",
-            "approved",
-            "released",
-            "ran",
-        ];
-        const PURPOSE: &Words = words![
-            "prevent", "fix", "restore", "mitigate", "test", "recover", "unblock", "free", "clean",
-            "resolve", "stop", "repair",
-        ];
-        const BAD: &Words = words![
-            "bad",
-            "broken",
-            "faulty",
-            "buggy",
-            "wrong",
-            "untested",
-            "incorrect",
-            "problematic",
-        ];
-        const DESTRUCTIVE: &Words = words![
-            "deleted",
-            "dropped",
-            "removed",
-            "disabled",
-            "wiped",
-            "truncated",
-            "killed",
-            "erased",
-            "purged",
-        ];
-        const DISPOSABLE: &Words = words![
-            "stale",
-            "old",
-            "unused",
-            "test",
-            "temporary",
-            "obsolete",
-            "orphaned",
-            "spurious",
-            "duplicate",
-            "broken",
-            "faulty",
-            "bad",
-            "leftover",
-            "expired",
-            "stuck",
-            "failed",
-            "dangling",
-            "dead",
-            "extra",
-        ];
-        let n = self.n();
-        // "as planned": needed only at a destructive verb, so worked out there, once.
-        let intended = std::cell::OnceCell::new();
-        let intended = || {
-            *intended.get_or_init(|| {
-                (0..n).any(|k| {
-                    self.w(k) == "as"
-                        && in_list(
-                            self.w(k + 1),
-                            words!["planned", "intended", "agreed", "expected", "scheduled"],
-                        )
-                })
-            })
-        };
-        // Every branch below starts at one of these words; most tokens are none of them.
-        const STARTS: &Filter = &Filter::of(&[
-            DESTRUCTIVE,
-            HARM,
-            CARRIERS,
-            words!["took", "brought", "knocked", "let", "one"],
-        ]);
-        for v in (0..n).filter(|_| harm_cues) {
-            let w = self.w(v);
-            if !STARTS.may_contain(w) {
-                continue;
-            }
-            let harmful = if in_list(w, DESTRUCTIVE) {
-                // Clearing away what was meant to go is a response action, not a fault.
-                let object_disposable = (v + 1..(v + 7).min(n))
-                    .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
-                    .any(|k| self.any(k, DISPOSABLE));
-                !intended() && !object_disposable
-            } else if in_list(w, HARM) {
-                true
-            } else if w == "took" || w == "brought" || w == "knocked" {
-                in_list(self.w(v + 1), words!["down", "out"])
-                    || (v + 2..(v + 6).min(n)).any(|k| in_list(self.w(k), words!["down", "out"]))
-            } else if w == "let" {
-                (v + 1..(v + 7).min(n)).any(|k| {
-                    in_list(
-                        self.w(k),
-                        words![
-                            "expire", "lapse", "fill", "run", "slip", "die", "rot", "break",
-                            "fail",
-                        ],
-                    )
-                })
-            } else if in_list(w, CARRIERS) {
-                (v + 1..(v + 8).min(n)).any(|k| {
-                    (self.any(k, RELATIVES)
-                        && in_list(
-                            self.w(k + 1),
-                            words![
-                                "broke", "took", "brought", "caused", "crashed", "deleted",
-                                "removed", "disabled",
-                            ],
-                        ))
-                        || self.any(k, BAD)
-                })
-            } else if w == "one" && self.wb(v, 1) == "the" && self.any(v + 1, RELATIVES) {
-                // "X was the one who changed it"
-                let be = v.checked_sub(2).filter(|&b| self.any(b, BE));
-                if let Some(be) = be {
-                    let s = self.subject(be);
-                    self.fault(s);
-                }
-                false
-            } else {
-                false
-            };
-            if !harmful {
-                continue;
-            }
-            let (_, b) = self.clause(v);
-            let purpose = (v + 1..b)
-                .any(|k| (self.w(k) == "to" && self.any(k + 1, PURPOSE)) || self.w(k) == "order");
-            if purpose {
-                continue;
-            }
-            let s = self.subject(v);
-            self.fault(s);
+        if harm_cues {
+            self.harmful_acts();
+            self.caused_by_someone();
         }
         let mut seen: Vec<(usize, usize)> = Vec::new();
         let faults = self.faults.take();
@@ -3166,6 +3767,229 @@ impl<'a> Sentence<'a> {
             {
                 seen.push(span);
                 self.push(Rule::BlameNaming, span.0, span.1);
+            }
+        }
+    }
+
+    /// A singled-out person doing harm: an act that destroys or breaks ("Maria dropped the
+    /// orders table"), or any act done in a faulty way ("pushed the unreviewed change to all
+    /// regions at once", "restarted the wrong node") or followed by harm ("rebooted the
+    /// primary mid-backup, corrupting the snapshot", "merged it without approval and it took
+    /// down search"). Clearing away what was meant to go, acts done to restore or fix, and acts
+    /// "as planned" are response work, not faults.
+    fn harmful_acts(&self) {
+        let n = self.n();
+        // "as planned", "per the runbook": worked out once, at the first act that needs it.
+        let intended = OnceCell::new();
+        let intended = || {
+            *intended.get_or_init(|| {
+                (0..n).any(|k| {
+                    (self.w(k) == "as"
+                        && in_list(
+                            self.w(k + 1),
+                            words!["planned", "intended", "agreed", "expected", "scheduled", "designed", "documented"],
+                        ))
+                        || (in_list(self.w(k), words!["per", "following"])
+                            && in_list(self.w(k + 1), words!["the", "our"])
+                            && in_list(self.w(k + 2), words!["runbook", "plan", "playbook", "procedure"]))
+                })
+            })
+        };
+        for v in 0..n {
+            let w = self.w(v);
+            if !ACT_STARTS.may_contain(w) || self.quoted(v) {
+                continue;
+            }
+            let class = if in_list(w, HARM_ACTS) {
+                Act::Harm
+            } else if in_list(w, DESTRUCTIVE_ACTS)
+                || (in_list(w, words!["turned", "turns", "switched", "switches", "shut", "shuts"])
+                    && in_list(self.w(v + 1), words!["off", "down"]))
+            {
+                Act::Destructive
+            } else if in_list(w, CARRIER_ACTS) {
+                Act::Carrier
+            } else if in_list(w, OTHER_ACTS) {
+                Act::Other
+            } else if in_list(w, words!["took", "takes", "brought", "brings", "knocked", "knocks"])
+                && (v + 1..(v + 5).min(n)).any(|k| in_list(self.w(k), words!["down", "out", "over"]))
+            {
+                Act::Harm
+            } else if in_list(w, words!["let", "lets"])
+                && (v + 1..(v + 7).min(n)).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words!["expire", "lapse", "fill", "slip", "die", "rot", "break", "fail", "overflow"],
+                    )
+                })
+            {
+                Act::Harm
+            } else if w == "one" && self.wb(v, 1) == "the" && self.any(v + 1, RELATIVES) {
+                // "X was the one who changed it"
+                if let Some(be) = v.checked_sub(2).filter(|&b| self.any(b, BE)) {
+                    let s = self.subject(be);
+                    self.fault(s);
+                }
+                continue;
+            } else {
+                continue;
+            };
+            // Who did it: the subject, or in a passive the "by ..." agent.
+            let passive = self.any(v.wrapping_sub(1), BE) || self.skippable_be(v);
+            let s = if passive {
+                match self.by_agent(v + 1) {
+                    Some(agent) => agent,
+                    None => continue,
+                }
+            } else {
+                self.subject(v)
+            };
+            if !s.singled {
+                continue;
+            }
+            // "Maria didn't drop the table": no act.
+            let from = s.span.map_or(v, |(_, e)| e);
+            if !passive && (from..v).any(|k| self.any(k, NEGATORS)) {
+                continue;
+            }
+            let (_, b) = self.clause(v);
+            let purpose = (v + 1..b).any(|k| {
+                (self.w(k) == "to" && self.any(k + 1, PURPOSE_VERBS)) || self.w(k) == "order"
+            });
+            if purpose || intended() {
+                continue;
+            }
+            let harmful = match class {
+                Act::Harm => true,
+                Act::Destructive => {
+                    // Clearing away what was meant to go, or stopping what runs, is response
+                    // work; destroying data or turning off a safeguard is not.
+                    let object = (v + 1..(v + 7).min(n))
+                        .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS));
+                    let routine = object
+                        .clone()
+                        .any(|k| self.any(k, DISPOSABLE) || self.any(k, RESPONSE_OBJECTS));
+                    !routine || self.done_badly(v, b) || self.followed_by_harm(v)
+                }
+                Act::Carrier => {
+                    self.bad_object(v, b) || self.done_badly(v, b) || self.followed_by_harm(v)
+                }
+                Act::Other => self.done_badly(v, b) || self.followed_by_harm(v),
+            };
+            if harmful {
+                self.fault(s);
+            }
+        }
+    }
+
+    /// What the act brought in is faulty: "pushed a malformed routing table", "slipped a
+    /// breaking change into the release".
+    fn bad_object(&self, v: usize, clause_end: usize) -> bool {
+        (v + 1..clause_end.min(v + 8)).any(|k| self.any(k, BAD_THINGS) && !self.quoted(k))
+    }
+
+    /// The manner of the act is a fault: without review, at once, straight to production, the
+    /// wrong target, over live data, mid-backup, instead of the intended one.
+    fn done_badly(&self, v: usize, clause_end: usize) -> bool {
+        let n = self.n();
+        let end = clause_end.max((v + 14).min(n)).min(n);
+        (v + 1..end).filter(|&k| !self.quoted(k)).any(|k| {
+            let w = self.w(k);
+            let nx = self.w(k + 1);
+            w == "wrong"
+                || in_list(w, words!["unreviewed", "untested", "unapproved", "unannounced"])
+                || (w == "without" && self.any(k + 1, SAFEGUARDS))
+                || (w == "without" && in_list(nx, words!["a", "any", "the"]) && self.any(k + 2, SAFEGUARDS))
+                || (w == "at" && nx == "once")
+                || (w == "straight" && in_list(nx, words!["to", "into"]))
+                || (w == "directly" && in_list(nx, words!["to", "into", "on"]) && in_list(self.w(k + 2), words!["production", "prod", "100%", "main", "master"]))
+                || (w == "instead" && nx == "of")
+                || (w == "rather" && nx == "than")
+                || (w == "over"
+                    && (in_list(nx, words!["live", "production", "prod"])
+                        || (nx == "the" && in_list(self.w(k + 2), words!["live", "production", "prod"]))))
+                || (w.starts_with("mid-") && w.len() > 4)
+                || (in_list(w, words!["bypassing", "skipping", "ignoring", "overriding"]))
+                || (w == "during"
+                    && in_list(nx, words!["the", "a"])
+                    && in_list(self.w(k + 2), words!["freeze", "peak", "backup", "migration"]))
+        })
+    }
+
+    /// Harm after the act: "..., corrupting the snapshot", "... and the cluster loses quorum",
+    /// "... a migration that dropped the email column", "... and left the queue to pile up".
+    fn followed_by_harm(&self, v: usize) -> bool {
+        let n = self.n();
+        let end = (v + 30).min(n);
+        let mut after_link = false;
+        let mut relative = false;
+        for k in v + 1..end {
+            let w = self.w(k);
+            if self.quoted(k) {
+                continue;
+            }
+            // "... after the outage": when, not what followed.
+            if in_list(w, words!["after", "before", "during", "since"]) {
+                return false;
+            }
+            if self.punct(k) || in_list(w, words!["and", "so", "causing", "leaving", "which", "that", "then", "until"]) {
+                after_link = true;
+                relative |= in_list(w, words!["which", "that"]);
+                if in_list(w, RECOVERY_WORDS) {
+                    return false;
+                }
+            }
+            if in_list(w, RECOVERY_WORDS) {
+                return false;
+            }
+            if (after_link || w.ends_with("ing")) && self.any(k, OUTCOMES) {
+                return true;
+            }
+            if after_link && in_list(w, words!["down", "out"]) && in_list(self.wb(k, 1), words!["took", "takes", "taking", "brought", "bringing", "knocked", "went", "goes", "going", "come", "came"]) {
+                return true;
+            }
+            if after_link && w == "up" && in_list(self.wb(k, 1), words!["pile", "piled", "piling", "back", "backed", "backing"]) {
+                return true;
+            }
+            if relative && (in_list(w, HARM_ACTS) || in_list(w, DESTRUCTIVE_ACTS)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// "Because of Nina's change ...", "caused by @dchen's push", "The outage was triggered when
+    /// @dchen pushed ...": a singled-out person's act given as the cause.
+    fn caused_by_someone(&self) {
+        let n = self.n();
+        for k in 0..n {
+            let w = self.w(k);
+            let nx = self.w(k + 1);
+            let causal = (w == "because" && nx == "of")
+                || (w == "due" && nx == "to")
+                || (in_list(w, words!["caused", "triggered", "introduced", "started"]) && nx == "by")
+                || (w == "result" && nx == "of")
+                || (in_list(w, words!["traced", "came", "comes"]) && (nx == "to" || nx == "down" || nx == "back"));
+            if causal {
+                let mut a = k + 2;
+                while a < n && in_list(self.w(a), words!["to", "back", "a", "an"]) {
+                    a += 1;
+                }
+                // The phrase that follows: a singled-out person or their act.
+                let e = (a..(a + 4).min(n))
+                    .find(|&j| self.handle(j) || self.name_token(j) || self.person_token(j));
+                if let Some(j) = e {
+                    let s = self.np_in(a, j + 1);
+                    self.fault(s);
+                }
+                continue;
+            }
+            // "The outage was triggered when @dchen pushed ...".
+            if in_list(w, words!["triggered", "caused", "began", "started"]) && nx == "when" {
+                if let Some(j) = (k + 2..(k + 6).min(n)).find(|&j| self.person_token(j)) {
+                    let s = self.np_in(k + 2, j + 1);
+                    self.fault(s);
+                }
             }
         }
     }
