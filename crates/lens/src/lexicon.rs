@@ -7,21 +7,24 @@ use std::sync::LazyLock;
 /// A closed list of words with a small filter in front of it.
 ///
 /// The rules ask "is this word one of these?" many thousands of times per sentence, almost
-/// always with the answer no. Each longer list carries a 256-bit filter of its words'
-/// signatures (first letter and length), built at compile time, so most answers come from one
-/// bit test instead of a comparison with every word in the list.
+/// always with the answer no. Each longer list carries a 2,048-bit filter of its words'
+/// signatures (first letter, length and last letter), built at compile time, so most answers
+/// come from one bit test instead of a comparison with every word in the list.
 pub(crate) struct Words {
     list: &'static [&'static str],
-    filter: [u64; 4],
+    filter: [u64; FILTER],
 }
 
+/// 64-bit words in a filter.
+const FILTER: usize = 32;
+
 /// A word's position in a `Words` filter: the low five bits of its first byte (the letter, for
-/// ASCII letters of either case) and the low three of its length.
+/// ASCII letters of either case), the low three of its length and of its last byte.
 #[inline]
 const fn signature(w: &[u8]) -> usize {
-    match w.first() {
-        Some(&b) => ((b as usize & 31) << 3) | (w.len() & 7),
-        None => 0,
+    match (w.first(), w.last()) {
+        (Some(&b), Some(&e)) => ((b as usize & 31) << 6) | ((w.len() & 7) << 3) | (e as usize & 7),
+        _ => 0,
     }
 }
 
@@ -30,7 +33,7 @@ const SHORT: usize = 4;
 
 impl Words {
     pub(crate) const fn new(list: &'static [&'static str]) -> Words {
-        let mut filter = [0u64; 4];
+        let mut filter = [0u64; FILTER];
         let mut i = 0;
         while i < list.len() {
             let s = signature(list[i].as_bytes());
@@ -53,27 +56,35 @@ impl Words {
                 return false;
             }
         }
-        // Length and first byte screen the candidates before a full comparison (which would
-        // call `memcmp` for every word of the same length).
         let w = w.as_bytes();
-        self.list.iter().any(|x| {
+        let same = |x: &&str| {
             let x = x.as_bytes();
             x.len() == w.len() && x.first() == w.first() && x == w
-        })
+        };
+        if self.list.len() <= SHORT {
+            return self.list.iter().any(same);
+        }
+        // The list is sorted by signature: only the run with this word's signature is compared.
+        let s = signature(w);
+        let from = self.list.partition_point(|x| signature(x.as_bytes()) < s);
+        self.list[from..]
+            .iter()
+            .take_while(|x| signature(x.as_bytes()) == s)
+            .any(same)
     }
 }
 
 /// The union of several lists' filters: answers "certainly none of these" (or "maybe"), which
 /// lets a rule skip, with one bit test, the tokens none of its branches can start at.
-pub(crate) struct Filter([u64; 4]);
+pub(crate) struct Filter([u64; FILTER]);
 
 impl Filter {
     pub(crate) const fn of(lists: &[&Words]) -> Filter {
-        let mut bits = [0u64; 4];
+        let mut bits = [0u64; FILTER];
         let mut i = 0;
         while i < lists.len() {
             let mut k = 0;
-            while k < 4 {
+            while k < FILTER {
                 bits[k] |= lists[i].filter[k];
                 k += 1;
             }
@@ -90,12 +101,32 @@ impl Filter {
     }
 }
 
-/// A `&'static Words` of the given words, built at compile time.
+/// A `&'static Words` of the given words, built at compile time (sorted by signature, so a
+/// lookup compares only the words that share the looked-up word's signature).
 macro_rules! words {
     ($($w:expr),* $(,)?) => {{
-        const WORDS: $crate::lexicon::Words = $crate::lexicon::Words::new(&[$($w),*]);
+        const LIST: [&str; [$($w),*].len()] = $crate::lexicon::by_signature([$($w),*]);
+        const WORDS: $crate::lexicon::Words = $crate::lexicon::Words::new(&LIST);
         &WORDS
     }};
+}
+
+/// `list` sorted by signature (insertion sort, at compile time).
+pub(crate) const fn by_signature<const N: usize>(
+    mut list: [&'static str; N],
+) -> [&'static str; N] {
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && signature(list[j - 1].as_bytes()) > signature(list[j].as_bytes()) {
+            let t = list[j - 1];
+            list[j - 1] = list[j];
+            list[j] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    list
 }
 pub(crate) use words;
 

@@ -908,6 +908,18 @@ const ACT_STARTS: &Filter = &Filter::of(&[
     OTHER_ACTS,
     words!["took", "takes", "brought", "brings", "knocked", "knocks", "let", "lets", "one"],
 ]);
+/// Every word a punitive branch starts at (with `SANCTIONED`).
+const PUNITIVE_STARTS: &Words = words![
+    "disciplinary", "reprimand", "reprimanded", "punish", "punished", "punishment", "punishing",
+    "punitive", "scapegoat", "scapegoats", "scapegoating", "scapegoated", "unpunished",
+    "performance", "written", "formal", "final", "verbal", "official", "first", "second", "write",
+    "writes", "wrote", "writing", "let", "docked", "dock", "docking", "personnel", "hr",
+    "permanent", "heads", "name", "names", "face", "faces", "facing", "faced", "lose", "loses",
+    "lost", "losing", "forfeit", "forfeits", "revoked", "removed", "stripped", "withdrawn",
+    "suspended", "taken", "blame", "blamed", "blaming", "blames", "fault", "accountability",
+    "responsibility", "culpability", "liable", "culpable", "responsible", "accountable",
+    "account", "answer", "owns", "own", "owned", "on",
+];
 /// What was brought in was faulty.
 const BAD_THINGS: &Words = words![
     "bad",
@@ -2411,9 +2423,24 @@ impl<'a> Sentence<'a> {
             "professionalism",
             "awareness",
         ];
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[
+            CHARACTER,
+            QUALITIES,
+            QUALITY_ADV,
+            words![
+                "bad", "more", "paying", "pay", "paid", "lack", "better", "bother", "bothered",
+                "closely", "properly", "thoroughly", "asleep", "dropped", "dropping", "drop",
+                "drops", "cut", "cutting", "cuts", "phoned", "phoning", "winging", "half-hearted",
+                "half-assed", "halfhearted", "doing", "do", "did",
+            ],
+        ]);
         let n = self.n();
         for i in 0..n {
             let w = self.w(i);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             if in_list(w, CHARACTER) || (w == "bad" && self.w(i + 1).starts_with("apple")) {
                 if w.starts_with("laz") && !self.lazy_about_people(i) {
                     continue;
@@ -3458,9 +3485,14 @@ impl<'a> Sentence<'a> {
                 words!["be", "been", "was", "were", "got", "get", "is", "being", "are", "gets"],
             )
         };
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[SANCTIONED, PUNITIVE_STARTS]);
         let mut fired = false;
         for i in 0..n {
             let w = self.w(i);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             let span: Option<(usize, usize)> = match w {
                 "disciplinary" | "reprimand" | "reprimanded" | "punish" | "punished"
                 | "punishment" | "punishing" | "punitive" | "scapegoat" | "scapegoats"
@@ -3755,7 +3787,8 @@ impl<'a> Sentence<'a> {
     }
 
     fn blame_naming(&self, harm_cues: bool) {
-        if harm_cues {
+        // Most sentences single nobody out: then there is no act to read.
+        if harm_cues && self.may_single_out() {
             self.harmful_acts();
             self.caused_by_someone();
         }
@@ -3769,6 +3802,22 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::BlameNaming, span.0, span.1);
             }
         }
+    }
+
+    /// Whether any token could single a person out: an @handle, a capitalised given name, a
+    /// possessive person, or a singular role after a definite determiner.
+    fn may_single_out(&self) -> bool {
+        let mut definite_at = None;
+        self.t.iter().enumerate().any(|(k, t)| {
+            if t.kind == Kind::Word && in_list(&t.lower, DEFINITE) {
+                definite_at = Some(k);
+            }
+            t.kind == Kind::Handle
+                || (t.cap && t.kind == Kind::Word && self.name_token(k))
+                || (t.lower.ends_with("'s") && self.person_token(k))
+                || (definite_at.is_some_and(|d| k > d && k <= d + 4)
+                    && is_singular_role(self.base(k)))
+        })
     }
 
     /// A singled-out person doing harm: an act that destroys or breaks ("Maria dropped the
