@@ -231,6 +231,11 @@ const GROUPS: &Words = words![
     "vendors",
 ];
 
+/// The role words, for the cue scan.
+pub(crate) fn role_words() -> &'static [&'static str] {
+    ROLES.words()
+}
+
 pub(crate) fn is_role(w: &str) -> bool {
     in_list(w, ROLES) || w.strip_suffix('s').is_some_and(|s| in_list(s, ROLES))
 }

@@ -188,6 +188,8 @@ const CUES: &[(u16, &[&str])] = &[
 ];
 
 const EXTRA_TERMS: u16 = 1 << 15;
+/// A role word ("the DBA", "the on-call"): someone a sentence can single out.
+const ROLE_CUE: u16 = 1 << 14;
 
 const fn bit(rule: Rule) -> u16 {
     1 << rule as u16
@@ -221,9 +223,11 @@ impl Engine {
             }
         }
         // Blame-naming reads every sentence with an act in it (a singled-out person doing harm).
+        // Followed by a space (an act has an object or an adverbial after it): "ran " is not
+        // "transaction", "set " not "settings".
         for list in [HARM_ACTS, DESTRUCTIVE_ACTS, CARRIER_ACTS, OTHER_ACTS] {
             for w in list.words() {
-                patterns.push(w.to_string());
+                patterns.push(format!("{w} "));
                 masks.push(bit(Rule::BlameNaming));
             }
         }
@@ -234,6 +238,18 @@ impl Engine {
         ] {
             patterns.push(w.to_string());
             masks.push(bit(Rule::BlameNaming));
+        }
+        // Short role words as whole words only ("dev" is not "device").
+        for w in role_words() {
+            if w.len() > 4 {
+                patterns.push(w.to_string());
+                masks.push(ROLE_CUE);
+            } else {
+                for end in [" ", "'", ",", ".", "s ", "\u{2019}", ")", ":", ";"] {
+                    patterns.push(format!("{w}{end}"));
+                    masks.push(ROLE_CUE);
+                }
+            }
         }
         let mut extra = Vec::new();
         for rule in Rule::ALL {
@@ -259,11 +275,57 @@ impl Engine {
         Engine { cues, names, extra }
     }
 
+    /// Whether `text` may name someone: an @handle, or a capitalised word that is a given name
+    /// (built in or configured; "Kevin's" too). Reads bytes only.
+    fn may_name(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        if memchr::memchr(b'@', b).is_some() {
+            return true;
+        }
+        let mut i = 0;
+        while i < b.len() {
+            let start_of_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+            if start_of_word && b[i].is_ascii_uppercase() {
+                let mut e = i + 1;
+                while e < b.len() && (b[e].is_ascii_alphabetic() || b[e] == b'-') {
+                    e += 1;
+                }
+                // Lower-cased into a small buffer: no allocation per capitalised word.
+                let mut buf = [0u8; 24];
+                if e - i <= buf.len() {
+                    for (d, c) in buf.iter_mut().zip(&b[i..e]) {
+                        *d = c.to_ascii_lowercase();
+                    }
+                    let word = std::str::from_utf8(&buf[..e - i]).unwrap_or_default();
+                    if GIVEN.contains(word) || self.names.contains(word) {
+                        return true;
+                    }
+                }
+                i = e;
+            } else if !b[i].is_ascii() {
+                // Names with accents ("Zoë") are looked up by the tokeniser: read the sentence.
+                return true;
+            } else {
+                i += 1;
+            }
+        }
+        false
+    }
+
     pub fn run(&self, masked: &str, breaks: &[usize]) -> Vec<Hit> {
         // ASCII lower-casing keeps byte offsets, so tokens can borrow their lower-case form.
         let lower = masked.to_ascii_lowercase();
         let mut hits = Vec::new();
         let read = |range: Range<usize>, mask: u16, hits: &mut Vec<Hit>| {
+            // A sentence whose only cues are acts (and role words) matters only if someone can be
+            // singled out in it: a role word, an @handle, a possessive or a given name. Most
+            // sentences have none, and are not even tokenised.
+            if mask & !(bit(Rule::BlameNaming) | ROLE_CUE) == 0
+                && (mask & bit(Rule::BlameNaming) == 0
+                    || (mask & ROLE_CUE == 0 && !self.may_name(&masked[range.clone()])))
+            {
+                return;
+            }
             let s = Sentence {
                 t: tokenize(masked, &lower, range),
                 names: &self.names,
@@ -328,7 +390,7 @@ impl Engine {
 }
 
 /// Each cue's mask, widened by the masks of the cues its match can hide: those containing it,
-/// and those that start inside it (a suffix of it is their prefix).
+/// and those that start inside it (a suffix of it, three characters or more, is their prefix).
 fn widen_masks(patterns: &[String], masks: &[u16]) -> Vec<u16> {
     let mut out = masks.to_vec();
     for (p, pat) in patterns.iter().enumerate() {
@@ -336,8 +398,10 @@ fn widen_masks(patterns: &[String], masks: &[u16]) -> Vec<u16> {
             if p == q || masks[q] & !out[p] == 0 {
                 continue;
             }
+            // An overlap of one or two characters ("s", "e ") would tie nearly every cue to
+            // every other; a cue that shares only that much with the next is rare.
             let hides = other.contains(pat.as_str())
-                || (1..pat.len())
+                || (1..pat.len().saturating_sub(2))
                     .filter(|&k| pat.is_char_boundary(k))
                     .any(|k| other.starts_with(&pat[k..]));
             if hides {
@@ -1509,7 +1573,7 @@ impl<'a> Sentence<'a> {
             self.punitive();
         }
         // Always: faults other rules found with a singled-out subject are reported here.
-        self.blame_naming(on(Rule::BlameNaming));
+        self.blame_naming(on(Rule::BlameNaming), mask & ROLE_CUE != 0);
         if mask & EXTRA_TERMS != 0 {
             self.extra_terms(extra);
         }
@@ -3786,9 +3850,9 @@ impl<'a> Sentence<'a> {
         self.punct(i + 1) || i + 1 >= self.n() || in_list(self.w(i + 1), words!["of", "from"])
     }
 
-    fn blame_naming(&self, harm_cues: bool) {
+    fn blame_naming(&self, harm_cues: bool, roles: bool) {
         // Most sentences single nobody out: then there is no act to read.
-        if harm_cues && self.may_single_out() {
+        if harm_cues && self.may_single_out(roles) {
             self.harmful_acts();
             self.caused_by_someone();
         }
@@ -3805,10 +3869,16 @@ impl<'a> Sentence<'a> {
     }
 
     /// Whether any token could single a person out: an @handle, a capitalised given name, a
-    /// possessive person, or a singular role after a definite determiner.
-    fn may_single_out(&self) -> bool {
+    /// possessive person, or a singular role after a definite determiner (`roles`: the cue
+    /// scan saw a role word).
+    fn may_single_out(&self, roles: bool) -> bool {
         let mut definite_at = None;
         self.t.iter().enumerate().any(|(k, t)| {
+            if !roles {
+                // No role word in the sentence (the cue scan saw none): names and handles only.
+                return t.kind == Kind::Handle
+                    || (t.cap && t.kind == Kind::Word && self.name_token(k));
+            }
             if t.kind == Kind::Word && in_list(&t.lower, DEFINITE) {
                 definite_at = Some(k);
             }

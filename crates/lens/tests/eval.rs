@@ -555,9 +555,9 @@ fn evaluation_on_the_part_not_tuned_on_meets_the_bar() {
 
 /// Our own set's counts: (true positives, false positives, false negatives) on the review units
 /// and on all units, and (hard negatives flagged, hard negatives).
-const OWN_REAL: (usize, usize, usize) = (1, 0, 2);
-const OWN_ALL: (usize, usize, usize) = (15, 1, 4);
-const OWN_NEGATIVES: (usize, usize) = (1, 16);
+const OWN_REAL: (usize, usize, usize) = (3, 0, 0);
+const OWN_ALL: (usize, usize, usize) = (19, 0, 0);
+const OWN_NEGATIVES: (usize, usize) = (0, 16);
 
 #[test]
 fn evaluation_on_our_own_set() {
@@ -577,6 +577,9 @@ fn evaluation_on_our_own_set() {
     let o = report("our own set (tests/fixtures: units.jsonl, constructed.jsonl)", &all);
     // What our fixtures really give: 37 review units (3 labelled), 16 blameful constructed
     // sentences and 16 hard negatives. Any change to these is a change in the lens to look at.
+    // These sentences were part of the development before issue 8 (the gaps noted then, "Kai
+    // should have checked ...", "simply a matter of", a sentence-initial "Obviously", are closed
+    // now), so they pin behaviour; they are no measure of how the lens does on unseen reviews.
     assert_eq!(
         (o.real.tp, o.real.fp, o.real.fn_),
         OWN_REAL,
