@@ -112,9 +112,7 @@ macro_rules! words {
 }
 
 /// `list` sorted by signature (insertion sort, at compile time).
-pub(crate) const fn by_signature<const N: usize>(
-    mut list: [&'static str; N],
-) -> [&'static str; N] {
+pub(crate) const fn by_signature<const N: usize>(mut list: [&'static str; N]) -> [&'static str; N] {
     let mut i = 1;
     while i < N {
         let mut j = i;

@@ -34,10 +34,10 @@ pub(crate) fn why(rule: Rule) -> &'static str {
             "Labels for a person's care or character commit the fundamental attribution error (PagerDuty) and the bad-apple theory (Dekker; Etsy's \"those careless humans\")."
         }
         Rule::Minimizing => {
-            "Words like \"simply\", \"just\" and \"obviously\" make the work sound easy, implying people should have seen it (the condescending-words list of retext-equality, used by alex)."
+            "Words like \"simply\", \"just\" and \"obviously\" make the work sound easy, implying people should have seen it (Google developer documentation style guide, \"Voice and tone\": avoid \"simple\", \"simply\", \"just\" and \"easy\"; the condescending-words list of retext-equality, used by alex)."
         }
         Rule::BlameNaming => {
-            "Naming a person or a singled-out role as the subject of the failure puts the person, not the system, under review; PagerDuty's blameless guidance abstracts to an unspecific responder (seed 000: \"No names\")."
+            "Naming a person or a singled-out role as the subject of the failure puts the person, not the system, under review: a blameless postmortem identifies contributing causes \"without indicting any individual or team\" (Beyer et al., Site Reliability Engineering, O'Reilly 2016, ch. 15 \"Postmortem Culture\"); PagerDuty's postmortem guide abstracts to an unspecific responder."
         }
         Rule::WhyQuestion => {
             "\"Why did you...\" asks a person to justify themselves; PagerDuty's blameless guidance, after Allspaw's \"The Infinite Hows\", asks \"what\" and \"how\" instead."
@@ -58,7 +58,7 @@ const S_COUNTERFACTUAL: &str = "Describe what people saw and knew at that moment
 const S_JUDGEMENT: &str = "Describe the conditions people worked in (time pressure, tooling, the signals available) instead of judging their care or character.";
 const S_MINIMIZING: &str =
     "Drop the minimizing word and describe what made this hard to see or do at the time.";
-const S_BLAME_NAMING: &str = "Abstract to the role in the system (\"a responder\", \"the deploy\") and describe the action without singling out a person.";
+const S_BLAME_NAMING: &str = "Describe the action without singling anyone out: say what was done and what in the system allowed it (\"the orders table was dropped during the clean-up\", \"a change to the retry policy\"), or name an unspecific responder (\"an engineer\", \"a responder\").";
 const S_WHY: &str = "Ask \"what did you see at that point?\" or \"how did it make sense at the time?\" instead of asking why.";
 const S_HINDSIGHT: &str =
     "Describe what was visible and known at the time, separately from what is known now.";
@@ -232,9 +232,21 @@ impl Engine {
             }
         }
         for w in [
-            "because of", "due to", "caused by", "triggered", "introduced by", "started by",
-            "result of", "traced", "came down", "comes down", "took", "takes",
-            "brought", "brings", "knocks",
+            "because of",
+            "due to",
+            "caused by",
+            "triggered",
+            "introduced by",
+            "started by",
+            "result of",
+            "traced",
+            "came down",
+            "comes down",
+            "took",
+            "takes",
+            "brought",
+            "brings",
+            "knocks",
         ] {
             patterns.push(w.to_string());
             masks.push(bit(Rule::BlameNaming));
@@ -850,13 +862,13 @@ const DESTRUCTIVE_ACTS: &Words = words![
     "removes",
     "disabled",
     "disables",
-        "truncated",
+    "truncated",
     "truncates",
     "emptied",
     "empties",
     "flushed",
     "flushes",
-        "revoked",
+    "revoked",
     "revokes",
     "reset",
     "resets",
@@ -970,19 +982,81 @@ const ACT_STARTS: &Filter = &Filter::of(&[
     DESTRUCTIVE_ACTS,
     CARRIER_ACTS,
     OTHER_ACTS,
-    words!["took", "takes", "brought", "brings", "knocked", "knocks", "let", "lets", "one"],
+    words![
+        "took", "takes", "brought", "brings", "knocked", "knocks", "let", "lets", "one"
+    ],
 ]);
 /// Every word a punitive branch starts at (with `SANCTIONED`).
 const PUNITIVE_STARTS: &Words = words![
-    "disciplinary", "reprimand", "reprimanded", "punish", "punished", "punishment", "punishing",
-    "punitive", "scapegoat", "scapegoats", "scapegoating", "scapegoated", "unpunished",
-    "performance", "written", "formal", "final", "verbal", "official", "first", "second", "write",
-    "writes", "wrote", "writing", "let", "docked", "dock", "docking", "personnel", "hr",
-    "permanent", "heads", "name", "names", "face", "faces", "facing", "faced", "lose", "loses",
-    "lost", "losing", "forfeit", "forfeits", "revoked", "removed", "stripped", "withdrawn",
-    "suspended", "taken", "blame", "blamed", "blaming", "blames", "fault", "accountability",
-    "responsibility", "culpability", "liable", "culpable", "responsible", "accountable",
-    "account", "answer", "owns", "own", "owned", "on",
+    "disciplinary",
+    "reprimand",
+    "reprimanded",
+    "punish",
+    "punished",
+    "punishment",
+    "punishing",
+    "punitive",
+    "scapegoat",
+    "scapegoats",
+    "scapegoating",
+    "scapegoated",
+    "unpunished",
+    "performance",
+    "written",
+    "formal",
+    "final",
+    "verbal",
+    "official",
+    "first",
+    "second",
+    "write",
+    "writes",
+    "wrote",
+    "writing",
+    "let",
+    "docked",
+    "dock",
+    "docking",
+    "personnel",
+    "hr",
+    "permanent",
+    "heads",
+    "name",
+    "names",
+    "face",
+    "faces",
+    "facing",
+    "faced",
+    "lose",
+    "loses",
+    "lost",
+    "losing",
+    "forfeit",
+    "forfeits",
+    "revoked",
+    "removed",
+    "stripped",
+    "withdrawn",
+    "suspended",
+    "taken",
+    "blame",
+    "blamed",
+    "blaming",
+    "blames",
+    "fault",
+    "accountability",
+    "responsibility",
+    "culpability",
+    "liable",
+    "culpable",
+    "responsible",
+    "accountable",
+    "account",
+    "answer",
+    "owns",
+    "own",
+    "owned",
+    "on",
 ];
 /// What was brought in was faulty.
 const BAD_THINGS: &Words = words![
@@ -1131,16 +1205,55 @@ const DISPOSABLE: &Words = words![
     "compromised",
     "leaked",
     "stray",
+    "noisy",
+    "flapping",
+    "false",
 ];
 /// What is stopped or cleared in response work ("deletes the stuck pods", "kills the job"):
 /// destroying it is no fault in itself.
 const RESPONSE_OBJECTS: &Words = words![
-    "job", "jobs", "pod", "pods", "process", "processes", "query", "queries", "container",
-    "containers", "task", "tasks", "worker", "workers", "session", "sessions", "lock", "locks",
-    "connection", "connections", "thread", "threads", "request", "requests", "build", "builds",
-    "run", "runs", "cache", "caches", "lease", "leases",
-    "consumer", "consumers", "runner", "runners", "pipeline", "pipelines", "instance",
-    "instances", "vm", "vms",
+    "job",
+    "jobs",
+    "pod",
+    "pods",
+    "process",
+    "processes",
+    "query",
+    "queries",
+    "container",
+    "containers",
+    "task",
+    "tasks",
+    "worker",
+    "workers",
+    "session",
+    "sessions",
+    "lock",
+    "locks",
+    "connection",
+    "connections",
+    "thread",
+    "threads",
+    "request",
+    "requests",
+    "build",
+    "builds",
+    "run",
+    "runs",
+    "cache",
+    "caches",
+    "lease",
+    "leases",
+    "consumer",
+    "consumers",
+    "runner",
+    "runners",
+    "pipeline",
+    "pipelines",
+    "instance",
+    "instances",
+    "vm",
+    "vms",
 ];
 
 impl<'a> Sentence<'a> {
@@ -1362,12 +1475,50 @@ impl<'a> Sentence<'a> {
     /// Who does the verb (or modal, or adverb) at `v`?
     fn subject(&self, v: usize) -> Subject {
         const CONTROL: &Words = words![
-            "chose", "choose", "chooses", "decided", "decide", "decides", "opted", "tried",
-            "tries", "try", "attempted", "wanted", "want", "wants", "elected", "preferred",
-            "planned", "meant", "intended", "needed", "need", "needs", "refused", "seemed",
-            "appeared", "continued", "began", "started", "happened", "used", "got", "had",
-            "has", "have", "went", "agreed", "managed", "neglected", "forgot", "bothered",
-            "bother", "thought", "think", "expected",
+            "chose",
+            "choose",
+            "chooses",
+            "decided",
+            "decide",
+            "decides",
+            "opted",
+            "tried",
+            "tries",
+            "try",
+            "attempted",
+            "wanted",
+            "want",
+            "wants",
+            "elected",
+            "preferred",
+            "planned",
+            "meant",
+            "intended",
+            "needed",
+            "need",
+            "needs",
+            "refused",
+            "seemed",
+            "appeared",
+            "continued",
+            "began",
+            "started",
+            "happened",
+            "used",
+            "got",
+            "had",
+            "has",
+            "have",
+            "went",
+            "agreed",
+            "managed",
+            "neglected",
+            "forgot",
+            "bothered",
+            "bother",
+            "thought",
+            "think",
+            "expected",
         ];
         let mut j = v;
         // Auxiliaries, negators and adverbs between subject and verb; a few at most in English,
@@ -1666,10 +1817,34 @@ impl<'a> Sentence<'a> {
         // "the spell-check job flagged 14 typos" (but a person who "finds and fixes the typo
         // causing ..." is reporting a slip).
         const HANDLE: &Words = words![
-            "sees", "see", "saw", "flagged", "finds", "found", "highlights", "highlighted",
-            "suggests", "corrects", "corrected", "fix", "fixes", "fixed", "rejects", "rejected",
-            "tolerates", "warns", "reported", "lists", "listed", "counts", "counted", "checks",
-            "validates", "ignores", "accepts", "allows",
+            "sees",
+            "see",
+            "saw",
+            "flagged",
+            "finds",
+            "found",
+            "highlights",
+            "highlighted",
+            "suggests",
+            "corrects",
+            "corrected",
+            "fix",
+            "fixes",
+            "fixed",
+            "rejects",
+            "rejected",
+            "tolerates",
+            "warns",
+            "reported",
+            "lists",
+            "listed",
+            "counts",
+            "counted",
+            "checks",
+            "validates",
+            "ignores",
+            "accepts",
+            "allows",
         ];
         let a = self.left_clause_start(i);
         if self.has_between(a, i, PREVENT) {
@@ -1680,13 +1855,25 @@ impl<'a> Sentence<'a> {
             self.any(k, BE)
                 && in_list(
                     self.w(k + 1),
-                    words!["caught", "prevented", "avoided", "detected", "flagged", "reduced", "rejected", "blocked"],
+                    words![
+                        "caught",
+                        "prevented",
+                        "avoided",
+                        "detected",
+                        "flagged",
+                        "reduced",
+                        "rejected",
+                        "blocked"
+                    ],
                 )
         });
         if caught_after {
             return true;
         }
-        if in_list(self.w(i + 1), words!["causing", "caused", "that", "which", "led"]) {
+        if in_list(
+            self.w(i + 1),
+            words!["causing", "caused", "that", "which", "led"],
+        ) {
             return false;
         }
         (a.max(i.saturating_sub(8))..i)
@@ -1695,7 +1882,13 @@ impl<'a> Sentence<'a> {
                 && (i.saturating_sub(8)..i).any(|k| {
                     self.any(
                         k,
-                        words!["reported", "described", "classified", "dismissed", "treated"],
+                        words![
+                            "reported",
+                            "described",
+                            "classified",
+                            "dismissed",
+                            "treated"
+                        ],
                     )
                 }))
     }
@@ -1732,7 +1925,14 @@ impl<'a> Sentence<'a> {
     /// "Retrain staff to reduce operator error": the remedy is to change the people.
     fn retrain_people(&self, i: usize) -> bool {
         const RETRAIN: &Words = words![
-            "retrain", "train", "training", "remind", "educate", "coach", "re-train", "retraining",
+            "retrain",
+            "train",
+            "training",
+            "remind",
+            "educate",
+            "coach",
+            "re-train",
+            "retraining",
             "discipline",
         ];
         let a = i.saturating_sub(8);
@@ -1866,8 +2066,16 @@ impl<'a> Sentence<'a> {
             MISBELIEFS,
             ASSUMPTION_ADJ,
         ]);
-        const ASSUMPTION_ADJ: &Words =
-            words!["incorrect", "wrong", "false", "mistaken", "faulty", "erroneous", "invalid", "bad"];
+        const ASSUMPTION_ADJ: &Words = words![
+            "incorrect",
+            "wrong",
+            "false",
+            "mistaken",
+            "faulty",
+            "erroneous",
+            "invalid",
+            "bad"
+        ];
         for i in 0..self.n() {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
@@ -1894,20 +2102,34 @@ impl<'a> Sentence<'a> {
                 && self.w(i + 1) == "of"
                 && in_list(
                     self.w(i + 3),
-                    words!["keyboard", "finger", "fingers", "mouse", "pen", "hand", "trackpad"],
+                    words![
+                        "keyboard", "finger", "fingers", "mouse", "pen", "hand", "trackpad"
+                    ],
                 )
             {
                 self.push(Rule::HumanError, i, i + 4);
                 continue;
             }
             // "An incorrect value typed by an operator": a wrong input, and who gave it.
-            if in_list(w, words!["incorrect", "wrong", "erroneous", "invalid", "bad"]) {
+            if in_list(
+                w,
+                words!["incorrect", "wrong", "erroneous", "invalid", "bad"],
+            ) {
                 let input = (i + 1..(i + 5).min(self.n())).find(|&k| {
                     in_list(
                         self.w(k),
                         words![
-                            "typed", "entered", "pasted", "keyed", "supplied", "provided",
-                            "chosen", "selected", "input", "inputted", "specified",
+                            "typed",
+                            "entered",
+                            "pasted",
+                            "keyed",
+                            "supplied",
+                            "provided",
+                            "chosen",
+                            "selected",
+                            "input",
+                            "inputted",
+                            "specified",
                         ],
                     )
                 });
@@ -2002,9 +2224,21 @@ impl<'a> Sentence<'a> {
                     || in_list(
                         self.w(i + 1),
                         words![
-                            "discovered", "found", "noticed", "learned", "learnt", "stumbled",
-                            "realised", "realized", "spotted", "uncovered", "caught", "fixed",
-                            "solved", "resolved", "helped",
+                            "discovered",
+                            "found",
+                            "noticed",
+                            "learned",
+                            "learnt",
+                            "stumbled",
+                            "realised",
+                            "realized",
+                            "spotted",
+                            "uncovered",
+                            "caught",
+                            "fixed",
+                            "solved",
+                            "resolved",
+                            "helped",
                         ],
                     )
                 {
@@ -2042,7 +2276,9 @@ impl<'a> Sentence<'a> {
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
             MODALS,
-            words!["if", "had", "failed", "fail", "fails", "failing", "failure", "thought", "think"],
+            words![
+                "if", "had", "failed", "fail", "fails", "failing", "failure", "thought", "think"
+            ],
             words![
                 "neglected",
                 "neglecting",
@@ -2167,11 +2403,68 @@ impl<'a> Sentence<'a> {
 
     fn modal_perfect(&self, i: usize) {
         const CERTAIN: &Words = words!["clear", "obvious", "evident", "apparent", "plain"];
-        const EASE: &Words = words!["easy", "trivial", "simple", "straightforward", "self-evident"];
+        const EASE: &Words = words![
+            "easy",
+            "trivial",
+            "simple",
+            "straightforward",
+            "self-evident"
+        ];
         /// "It would have been useful to ...": a better course of action people did not take.
         const BETTER: &Words = words![
-            "useful", "helpful", "better", "wise", "wiser", "prudent", "good", "best", "sensible",
-            "preferable", "smarter", "safer", "nice", "advisable", "appropriate", "possible",
+            "useful",
+            "helpful",
+            "better",
+            "wise",
+            "wiser",
+            "prudent",
+            "good",
+            "best",
+            "sensible",
+            "preferable",
+            "smarter",
+            "safer",
+            "nice",
+            "advisable",
+            "appropriate",
+        ];
+        /// What a practice or an activity people skipped "would have" done: a missed chance
+        /// ("code review should have flagged it"), not a forecast ("the release would have
+        /// taken hours").
+        const MISSED_CHANCE: &Words = words![
+            "caught",
+            "prevented",
+            "avoided",
+            "averted",
+            "stopped",
+            "detected",
+            "found",
+            "flagged",
+            "spotted",
+            "surfaced",
+            "revealed",
+            "shown",
+            "exposed",
+            "shortened",
+            "limited",
+            "reduced",
+            "helped",
+            "saved",
+            "spared",
+            "mitigated",
+            "allowed",
+            "enabled",
+            "identified",
+            "noticed",
+            "highlighted",
+            "contained",
+            "minimised",
+            "minimized",
+            "protected",
+            "warned",
+            "told",
+            "uncovered",
+            "made",
         ];
         const AUTOMATIC: &Words = words!["automatically", "itself", "themselves"];
         let n = self.n();
@@ -2234,9 +2527,10 @@ impl<'a> Sentence<'a> {
                 && s.who != Who::Person
             {
                 self.push(Rule::Counterfactual, i, y + 2);
-            } else if in_list(yw, HUMAN_PASSIVE) && !weighing {
-                self.push(Rule::Counterfactual, i, y + 1);
-            } else if s.owned && s.who != Who::Person && is_participle(yw) && !weighing {
+            } else if !weighing
+                && (in_list(yw, HUMAN_PASSIVE)
+                    || (s.owned && s.who != Who::Person && is_participle(yw)))
+            {
                 self.push(Rule::Counterfactual, i, y + 1);
             }
         } else if x != "had" && is_participle(x) {
@@ -2246,11 +2540,23 @@ impl<'a> Sentence<'a> {
             }
             let s = self.subject(i);
             let generic = s.span.is_some_and(|(a, e)| {
-                (a..e).any(|j| in_list(self.w(j), words!["anyone", "anybody", "everyone", "everybody"]))
+                (a..e).any(|j| {
+                    in_list(
+                        self.w(j),
+                        words!["anyone", "anybody", "everyone", "everybody"],
+                    )
+                })
             });
             let fire = match s.who {
-                Who::Person | Who::Activity => !(weighing && s.who == Who::Activity),
-                _ if s.practice => !weighing && !self.any(k + 1, AUTOMATIC),
+                Who::Person => true,
+                Who::Activity => !weighing && self.any(k, MISSED_CHANCE),
+                // "The deploy should not have gone out": what people should have done; "a
+                // review would have caught it": a chance they missed.
+                _ if s.practice => {
+                    !weighing
+                        && (in_list(m, DEONTIC) || self.any(k, MISSED_CHANCE))
+                        && !self.any(k + 1, AUTOMATIC)
+                }
                 // "The change ought to have gone through staging first."
                 _ if in_list(m, DEONTIC) && s.who == Who::Thing => {
                     (k + 1..(k + 6).min(n)).any(|j| self.any(j, PROCESS_STEPS))
@@ -2384,12 +2690,13 @@ impl<'a> Sentence<'a> {
         let first_knew = (0..n).find(|&k| self.any(k, KNEW));
         let contrast_after = (first_aware + 1..n).find(|&k| {
             self.any(k, CONTRAST)
-                || (in_list(self.w(k), words!["and", "still", "anyway"]) && inaction(k + 1).is_some())
+                || (in_list(self.w(k), words!["and", "still", "anyway"])
+                    && inaction(k + 1).is_some())
         });
         // A "despite ..." or "even though they knew" after the inaction.
         let despite_later = (0..n).find(|&c| {
             in_list(self.w(c), words!["despite", "spite", "though", "although"])
-                && (c + 1..(c + 6).min(n)).any(|k| aware(k))
+                && (c + 1..(c + 6).min(n)).any(&aware)
         });
         for g in 0..n {
             let Some((len, person)) = inaction(g) else {
@@ -2397,7 +2704,9 @@ impl<'a> Sentence<'a> {
             };
             let (framed, knew_at) = match (contrast_after, despite_later) {
                 (Some(c), _) if g > c => (true, first_knew.filter(|&k| k < g)),
-                (_, Some(d)) if g < d => (true, (d + 1..(d + 6).min(n)).find(|&k| self.any(k, KNEW))),
+                (_, Some(d)) if g < d => {
+                    (true, (d + 1..(d + 6).min(n)).find(|&k| self.any(k, KNEW)))
+                }
                 _ => (false, None),
             };
             if framed && (person || matches!(self.subject(g).who, Who::Person | Who::Elided)) {
@@ -2493,10 +2802,35 @@ impl<'a> Sentence<'a> {
             QUALITIES,
             QUALITY_ADV,
             words![
-                "bad", "more", "paying", "pay", "paid", "lack", "better", "bother", "bothered",
-                "closely", "properly", "thoroughly", "asleep", "dropped", "dropping", "drop",
-                "drops", "cut", "cutting", "cuts", "phoned", "phoning", "winging", "half-hearted",
-                "half-assed", "halfhearted", "doing", "do", "did",
+                "bad",
+                "more",
+                "paying",
+                "pay",
+                "paid",
+                "lack",
+                "better",
+                "bother",
+                "bothered",
+                "closely",
+                "properly",
+                "thoroughly",
+                "asleep",
+                "dropped",
+                "dropping",
+                "drop",
+                "drops",
+                "cut",
+                "cutting",
+                "cuts",
+                "phoned",
+                "phoning",
+                "winging",
+                "half-hearted",
+                "half-assed",
+                "halfhearted",
+                "doing",
+                "do",
+                "did",
             ],
         ]);
         let n = self.n();
@@ -2679,7 +3013,13 @@ impl<'a> Sentence<'a> {
                 || (w == "no" && in_list(nx, words!["reason", "excuse"]))
                 || in_list(
                     w,
-                    words!["inexcusable", "unacceptable", "unjustifiable", "surprising", "baffling"],
+                    words![
+                        "inexcusable",
+                        "unacceptable",
+                        "unjustifiable",
+                        "surprising",
+                        "baffling"
+                    ],
                 )
                 || (w == "right" && nx == "there")
                 || (w == "plain" && nx == "sight")
@@ -2688,7 +3028,8 @@ impl<'a> Sentence<'a> {
                         || (in_list(nx, words!["always", "never"]) && self.w(k + 2) == "going")))
                 || (w == "bound" && nx == "to")
                 || (in_list(w, MODALS)
-                    && (nx == "have" || (in_list(nx, words!["not", "never"]) && self.w(k + 2) == "have")))
+                    && (nx == "have"
+                        || (in_list(nx, words!["not", "never"]) && self.w(k + 2) == "have")))
                 || w.ends_with("'ve")
                 || (in_list(w, words!["yet", "but", "still"])
                     && (in_list(nx, words!["nobody", "no", "none"])
@@ -2720,13 +3061,38 @@ impl<'a> Sentence<'a> {
         const NEED: &Words = words!["had", "needed", "need", "needs", "has", "have", "got"];
         /// What a source of evidence does: "the graph clearly showed the queue growing".
         const SHOWED: &Words = words![
-            "showed", "shown", "shows", "pointed", "points", "said", "says", "indicated",
-            "indicates", "stated", "states", "warned", "displayed", "flagged", "marked",
-            "documented", "listed", "told", "spelled", "spelt",
+            "showed",
+            "shown",
+            "shows",
+            "pointed",
+            "points",
+            "said",
+            "says",
+            "indicated",
+            "indicates",
+            "stated",
+            "states",
+            "warned",
+            "displayed",
+            "flagged",
+            "marked",
+            "documented",
+            "listed",
+            "told",
+            "spelled",
+            "spelt",
         ];
         /// Generic people: "Obviously, you check ...", "Of course, anyone would ...".
         const GENERIC: &Words = words![
-            "you", "anyone", "anybody", "everyone", "everybody", "nobody", "any", "every", "no",
+            "you",
+            "anyone",
+            "anybody",
+            "everyone",
+            "everybody",
+            "nobody",
+            "any",
+            "every",
+            "no",
         ];
         let n = self.n();
         // Whether the sentence holds a blame cue is worked out once, where first needed.
@@ -2760,9 +3126,15 @@ impl<'a> Sentence<'a> {
             if in_list(w, MIN_ADV) {
                 let nx = self.w(i + 1);
                 let had_to = in_list(nx, NEED) && self.w(i + 2) == "to";
-                let fault_verb = w != "only"
-                    && in_list(nx, FAULT_VERBS)
-                    && (nx != "did" || self.w(i + 2) == "not");
+                // "simply did not read the warning" (but "simply did not have monitoring" or
+                // "didn't know" is what was missing, not what people failed to do).
+                let lacked = |k: usize| in_list(self.w(k), words!["have", "know", "exist"]);
+                let did_not = match nx {
+                    "did" => self.w(i + 2) == "not" && !lacked(i + 3),
+                    "didn't" => !lacked(i + 2),
+                    _ => true,
+                };
+                let fault_verb = w != "only" && in_list(nx, FAULT_VERBS) && did_not;
                 let s = self.subject(i);
                 if had_to || fault_verb {
                     if matches!(s.who, Who::Person | Who::Elided) {
@@ -2775,7 +3147,11 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
                 // "Recovery was just a matter of the on-call restarting the pod."
-                if nx == "a" && self.w(i + 2) == "matter" && self.w(i + 3) == "of" {
+                if nx == "a"
+                    && self.w(i + 2) == "matter"
+                    && self.w(i + 3) == "of"
+                    && in_list(self.wb(i, 1), words!["was", "were", "been"])
+                {
                     let who = (i + 4..(i + 8).min(n))
                         .take_while(|&k| !self.punct(k))
                         .find(|&k| self.person_token(k) || is_activity(self.w(k)));
@@ -2801,7 +3177,12 @@ impl<'a> Sentence<'a> {
             if w == "all" {
                 let who_end = (i + 1..(i + 5).min(n))
                     .take_while(|&k| !self.punct(k))
-                    .find(|&k| in_list(self.w(k), words!["had", "needed", "has", "have", "need", "needs"]));
+                    .find(|&k| {
+                        in_list(
+                            self.w(k),
+                            words!["had", "needed", "has", "have", "need", "needs"],
+                        )
+                    });
                 if let Some(h) = who_end
                     && h > i + 1
                     && self.person_token(h - 1)
@@ -2846,7 +3227,10 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            if in_list(w, words!["everyone", "everybody", "anyone", "anybody", "any"]) {
+            if in_list(
+                w,
+                words!["everyone", "everybody", "anyone", "anybody", "any"],
+            ) {
                 // "Everyone knows ...", "Everyone on the team knows ...", "Anyone who has worked
                 // on billing knows ...", "any engineer on the rotation knows ...".
                 if w == "any" && !is_role(self.base(i + 1)) {
@@ -2889,8 +3273,17 @@ impl<'a> Sentence<'a> {
                 in_list(
                     self.w(k),
                     words![
-                        "fix", "solution", "answer", "remedy", "workaround", "step", "action",
-                        "choice", "mitigation", "rollback", "change",
+                        "fix",
+                        "solution",
+                        "answer",
+                        "remedy",
+                        "workaround",
+                        "step",
+                        "action",
+                        "choice",
+                        "mitigation",
+                        "rollback",
+                        "change",
                     ],
                 )
             })
@@ -2921,21 +3314,26 @@ impl<'a> Sentence<'a> {
         if self.w(k) == "," {
             k += 1;
         }
-        let window = |from: usize| (from..(from + 8).min(n)).take_while(|&j| !self.punct(j) || self.w(j) == "'");
+        let window = |from: usize| {
+            (from..(from + 8).min(n)).take_while(|&j| !self.punct(j) || self.w(j) == "'")
+        };
         if opens {
             if self.any(k, generic) || (self.w(k) == "no" && self.w(k + 1) == "one") {
                 return true;
             }
             let person = window(k).find(|&j| self.person_token(j));
             if let Some(p) = person
-                && window(p + 1).take(3).any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+                && window(p + 1)
+                    .take(3)
+                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
             {
                 return true;
             }
         } else {
             let s = self.subject(i);
             if s.who == Who::Person
-                && (end..(end + 3).min(n)).any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+                && (end..(end + 3).min(n))
+                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
             {
                 return true;
             }
@@ -2949,7 +3347,10 @@ impl<'a> Sentence<'a> {
                 // "... clearly showed the retries, so the problem was obvious".
                 if self.w(j) == "so"
                     && (j + 1..(j + 6).min(n)).any(|q| {
-                        in_list(self.w(q), words!["obvious", "clear", "evident", "apparent", "plain"])
+                        in_list(
+                            self.w(q),
+                            words!["obvious", "clear", "evident", "apparent", "plain"],
+                        )
                     })
                 {
                     return true;
@@ -3088,7 +3489,10 @@ impl<'a> Sentence<'a> {
             // "Can the on-call explain why they ...?": the one asked to justify themselves.
             if fired {
                 let ask = (i.saturating_sub(4)..i).find(|&k| {
-                    in_list(self.w(k), words!["explain", "justify", "tell", "say", "account"])
+                    in_list(
+                        self.w(k),
+                        words!["explain", "justify", "tell", "say", "account"],
+                    )
                 });
                 if let Some(k) = ask {
                     let s = self.subject(k);
@@ -3123,12 +3527,29 @@ impl<'a> Sentence<'a> {
         ];
         /// "brushed off the warnings", "shrugged off the alerts".
         const OFF: &Words = words![
-            "brushed", "brushing", "shrugged", "shrugging", "waved", "waving", "laughed", "wrote",
-            "written", "brush", "shrug",
+            "brushed",
+            "brushing",
+            "shrugged",
+            "shrugging",
+            "waved",
+            "waving",
+            "laughed",
+            "wrote",
+            "written",
+            "brush",
+            "shrug",
         ];
         const CERTAIN: &Words = words![
-            "obvious", "clear", "evident", "apparent", "plain", "unmistakable", "inevitable",
-            "predictable", "foreseeable", "certain",
+            "obvious",
+            "clear",
+            "evident",
+            "apparent",
+            "plain",
+            "unmistakable",
+            "inevitable",
+            "predictable",
+            "foreseeable",
+            "certain",
         ];
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
@@ -3199,8 +3620,18 @@ impl<'a> Sentence<'a> {
                     in_list(
                         self.w(k),
                         words![
-                            "scenario", "planned", "plan", "drill", "game", "game-day", "exercise",
-                            "deliberately", "intentionally", "design", "scheduled", "rehearsal",
+                            "scenario",
+                            "planned",
+                            "plan",
+                            "drill",
+                            "game",
+                            "game-day",
+                            "exercise",
+                            "deliberately",
+                            "intentionally",
+                            "design",
+                            "scheduled",
+                            "rehearsal",
                         ],
                     )
                 })
@@ -3221,7 +3652,10 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            if in_list(w, words!["predictably", "foreseeably", "unmistakably", "unmistakable"]) {
+            if in_list(
+                w,
+                words!["predictably", "foreseeably", "unmistakably", "unmistakable"],
+            ) {
                 if !not_before(i) && !self.negated_mention(i, i + 1) {
                     self.push(Rule::Hindsight, i, i + 1);
                 }
@@ -3231,7 +3665,14 @@ impl<'a> Sentence<'a> {
                 let framed = self.any(i.wrapping_sub(1), BE)
                     || in_list(
                         self.wb(i, 1),
-                        words!["entirely", "completely", "totally", "perfectly", "wholly", "very"],
+                        words![
+                            "entirely",
+                            "completely",
+                            "totally",
+                            "perfectly",
+                            "wholly",
+                            "very"
+                        ],
                     );
                 // "Latency is predictable": a property, not an outcome foreseen.
                 let present = in_list(self.wb(i, 1), words!["is", "are"]);
@@ -3269,9 +3710,19 @@ impl<'a> Sentence<'a> {
             if in_list(w, words!["aware", "knew", "known"]) {
                 let s = self.subject(if w == "aware" { i.saturating_sub(1) } else { i });
                 let anyway = (i + 1..(i + 25).min(n)).any(|k| {
-                    in_list(self.w(k), words!["anyway", "regardless", "nonetheless", "nevertheless", "anyhow"])
-                        || (in_list(self.w(k), words!["went", "go", "pushed", "pressed", "ploughed", "plowed"])
-                            && in_list(self.w(k + 1), words!["ahead", "on"]))
+                    in_list(
+                        self.w(k),
+                        words![
+                            "anyway",
+                            "regardless",
+                            "nonetheless",
+                            "nevertheless",
+                            "anyhow"
+                        ],
+                    ) || (in_list(
+                        self.w(k),
+                        words!["went", "go", "pushed", "pressed", "ploughed", "plowed"],
+                    ) && in_list(self.w(k + 1), words!["ahead", "on"]))
                 });
                 if anyway && s.who == Who::Person && !not_before(i) {
                     self.push(Rule::Hindsight, i, i + 1);
@@ -3388,8 +3839,14 @@ impl<'a> Sentence<'a> {
                         in_list(
                             self.w(k),
                             words![
-                                "first", "start", "outset", "beginning", "moment", "get-go",
-                                "very", "onset",
+                                "first",
+                                "start",
+                                "outset",
+                                "beginning",
+                                "moment",
+                                "get-go",
+                                "very",
+                                "onset",
                             ],
                         )
                     });
@@ -3398,7 +3855,10 @@ impl<'a> Sentence<'a> {
                     && (all_along
                         || !in_list(
                             after,
-                            words!["from", "in", "at", "after", "now", "today", "once"],
+                            words![
+                                "from", "in", "at", "after", "now", "today", "once", "by", "when",
+                                "within", "soon",
+                            ],
                         ))
                 {
                     self.push(Rule::Hindsight, i - 1, i + 2);
@@ -3406,14 +3866,17 @@ impl<'a> Sentence<'a> {
                     && (retrospect()
                         || all_along
                         || (w == "was"
-                            && in_list(adj, words!["obvious", "evident", "apparent", "plain", "unmistakable"])
+                            && in_list(
+                                adj,
+                                words!["obvious", "evident", "apparent", "plain", "unmistakable"],
+                            )
                             && self.wb(i, 1) != "it"
                             && !self.remedy_subject(i)
                             && !in_list(
                                 after,
                                 words![
-                                    "in", "from", "at", "after", "once", "when", "by", "to", "only",
-                                    "now", "on", "during", "as",
+                                    "in", "from", "at", "after", "once", "when", "by", "to",
+                                    "only", "now", "on", "during", "as",
                                 ],
                             )))
                     && !in_list(after, words!["once", "after", "when", "by"])
@@ -3482,8 +3945,10 @@ impl<'a> Sentence<'a> {
             "accident" if w1 == "waiting" && w2 == "to" => Some(4),
             "plain" if w1 == "as" && w2 == "day" => Some(3),
             "for"
-                if in_list(w1, words!["anyone", "everyone", "all", "anybody", "everybody"])
-                    && w2 == "to"
+                if in_list(
+                    w1,
+                    words!["anyone", "everyone", "all", "anybody", "everybody"],
+                ) && w2 == "to"
                     && in_list(w3, words!["see", "read"]) =>
             {
                 Some(4)
@@ -3492,7 +3957,8 @@ impl<'a> Sentence<'a> {
                 if (in_list(self.wb(i, 1), words!["never", "no"])
                     || (self.wb(i, 1) == "any" && self.wb(i, 2) == "never"))
                     && w1 == "that"
-                    && (i.saturating_sub(4)..i).any(|k| in_list(self.w(k), words!["was", "were", "had"])) =>
+                    && (i.saturating_sub(4)..i)
+                        .any(|k| in_list(self.w(k), words!["was", "were", "had"])) =>
             {
                 Some(1)
             }
@@ -3509,20 +3975,59 @@ impl<'a> Sentence<'a> {
     fn punitive(&self) {
         /// What a blame can be for: "who is responsible for the outage".
         const HARMS: &Words = words![
-            "outage", "outages", "incident", "incidents", "failure", "failures", "mistake",
-            "mistakes", "error", "errors", "breach", "loss", "downtime", "this", "that", "it",
-            "mess", "damage", "disruption", "problem", "problems", "issue", "bug", "leak",
-            "slo", "sla",
+            "outage",
+            "outages",
+            "incident",
+            "incidents",
+            "failure",
+            "failures",
+            "mistake",
+            "mistakes",
+            "error",
+            "errors",
+            "breach",
+            "loss",
+            "downtime",
+            "this",
+            "that",
+            "it",
+            "mess",
+            "damage",
+            "disruption",
+            "problem",
+            "problems",
+            "issue",
+            "bug",
+            "leak",
+            "slo",
+            "sla",
         ];
         /// Sanctions done to people when a person is their subject ("was let go").
         const SANCTIONED: &Words = words![
-            "fired", "sacked", "terminated", "suspended", "demoted", "disciplined", "reprimanded",
-            "dismissed", "censured",
+            "fired",
+            "sacked",
+            "terminated",
+            "suspended",
+            "demoted",
+            "disciplined",
+            "reprimanded",
+            "dismissed",
+            "censured",
         ];
         /// Losing something as a sanction: "will lose deploy rights".
         const PRIVILEGES: &Words = words![
-            "rights", "privileges", "privilege", "bonus", "bonuses", "pay", "salary", "raise",
-            "promotion", "stock", "equity", "access",
+            "rights",
+            "privileges",
+            "privilege",
+            "bonus",
+            "bonuses",
+            "pay",
+            "salary",
+            "raise",
+            "promotion",
+            "stock",
+            "equity",
+            "access",
         ];
         let n = self.n();
         // "as a penalty", "as punishment", "as a consequence of the outage".
@@ -3533,11 +4038,23 @@ impl<'a> Sentence<'a> {
                     self.w(k) == "as"
                         && (in_list(
                             self.w(k + 1),
-                            words!["punishment", "penalty", "sanction", "consequence", "discipline"],
+                            words![
+                                "punishment",
+                                "penalty",
+                                "sanction",
+                                "consequence",
+                                "discipline"
+                            ],
                         ) || (in_list(self.w(k + 1), words!["a", "an"])
                             && in_list(
                                 self.w(k + 2),
-                                words!["punishment", "penalty", "sanction", "consequence", "lesson"],
+                                words![
+                                    "punishment",
+                                    "penalty",
+                                    "sanction",
+                                    "consequence",
+                                    "lesson"
+                                ],
                             )))
                 })
             })
@@ -3546,7 +4063,9 @@ impl<'a> Sentence<'a> {
         let passive = |k: usize| {
             in_list(
                 self.wb(k, 1),
-                words!["be", "been", "was", "were", "got", "get", "is", "being", "are", "gets"],
+                words![
+                    "be", "been", "was", "were", "got", "get", "is", "being", "are", "gets"
+                ],
             )
         };
         // Every branch below starts at one of these words; most tokens are none of them.
@@ -3608,14 +4127,13 @@ impl<'a> Sentence<'a> {
                     Some((i, i + 2))
                 }
                 "permanent" if self.w(i + 1) == "record" => Some((i, i + 2)),
-                "heads" if (i + 1..(i + 4).min(n)).any(|k| in_list(self.w(k), words!["roll", "rolled", "rolling"])) => {
+                "heads"
+                    if (i + 1..(i + 4).min(n))
+                        .any(|k| in_list(self.w(k), words!["roll", "rolled", "rolling"])) =>
+                {
                     Some((i, i + 1))
                 }
-                "name" | "names"
-                    if self.asked_for_a_name(i) =>
-                {
-                    Some((i.saturating_sub(2), i + 1))
-                }
+                "name" | "names" if self.asked_for_a_name(i) => Some((i.saturating_sub(2), i + 1)),
                 "face" | "faces" | "facing" | "faced" => (i + 1..(i + 3).min(n))
                     .find(|&k| self.w(k) == "consequences")
                     .map(|k| (i, k + 1)),
@@ -3628,9 +4146,12 @@ impl<'a> Sentence<'a> {
                 "lose" | "loses" | "lost" | "losing" | "forfeit" | "forfeits"
                     if (i + 1..(i + 4).min(n)).any(|k| self.any(k, PRIVILEGES))
                         && (penalty()
-                            || (i + 1..(i + 4).min(n))
-                                .any(|k| in_list(self.w(k), words!["rights", "privileges", "bonus"]))
-                                && in_list(self.wb(i, 1), words!["will", "would", "shall", "'ll"])) =>
+                            || (i + 1..(i + 4).min(n)).any(|k| {
+                                in_list(self.w(k), words!["rights", "privileges", "bonus"])
+                            }) && in_list(
+                                self.wb(i, 1),
+                                words!["will", "would", "shall", "'ll"],
+                            )) =>
                 {
                     Some((i, i + 1))
                 }
@@ -3639,7 +4160,14 @@ impl<'a> Sentence<'a> {
                         && (i.saturating_sub(5)..(i + 5).min(n)).any(|k| {
                             in_list(
                                 self.w(k),
-                                words!["access", "rights", "privileges", "rotation", "on-call", "oncall"],
+                                words![
+                                    "access",
+                                    "rights",
+                                    "privileges",
+                                    "rotation",
+                                    "on-call",
+                                    "oncall"
+                                ],
                             )
                         }) =>
                 {
@@ -3651,9 +4179,21 @@ impl<'a> Sentence<'a> {
                         || in_list(
                             self.w(i + 1),
                             words![
-                                "view", "output", "annotation", "annotations", "page", "tool",
-                                "layer", "log", "history", "command", "-ignore", "ignore",
-                                "data", "info", "blame",
+                                "view",
+                                "output",
+                                "annotation",
+                                "annotations",
+                                "page",
+                                "tool",
+                                "layer",
+                                "log",
+                                "history",
+                                "command",
+                                "-ignore",
+                                "ignore",
+                                "data",
+                                "info",
+                                "blame",
                             ],
                         );
                     (!tool).then_some((i, i + 1))
@@ -3681,23 +4221,30 @@ impl<'a> Sentence<'a> {
                 // "Accountability for the outage rests with the engineer who ...".
                 "accountability" | "responsibility" | "culpability"
                     if (i + 1..(i + 8).min(n)).any(|k| {
-                        in_list(self.w(k), words!["rests", "lies", "lay", "falls", "fell", "sits", "rested"])
-                            && in_list(self.w(k + 1), words!["with", "on"])
+                        in_list(
+                            self.w(k),
+                            words!["rests", "lies", "lay", "falls", "fell", "sits", "rested"],
+                        ) && in_list(self.w(k + 1), words!["with", "on"])
                     }) =>
                 {
                     Some((i, i + 1))
                 }
                 "liable" | "culpable" if self.w(i + 1) != "to" => Some((i, i + 1)),
                 "responsible" | "accountable"
-                    if (i.saturating_sub(3)..i)
-                        .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding"])) =>
+                    if (i.saturating_sub(3)..i).any(|k| {
+                        in_list(self.w(k), words!["held", "hold", "holds", "holding"])
+                    }) =>
                 {
                     Some((i, i + 1))
                 }
                 "account"
                     if self.wb(i, 1) == "to"
-                        && (i.saturating_sub(4)..i)
-                            .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding", "called", "call"])) =>
+                        && (i.saturating_sub(4)..i).any(|k| {
+                            in_list(
+                                self.w(k),
+                                words!["held", "hold", "holds", "holding", "called", "call"],
+                            )
+                        }) =>
                 {
                     Some((i - 1, i + 1))
                 }
@@ -3713,8 +4260,18 @@ impl<'a> Sentence<'a> {
                     let harm_gerund = in_list(
                         self.w(i + 2),
                         words![
-                            "taking", "breaking", "causing", "bringing", "deleting", "dropping",
-                            "losing", "leaking", "crashing", "knocking", "corrupting", "wiping",
+                            "taking",
+                            "breaking",
+                            "causing",
+                            "bringing",
+                            "deleting",
+                            "dropping",
+                            "losing",
+                            "leaking",
+                            "crashing",
+                            "knocking",
+                            "corrupting",
+                            "wiping",
                         ],
                     );
                     let for_harm = self.w(i + 1) == "for"
@@ -3823,11 +4380,18 @@ impl<'a> Sentence<'a> {
         }
         (i.saturating_sub(4)..i).any(|k| {
             let w = self.w(k);
-            if in_list(w, words!["received", "receive", "receives", "got", "get", "gets", "earned"])
-            {
+            if in_list(
+                w,
+                words![
+                    "received", "receive", "receives", "got", "get", "gets", "earned"
+                ],
+            ) {
                 return self.subject(k).who == Who::Person;
             }
-            if in_list(w, words!["given", "issued", "handed", "gave", "issue", "give"]) {
+            if in_list(
+                w,
+                words!["given", "issued", "handed", "gave", "issue", "give"],
+            ) {
                 return self.person_token(k + 1)
                     || (self.any(k.wrapping_sub(1), BE) && self.subject(k).who == Who::Person);
             }
@@ -3838,8 +4402,22 @@ impl<'a> Sentence<'a> {
     /// "Management has asked for a name", "they want names": a person to blame.
     fn asked_for_a_name(&self, i: usize) -> bool {
         const WANT: &Words = words![
-            "asked", "ask", "asks", "asking", "want", "wants", "wanted", "demand", "demanded",
-            "demands", "demanding", "need", "needs", "needed", "requested", "expects",
+            "asked",
+            "ask",
+            "asks",
+            "asking",
+            "want",
+            "wants",
+            "wanted",
+            "demand",
+            "demanded",
+            "demands",
+            "demanding",
+            "need",
+            "needs",
+            "needed",
+            "requested",
+            "expects",
         ];
         let k = if self.wb(i, 1) == "a" { i - 1 } else { i };
         let at = if self.wb(k, 1) == "for" { k - 1 } else { k };
@@ -3906,11 +4484,22 @@ impl<'a> Sentence<'a> {
                     (self.w(k) == "as"
                         && in_list(
                             self.w(k + 1),
-                            words!["planned", "intended", "agreed", "expected", "scheduled", "designed", "documented"],
+                            words![
+                                "planned",
+                                "intended",
+                                "agreed",
+                                "expected",
+                                "scheduled",
+                                "designed",
+                                "documented"
+                            ],
                         ))
                         || (in_list(self.w(k), words!["per", "following"])
                             && in_list(self.w(k + 1), words!["the", "our"])
-                            && in_list(self.w(k + 2), words!["runbook", "plan", "playbook", "procedure"]))
+                            && in_list(
+                                self.w(k + 2),
+                                words!["runbook", "plan", "playbook", "procedure"],
+                            ))
                 })
             })
         };
@@ -3922,26 +4511,33 @@ impl<'a> Sentence<'a> {
             let class = if in_list(w, HARM_ACTS) {
                 Act::Harm
             } else if in_list(w, DESTRUCTIVE_ACTS)
-                || (in_list(w, words!["turned", "turns", "switched", "switches", "shut", "shuts"])
-                    && in_list(self.w(v + 1), words!["off", "down"]))
+                || (in_list(
+                    w,
+                    words!["turned", "turns", "switched", "switches", "shut", "shuts"],
+                ) && in_list(self.w(v + 1), words!["off", "down"]))
             {
                 Act::Destructive
             } else if in_list(w, CARRIER_ACTS) {
                 Act::Carrier
             } else if in_list(w, OTHER_ACTS) {
                 Act::Other
-            } else if in_list(w, words!["took", "takes", "brought", "brings", "knocked", "knocks"])
-                && (v + 1..(v + 5).min(n)).any(|k| in_list(self.w(k), words!["down", "out", "over"]))
+            } else if (in_list(
+                w,
+                words!["took", "takes", "brought", "brings", "knocked", "knocks"],
+            ) && (v + 1..(v + 5).min(n))
+                .any(|k| in_list(self.w(k), words!["down", "out", "over"])))
+                || (in_list(w, words!["let", "lets"])
+                    && (v + 1..(v + 7).min(n)).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words![
+                                "expire", "lapse", "fill", "slip", "die", "rot", "break", "fail",
+                                "overflow"
+                            ],
+                        )
+                    }))
             {
-                Act::Harm
-            } else if in_list(w, words!["let", "lets"])
-                && (v + 1..(v + 7).min(n)).any(|k| {
-                    in_list(
-                        self.w(k),
-                        words!["expire", "lapse", "fill", "slip", "die", "rot", "break", "fail", "overflow"],
-                    )
-                })
-            {
+                // "took down checkout", "let the certificate expire".
                 Act::Harm
             } else if w == "one" && self.wb(v, 1) == "the" && self.any(v + 1, RELATIVES) {
                 // "X was the one who changed it"
@@ -4016,22 +4612,36 @@ impl<'a> Sentence<'a> {
             let w = self.w(k);
             let nx = self.w(k + 1);
             w == "wrong"
-                || in_list(w, words!["unreviewed", "untested", "unapproved", "unannounced"])
+                || in_list(
+                    w,
+                    words!["unreviewed", "untested", "unapproved", "unannounced"],
+                )
                 || (w == "without" && self.any(k + 1, SAFEGUARDS))
-                || (w == "without" && in_list(nx, words!["a", "any", "the"]) && self.any(k + 2, SAFEGUARDS))
+                || (w == "without"
+                    && in_list(nx, words!["a", "any", "the"])
+                    && self.any(k + 2, SAFEGUARDS))
                 || (w == "at" && nx == "once")
                 || (w == "straight" && in_list(nx, words!["to", "into"]))
-                || (w == "directly" && in_list(nx, words!["to", "into", "on"]) && in_list(self.w(k + 2), words!["production", "prod", "100%", "main", "master"]))
+                || (w == "directly"
+                    && in_list(nx, words!["to", "into", "on"])
+                    && in_list(
+                        self.w(k + 2),
+                        words!["production", "prod", "100%", "main", "master"],
+                    ))
                 || (w == "instead" && nx == "of")
                 || (w == "rather" && nx == "than")
                 || (w == "over"
                     && (in_list(nx, words!["live", "production", "prod"])
-                        || (nx == "the" && in_list(self.w(k + 2), words!["live", "production", "prod"]))))
+                        || (nx == "the"
+                            && in_list(self.w(k + 2), words!["live", "production", "prod"]))))
                 || (w.starts_with("mid-") && w.len() > 4)
                 || (in_list(w, words!["bypassing", "skipping", "ignoring", "overriding"]))
                 || (w == "during"
                     && in_list(nx, words!["the", "a"])
-                    && in_list(self.w(k + 2), words!["freeze", "peak", "backup", "migration"]))
+                    && in_list(
+                        self.w(k + 2),
+                        words!["freeze", "peak", "backup", "migration"],
+                    ))
         })
     }
 
@@ -4051,7 +4661,14 @@ impl<'a> Sentence<'a> {
             if in_list(w, words!["after", "before", "during", "since"]) {
                 return false;
             }
-            if self.punct(k) || in_list(w, words!["and", "so", "causing", "leaving", "which", "that", "then", "until"]) {
+            if self.punct(k)
+                || in_list(
+                    w,
+                    words![
+                        "and", "so", "causing", "leaving", "which", "that", "then", "until"
+                    ],
+                )
+            {
                 after_link = true;
                 relative |= in_list(w, words!["which", "that"]);
                 if in_list(w, RECOVERY_WORDS) {
@@ -4064,10 +4681,25 @@ impl<'a> Sentence<'a> {
             if (after_link || w.ends_with("ing")) && self.any(k, OUTCOMES) {
                 return true;
             }
-            if after_link && in_list(w, words!["down", "out"]) && in_list(self.wb(k, 1), words!["took", "takes", "taking", "brought", "bringing", "knocked", "went", "goes", "going", "come", "came"]) {
+            if after_link
+                && in_list(w, words!["down", "out"])
+                && in_list(
+                    self.wb(k, 1),
+                    words![
+                        "took", "takes", "taking", "brought", "bringing", "knocked", "went",
+                        "goes", "going", "come", "came"
+                    ],
+                )
+            {
                 return true;
             }
-            if after_link && w == "up" && in_list(self.wb(k, 1), words!["pile", "piled", "piling", "back", "backed", "backing"]) {
+            if after_link
+                && w == "up"
+                && in_list(
+                    self.wb(k, 1),
+                    words!["pile", "piled", "piling", "back", "backed", "backing"],
+                )
+            {
                 return true;
             }
             if relative && (in_list(w, HARM_ACTS) || in_list(w, DESTRUCTIVE_ACTS)) {
@@ -4086,9 +4718,11 @@ impl<'a> Sentence<'a> {
             let nx = self.w(k + 1);
             let causal = (w == "because" && nx == "of")
                 || (w == "due" && nx == "to")
-                || (in_list(w, words!["caused", "triggered", "introduced", "started"]) && nx == "by")
+                || (in_list(w, words!["caused", "triggered", "introduced", "started"])
+                    && nx == "by")
                 || (w == "result" && nx == "of")
-                || (in_list(w, words!["traced", "came", "comes"]) && (nx == "to" || nx == "down" || nx == "back"));
+                || (in_list(w, words!["traced", "came", "comes"])
+                    && (nx == "to" || nx == "down" || nx == "back"));
             if causal {
                 let mut a = k + 2;
                 while a < n && in_list(self.w(a), words!["to", "back", "a", "an"]) {
@@ -4104,11 +4738,12 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             // "The outage was triggered when @dchen pushed ...".
-            if in_list(w, words!["triggered", "caused", "began", "started"]) && nx == "when" {
-                if let Some(j) = (k + 2..(k + 6).min(n)).find(|&j| self.person_token(j)) {
-                    let s = self.np_in(k + 2, j + 1);
-                    self.fault(s);
-                }
+            if in_list(w, words!["triggered", "caused", "began", "started"])
+                && nx == "when"
+                && let Some(j) = (k + 2..(k + 6).min(n)).find(|&j| self.person_token(j))
+            {
+                let s = self.np_in(k + 2, j + 1);
+                self.fault(s);
             }
         }
     }

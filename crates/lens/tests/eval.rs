@@ -153,7 +153,11 @@ fn the_committed_split_follows_its_rule() {
     for (set, lists) in &s.documents.sets {
         for (part, docs) in [(Part::Tune, &lists.tune), (Part::Test, &lists.test)] {
             for d in docs {
-                assert_eq!(s.document(d), part, "{set}: {d} is listed in the wrong part");
+                assert_eq!(
+                    s.document(d),
+                    part,
+                    "{set}: {d} is listed in the wrong part"
+                );
             }
         }
         if let Some(dir) = real_data::real_data(&format!("data/{set}"), "real postmortems") {
@@ -161,9 +165,11 @@ fn the_committed_split_follows_its_rule() {
                 .into_iter()
                 .map(|u| u.doc)
                 .collect();
-            let listed: BTreeSet<String> =
-                lists.tune.iter().chain(&lists.test).cloned().collect();
-            assert_eq!(docs, listed, "{set}: the documents listed in tests/splits.toml");
+            let listed: BTreeSet<String> = lists.tune.iter().chain(&lists.test).cloned().collect();
+            assert_eq!(
+                docs, listed,
+                "{set}: the documents listed in tests/splits.toml"
+            );
         }
     }
 }
@@ -461,14 +467,20 @@ fn disagreements(title: &str, units: &[&Scored]) {
     for s in units {
         let extra: Vec<&String> = s.flagged.difference(&s.labels).collect();
         if !extra.is_empty() {
-            println!("  [{}] {:?} labels={:?}: {}", s.doc, extra, s.labels, s.text);
+            println!(
+                "  [{}] {:?} labels={:?}: {}",
+                s.doc, extra, s.labels, s.text
+            );
         }
     }
     println!("\n{title}: missed (rule level)");
     for s in units {
         let missed: Vec<&String> = s.labels.difference(&s.flagged).collect();
         if !missed.is_empty() {
-            println!("  [{}] {:?} flagged={:?}: {}", s.doc, missed, s.flagged, s.text);
+            println!(
+                "  [{}] {:?} flagged={:?}: {}",
+                s.doc, missed, s.flagged, s.text
+            );
         }
     }
 }
@@ -574,7 +586,10 @@ fn evaluation_on_our_own_set() {
     );
     let all: Vec<&Scored> = scored.iter().collect();
     disagreements("our own set", &all);
-    let o = report("our own set (tests/fixtures: units.jsonl, constructed.jsonl)", &all);
+    let o = report(
+        "our own set (tests/fixtures: units.jsonl, constructed.jsonl)",
+        &all,
+    );
     // What our fixtures really give: 37 review units (3 labelled), 16 blameful constructed
     // sentences and 16 hard negatives. Any change to these is a change in the lens to look at.
     // These sentences were part of the development before issue 8 (the gaps noted then, "Kai

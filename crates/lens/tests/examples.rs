@@ -238,3 +238,18 @@ fn positions_and_matched_text() {
     assert_eq!(json["severity"], "info");
     assert_eq!(json["start"]["column"], 15);
 }
+
+#[test]
+fn overlapping_findings_of_one_rule_merge_into_one() {
+    // "despite being aware" is hindsight twice over (the phrase itself, and the awareness set
+    // against the inaction): one finding, over all of its words.
+    let text = "The team did not disable the job despite being aware of the bug.";
+    let findings = Lens::default().check(text);
+    let hindsight: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == Rule::Hindsight)
+        .map(|f| f.matched.as_str())
+        .collect();
+    assert_eq!(hindsight, ["despite being aware"]);
+    assert!(findings.iter().any(|f| f.rule == Rule::Counterfactual));
+}
