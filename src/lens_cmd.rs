@@ -32,6 +32,8 @@ enum SeverityArg {
     Info,
     Warning,
     Error,
+    /// Advisory runs: findings never fail the command (unreadable paths still exit 2).
+    Never,
 }
 
 #[derive(clap::Args)]
@@ -41,7 +43,7 @@ pub struct LensArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: FormatArg,
-    /// Exit 1 when a finding has at least this severity [default: the config's `fail-on`, else info].
+    /// Exit 1 when a finding has at least this severity; `never` for advisory runs [default: the config's `fail-on`, else info].
     #[arg(long, value_enum)]
     fail_on: Option<SeverityArg>,
     /// A file of people's names, one a line, for the blame-naming rule.
@@ -60,11 +62,19 @@ struct Setup {
     lens: Lens,
     base: PathBuf,
     skip: SkipMatcher,
-    fail_on: Severity,
+    /// Findings at or above this severity fail the run; `None`: none do (`--fail-on never`).
+    fail_on: Option<Severity>,
+}
+
+/// What `--fail-on` asked for.
+#[derive(Clone, Copy)]
+enum FailOn {
+    At(Severity),
+    Never,
 }
 
 struct Run {
-    args_fail_on: Option<Severity>,
+    args_fail_on: Option<FailOn>,
     names: Vec<String>,
     explicit: Option<Arc<Setup>>,
     by_dir: HashMap<PathBuf, Arc<Setup>>,
@@ -100,9 +110,10 @@ fn run_inner(args: LensArgs) -> Result<ExitCode> {
     };
     let mut run = Run {
         args_fail_on: args.fail_on.map(|s| match s {
-            SeverityArg::Info => Severity::Info,
-            SeverityArg::Warning => Severity::Warning,
-            SeverityArg::Error => Severity::Error,
+            SeverityArg::Info => FailOn::At(Severity::Info),
+            SeverityArg::Warning => FailOn::At(Severity::Warning),
+            SeverityArg::Error => FailOn::At(Severity::Error),
+            SeverityArg::Never => FailOn::Never,
         }),
         names,
         explicit: None,
@@ -208,7 +219,7 @@ fn run_inner(args: LensArgs) -> Result<ExitCode> {
                         findings,
                         fail_on,
                     } => {
-                        if findings.iter().any(|f| f.severity >= fail_on) {
+                        if fail_on.is_some_and(|at| findings.iter().any(|f| f.severity >= at)) {
                             run.failed = true;
                         }
                         write(&mut out, &reporter.file(&name, &text, &findings))?;
@@ -222,7 +233,12 @@ fn run_inner(args: LensArgs) -> Result<ExitCode> {
         }
         Ok(())
     })?;
-    write(&mut out, &reporter.end())?;
+    // "lens: no findings" after a path could not be read would claim more than was checked:
+    // the text report then ends without it (the error was printed, and the exit code is 2).
+    // JSON and SARIF always close their document.
+    if !(run.errors && format == Format::Text && reporter.findings_written() == 0) {
+        write(&mut out, &reporter.end())?;
+    }
     match out.flush() {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
         _ => {}
@@ -254,7 +270,7 @@ enum Done {
         name: String,
         text: String,
         findings: Vec<Finding>,
-        fail_on: Severity,
+        fail_on: Option<Severity>,
     },
     Failed(String),
 }
@@ -336,10 +352,11 @@ impl Run {
         };
         let config = config.with_names(self.names.iter().cloned());
         let skip = config.skip_matcher();
-        let fail_on = self
-            .args_fail_on
-            .or(config.fail_on)
-            .unwrap_or(Severity::Info);
+        let fail_on = match self.args_fail_on {
+            Some(FailOn::At(s)) => Some(s),
+            Some(FailOn::Never) => None,
+            None => Some(config.fail_on.unwrap_or(Severity::Info)),
+        };
         Ok(Setup {
             lens: Lens::new(config),
             base: base.to_path_buf(),

@@ -138,6 +138,12 @@ fn usage_and_read_errors_exit_2_naming_the_path() {
     let out = lens(dir.path(), &["missing/review.md"], None);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("missing/review.md"), "{}", out.stderr);
+    // Nothing was checked: the report must not say "no findings".
+    assert!(!out.stdout.contains("no findings"), "{}", out.stdout);
+    write(dir.path(), "clean.md", CLEAN);
+    let out = lens(dir.path(), &["clean.md", "missing/review.md"], None);
+    assert_eq!(out.code, 2);
+    assert!(!out.stdout.contains("no findings"), "{}", out.stdout);
 
     let out = lens(dir.path(), &["--format", "xml"], Some(CLEAN));
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -289,6 +295,26 @@ fn explicit_config_and_fail_on_from_config() {
         None,
     );
     assert_eq!(out.code, 1);
+}
+
+#[test]
+fn fail_on_never_reports_findings_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "r.md", BLAMEFUL);
+    write(dir.path(), "lens.toml", "fail-on = \"info\"\n");
+    let out = lens(dir.path(), &["--fail-on", "never", "r.md"], None);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("error[blame-naming]"), "{}", out.stdout);
+    // The flag wins over the config's fail-on.
+    let out = lens(
+        dir.path(),
+        &["--config", "lens.toml", "--fail-on", "never", "r.md"],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // Advisory, not blind: an unreadable path still exits 2.
+    let out = lens(dir.path(), &["--fail-on", "never", "r.md", "nope.md"], None);
+    assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
 #[test]

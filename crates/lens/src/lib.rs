@@ -228,8 +228,20 @@ impl Lens {
         // end is counted on from its own start.
         let mut lines = text::LineCursor::new(text);
         let mut raw = self.engine.run(&doc.masked, &doc.breaks);
+        // Findings of one rule on overlapping words are one finding (over all those words):
+        // sorted by rule and start, each one that starts before the previous one ends joins it.
+        raw.sort_by_key(|h| (h.rule, h.start));
+        let mut merged: Vec<rules::Hit> = Vec::with_capacity(raw.len());
+        for hit in raw {
+            match merged.last_mut() {
+                Some(last) if last.rule == hit.rule && hit.start < last.end => {
+                    last.end = last.end.max(hit.end);
+                }
+                _ => merged.push(hit),
+            }
+        }
+        let mut raw = merged;
         raw.sort_by_key(|h| (h.start, h.rule));
-        raw.dedup_by_key(|h| (h.start, h.rule));
         let mut out = Vec::with_capacity(raw.len());
         for hit in raw {
             if !self.config.rule(hit.rule).enabled {

@@ -2,7 +2,7 @@
 //! those are tokenised and read closely, by who the subject is (a person, a role, a team, an
 //! activity or a system), negation, quotation, and whether an action is described or judged.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -34,10 +34,10 @@ pub(crate) fn why(rule: Rule) -> &'static str {
             "Labels for a person's care or character commit the fundamental attribution error (PagerDuty) and the bad-apple theory (Dekker; Etsy's \"those careless humans\")."
         }
         Rule::Minimizing => {
-            "Words like \"simply\", \"just\" and \"obviously\" make the work sound easy, implying people should have seen it (the condescending-words list of retext-equality, used by alex)."
+            "Words like \"simply\", \"just\" and \"obviously\" make the work sound easy, implying people should have seen it (Google developer documentation style guide, \"Voice and tone\": avoid \"simple\", \"simply\", \"just\" and \"easy\"; the condescending-words list of retext-equality, used by alex)."
         }
         Rule::BlameNaming => {
-            "Naming a person or a singled-out role as the subject of the failure puts the person, not the system, under review; PagerDuty's blameless guidance abstracts to an unspecific responder (seed 000: \"No names\")."
+            "Naming a person or a singled-out role as the subject of the failure puts the person, not the system, under review: a blameless postmortem identifies contributing causes \"without indicting any individual or team\" (Beyer et al., Site Reliability Engineering, O'Reilly 2016, ch. 15 \"Postmortem Culture\"); PagerDuty's postmortem guide abstracts to an unspecific responder."
         }
         Rule::WhyQuestion => {
             "\"Why did you...\" asks a person to justify themselves; PagerDuty's blameless guidance, after Allspaw's \"The Infinite Hows\", asks \"what\" and \"how\" instead."
@@ -58,7 +58,7 @@ const S_COUNTERFACTUAL: &str = "Describe what people saw and knew at that moment
 const S_JUDGEMENT: &str = "Describe the conditions people worked in (time pressure, tooling, the signals available) instead of judging their care or character.";
 const S_MINIMIZING: &str =
     "Drop the minimizing word and describe what made this hard to see or do at the time.";
-const S_BLAME_NAMING: &str = "Abstract to the role in the system (\"a responder\", \"the deploy\") and describe the action without singling out a person.";
+const S_BLAME_NAMING: &str = "Describe the action without singling anyone out: say what was done and what in the system allowed it (\"the orders table was dropped during the clean-up\", \"a change to the retry policy\"), or name an unspecific responder (\"an engineer\", \"a responder\").";
 const S_WHY: &str = "Ask \"what did you see at that point?\" or \"how did it make sense at the time?\" instead of asking why.";
 const S_HINDSIGHT: &str =
     "Describe what was visible and known at the time, separately from what is known now.";
@@ -92,6 +92,10 @@ const CUES: &[(u16, &[&str])] = &[
             "typo", "fat-f", "fat f", "misc", "mist", "misj", "misr", "misu", "misi", "misl",
             "misn", "missp", "mis-", "blunder", "oversight", "slip-up", "accident", "inadvertent",
             "unintention", "erroneous", "incorrect", "wrongly", "unknowing", "unwitting",
+            "copy-paste", "copy/paste", "copy-and-paste", "cut-and-paste", "keying error",
+            "typing error", "data-entry", "clerical", "manual error", "keyboard error",
+            "transcription error", "slip of", "wrong assumption", "false assumption",
+            "faulty assumption", "wrong belief", "false belief", "misapp",
         ],
     ),
     (
@@ -101,7 +105,9 @@ const CUES: &[(u16, &[&str])] = &[
             "could never have", "would have", "would've", "wouldn't have", "would not have",
             "would never have", "ought", "failed to", "fail to", "fails to", "failing to",
             "failure to", "neglect", "omit", "forg", "overlook", "had ", "despite", "in spite",
-            "yet no", "yet nobody", "though",
+            "yet no", "yet nobody", "though", "did nothing", "took no action", "thought to",
+            "think to", "shoulda", "coulda", "woulda", "might have", "might've", "mightn't",
+            "and didn't", "and did not", "and never", "but didn't", "but did not", "but never",
         ],
     ),
     (
@@ -113,7 +119,9 @@ const CUES: &[(u16, &[&str])] = &[
             "dumb", "foolish", "cowboy", "bad apple", "careful", "more aware", "attentive",
             "diligen", "vigilan", "disciplined", "cautious", "mindful", "conscientious",
             "attention", "know better", "known better", "knew better", "closely", "properly",
-            "thoroughly", "bother", "lack of",
+            "thoroughly", "bother", "lack of", "asleep at", "the ball", "corners", "phoned it",
+            "winging it", "half-hearted", "half-assed", "halfhearted", "their job", "his job",
+            "her job",
         ],
     ),
     (
@@ -125,7 +133,10 @@ const CUES: &[(u16, &[&str])] = &[
             "only needed", "merely", "obvious", "clearly", "evident", "plainly", "naturally",
             "of course", "needless", "trivial", "easy for", "simple for", "straightforward for",
             "clear for", "apparent for", "everyone know", "everybody know", "anyone know",
-            "without saying", "all we", "all they", "all you", "all he", "all she",
+            "without saying", "all we", "all they", "all you", "all he", "all she", "just need",
+            "just has", "just have", "just a matter", "to just", "to simply", "common sense",
+            "all the", "all our", "all that",
+            "no-brainer", "anybody know",
         ],
     ),
     (bit(Rule::WhyQuestion), &["why", "thinking"]),
@@ -133,6 +144,12 @@ const CUES: &[(u16, &[&str])] = &[
         bit(Rule::Hindsight),
         &[
             "situational", "situation aware", "ignor", "disregard", "dismiss", "signs were",
+            "accident waiting", "plain as day", "to see", "lost track", "lost sight", "losing track",
+            "losing sight", "lose track", "lose sight", "predictabl", "foreseeabl",
+            "unmistakabl", "doubt", "coming", "heed", "brushed off", "shrugged off", "waved off",
+            "laughed off", "wrote off", "written off", "brush off", "shrug off", "downplay",
+            "discounted", "anyway", "regardless", "nonetheless", "nevertheless", "went ahead",
+            "pushed ahead", "pressed on", "ploughed on", "retrospect", "hindsight", "looking back",
             "signs was", "warnings were", "flags were", "writing was", "inevitab", "going to",
             "bound to", "matter of time", "was clear", "was obvious", "was apparent",
             "was evident", "despite", "everyone", "everybody", "anyone", "anybody",
@@ -146,7 +163,16 @@ const CUES: &[(u16, &[&str])] = &[
             "blame", "fault", "is responsible", "was responsible", "are responsible",
             "were responsible", "accountable", "answer for", "owns", "owned", "own the",
             "own this", "is on ", "was on ", "falls on", "fell on", "rests on", "lies on",
-            "revoked", "consequences",
+            "revoked", "consequences", "responsible for", "who's responsible", "scapegoat",
+            "unpunished", "formal warning", "final warning", "verbal warning", "official warning",
+            "first warning", "second warning", "written up", "write him up", "write her up",
+            "write them up", "let go", "docked", "dock ", "personnel file", "hr file",
+            "hr record", "disciplinary record", "permanent record", "heads will", "heads would",
+            "heads are", "heads must", "heads rolled", "heads roll", "a name", "names",
+            "suspended", "demoted", "censured", "lose ", "loses ", "lost ", "losing ", "forfeit",
+            "penalty", "punishment", "as a consequence", "as a sanction", "improvement plan",
+            "accountability", "responsibility", "culpability", "liable", "culpable",
+            "to account", "held responsible", "hold responsible",
         ],
     ),
     (
@@ -162,6 +188,8 @@ const CUES: &[(u16, &[&str])] = &[
 ];
 
 const EXTRA_TERMS: u16 = 1 << 15;
+/// A role word ("the DBA", "the on-call"): someone a sentence can single out.
+const ROLE_CUE: u16 = 1 << 14;
 
 const fn bit(rule: Rule) -> u16 {
     1 << rule as u16
@@ -194,6 +222,47 @@ impl Engine {
                 masks.push(*mask);
             }
         }
+        // Blame-naming reads every sentence with an act in it (a singled-out person doing harm).
+        // Followed by a space (an act has an object or an adverbial after it): "ran " is not
+        // "transaction", "set " not "settings".
+        for list in [HARM_ACTS, DESTRUCTIVE_ACTS, CARRIER_ACTS, OTHER_ACTS] {
+            for w in list.words() {
+                patterns.push(format!("{w} "));
+                masks.push(bit(Rule::BlameNaming));
+            }
+        }
+        for w in [
+            "because of",
+            "due to",
+            "caused by",
+            "triggered",
+            "introduced by",
+            "started by",
+            "result of",
+            "traced",
+            "came down",
+            "comes down",
+            "took",
+            "takes",
+            "brought",
+            "brings",
+            "knocks",
+        ] {
+            patterns.push(w.to_string());
+            masks.push(bit(Rule::BlameNaming));
+        }
+        // Short role words as whole words only ("dev" is not "device").
+        for w in role_words() {
+            if w.len() > 4 {
+                patterns.push(w.to_string());
+                masks.push(ROLE_CUE);
+            } else {
+                for end in [" ", "'", ",", ".", "s ", "\u{2019}", ")", ":", ";"] {
+                    patterns.push(format!("{w}{end}"));
+                    masks.push(ROLE_CUE);
+                }
+            }
+        }
         let mut extra = Vec::new();
         for rule in Rule::ALL {
             for term in &config.rule(rule).terms {
@@ -209,9 +278,50 @@ impl Engine {
                 }
             }
         }
+        // The scan reports non-overlapping matches, the earliest ending first, so a cue that lies
+        // inside a longer one ("everyone" in "everyone know"), or that runs into its start,
+        // hides it: such a cue reads its sentence with the longer cue's rules as well.
+        let masks = widen_masks(&patterns, &masks);
         // Matching runs on the ASCII-lower-cased text, so a case-sensitive automaton suffices.
         let cues = CueScanner::new(&patterns, &masks);
         Engine { cues, names, extra }
+    }
+
+    /// Whether `text` may name someone: an @handle, or a capitalised word that is a given name
+    /// (built in or configured; "Kevin's" too). Reads bytes only.
+    fn may_name(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        if memchr::memchr(b'@', b).is_some() {
+            return true;
+        }
+        let mut i = 0;
+        while i < b.len() {
+            let start_of_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+            if start_of_word && b[i].is_ascii_uppercase() {
+                let mut e = i + 1;
+                while e < b.len() && (b[e].is_ascii_alphabetic() || b[e] == b'-') {
+                    e += 1;
+                }
+                // Lower-cased into a small buffer: no allocation per capitalised word.
+                let mut buf = [0u8; 24];
+                if e - i <= buf.len() {
+                    for (d, c) in buf.iter_mut().zip(&b[i..e]) {
+                        *d = c.to_ascii_lowercase();
+                    }
+                    let word = std::str::from_utf8(&buf[..e - i]).unwrap_or_default();
+                    if GIVEN.contains(word) || self.names.contains(word) {
+                        return true;
+                    }
+                }
+                i = e;
+            } else if !b[i].is_ascii() {
+                // Names with accents ("Zoë") are looked up by the tokeniser: read the sentence.
+                return true;
+            } else {
+                i += 1;
+            }
+        }
+        false
     }
 
     pub fn run(&self, masked: &str, breaks: &[usize]) -> Vec<Hit> {
@@ -219,11 +329,22 @@ impl Engine {
         let lower = masked.to_ascii_lowercase();
         let mut hits = Vec::new();
         let read = |range: Range<usize>, mask: u16, hits: &mut Vec<Hit>| {
+            // A sentence whose only cues are acts (and role words) matters only if someone can be
+            // singled out in it: a role word, an @handle, a possessive or a given name. Most
+            // sentences have none, and are not even tokenised.
+            if mask & !(bit(Rule::BlameNaming) | ROLE_CUE) == 0
+                && (mask & bit(Rule::BlameNaming) == 0
+                    || (mask & ROLE_CUE == 0 && !self.may_name(&masked[range.clone()])))
+            {
+                return;
+            }
             let s = Sentence {
                 t: tokenize(masked, &lower, range),
                 names: &self.names,
                 hits: RefCell::new(Vec::new()),
                 faults: RefCell::new(Vec::new()),
+                quotes: OnceCell::new(),
+                first_causal: OnceCell::new(),
             };
             s.run(mask, &self.extra);
             hits.append(&mut s.hits.into_inner());
@@ -280,6 +401,29 @@ impl Engine {
     }
 }
 
+/// Each cue's mask, widened by the masks of the cues its match can hide: those containing it,
+/// and those that start inside it (a suffix of it, three characters or more, is their prefix).
+fn widen_masks(patterns: &[String], masks: &[u16]) -> Vec<u16> {
+    let mut out = masks.to_vec();
+    for (p, pat) in patterns.iter().enumerate() {
+        for (q, other) in patterns.iter().enumerate() {
+            if p == q || masks[q] & !out[p] == 0 {
+                continue;
+            }
+            // An overlap of one or two characters ("s", "e ") would tie nearly every cue to
+            // every other; a cue that shares only that much with the next is rare.
+            let hides = other.contains(pat.as_str())
+                || (1..pat.len().saturating_sub(2))
+                    .filter(|&k| pat.is_char_boundary(k))
+                    .any(|k| other.starts_with(&pat[k..]));
+            if hides {
+                out[p] |= masks[q];
+            }
+        }
+    }
+    out
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
     Person,
@@ -297,6 +441,8 @@ struct Subject {
     singled: bool,
     /// The phrase is owned by people ("our overcommit"): a decision, not a property of a system.
     owned: bool,
+    /// The head names a practice people carry out ("code review", "a staged rollout").
+    practice: bool,
 }
 
 const ELIDED: Subject = Subject {
@@ -304,6 +450,7 @@ const ELIDED: Subject = Subject {
     span: None,
     singled: false,
     owned: false,
+    practice: false,
 };
 
 struct Sentence<'a> {
@@ -312,20 +459,188 @@ struct Sentence<'a> {
     hits: RefCell<Vec<Hit>>,
     /// Subjects of faults found by other rules, for blame-naming.
     faults: RefCell<Vec<Subject>>,
+    /// Whether each token (and, last, the end) is inside quotation marks: worked out once, in
+    /// one pass, the first time it is asked.
+    quotes: OnceCell<Vec<bool>>,
+    /// Where the first causal phrase ("came down to", "due to") is, if any.
+    first_causal: OnceCell<Option<usize>>,
 }
 
 const MODALS: &Words = words![
     "should",
     "could",
     "would",
+    "might",
     "ought",
     "should've",
     "could've",
     "would've",
+    "might've",
     "shouldn't",
     "couldn't",
     "wouldn't",
+    "mightn't",
     "oughtn't",
+    "shouldn't've",
+    "couldn't've",
+    "wouldn't've",
+    "mightn't've",
+    "shoulda",
+    "coulda",
+    "woulda",
+];
+/// Modals of obligation: negated, they still say what people should have done ("should not
+/// have gone out"); "would not have" and "could not have" weigh a measure instead.
+const DEONTIC: &Words = words![
+    "should",
+    "ought",
+    "should've",
+    "shouldn't",
+    "oughtn't",
+    "shouldn't've",
+    "shoulda",
+];
+/// Nouns for practices people carry out (reviewing, testing, rolling out): as the subject of
+/// "would have caught", a missed chance of people's, not a tool's.
+const PRACTICES: &Words = words![
+    "review",
+    "reviews",
+    "code-review",
+    "test",
+    "tests",
+    "check",
+    "checks",
+    "deploy",
+    "deploys",
+    "deployment",
+    "deployments",
+    "rollout",
+    "rollouts",
+    "rollback",
+    "rollbacks",
+    "release",
+    "releases",
+    "escalation",
+    "escalations",
+    "communication",
+    "communications",
+    "coordination",
+    "planning",
+    "validation",
+    "verification",
+    "approval",
+    "approvals",
+    "sign-off",
+    "qa",
+    "canary",
+    "canaries",
+    "audit",
+    "audits",
+    "inspection",
+    "investigation",
+    "response",
+    "diligence",
+    "rehearsal",
+    "rehearsals",
+    "drill",
+    "drills",
+    "handover",
+    "handoff",
+    "triage",
+    "analysis",
+    "reviewer",
+    "pairing",
+];
+/// Steps of a human process that a change or an artefact "should have gone through".
+const PROCESS_STEPS: &Words = words![
+    "staging",
+    "review",
+    "reviews",
+    "canary",
+    "approval",
+    "approvals",
+    "qa",
+    "testing",
+    "tests",
+    "sign-off",
+    "change-management",
+    "checklist",
+    "cab",
+];
+/// Verbs of knowing and foreseeing: "should have known" judges awareness (hindsight too).
+const KNOWING: &Words = words![
+    "known",
+    "realised",
+    "realized",
+    "foreseen",
+    "anticipated",
+    "predicted",
+    "recognised",
+    "recognized",
+    "understood",
+    "seen",
+    "expected",
+];
+/// What people do in running and changing systems, after "failure to" or a subjectless
+/// "Failed to": "a failure to follow the process", "- Failed to escalate".
+const HUMAN_VERBS: &Words = words![
+    "follow",
+    "check",
+    "test",
+    "notice",
+    "escalate",
+    "communicate",
+    "review",
+    "update",
+    "verify",
+    "validate",
+    "consider",
+    "anticipate",
+    "act",
+    "respond",
+    "read",
+    "plan",
+    "coordinate",
+    "renew",
+    "document",
+    "report",
+    "inform",
+    "notify",
+    "warn",
+    "page",
+    "investigate",
+    "prioritise",
+    "prioritize",
+    "monitor",
+    "confirm",
+    "ask",
+    "tell",
+    "heed",
+    "appreciate",
+    "realise",
+    "realize",
+    "recognise",
+    "recognize",
+    "foresee",
+    "account",
+    "ensure",
+    "double-check",
+    "roll",
+    "revert",
+    "announce",
+    "engage",
+    "involve",
+    "consult",
+    "adhere",
+    "apply",
+    "implement",
+    "address",
+    "fix",
+    "patch",
+    "upgrade",
+    "rotate",
+    "train",
+    "learn",
 ];
 /// Passive participles of things people do in review and response ("should have been caught").
 const HUMAN_PASSIVE: &Words = words![
@@ -382,16 +697,10 @@ const HUMAN_PASSIVE: &Words = words![
     "caught",
 ];
 /// Verbs whose counterfactual names a missed chance to stop the incident, whatever the subject.
-const PREVENTION: &Words = words![
-    "prevented",
-    "avoided",
-    "averted",
-    "caught",
-    "helped",
-    "stopped",
-    "saved",
-    "spared",
-    "mitigated",
+/// "sloppy" in terms of art, not about people.
+const SLOPPY_TERMS: &Words = words![
+    "quorum", "quorums", "counter", "counters", "counting", "matching", "parsing", "parser",
+    "mode",
 ];
 const MINIMIZING_ADJ: &Words = words![
     "obvious",
@@ -455,23 +764,6 @@ const MANUAL_PARTICIPLES: &Words = words![
     "chosen",
     "clicked",
 ];
-const PERCEPTION: &Words = words![
-    "appreciate",
-    "realise",
-    "realize",
-    "recognise",
-    "recognize",
-    "notice",
-    "see",
-    "spot",
-    "grasp",
-    "understand",
-    "anticipate",
-    "foresee",
-    "identify",
-    "detect",
-    "consider",
-];
 const WARN_NOUNS: &Words = words![
     "warning",
     "warnings",
@@ -501,11 +793,467 @@ const WARN_NOUNS: &Words = words![
     "pages",
     "page",
 ];
+/// How far (in tokens) a rule looks for the edge of a clause.
+const REACH: usize = 40;
 const QUOTES_OPEN: &Words = words!["\u{201c}", "\u{2018}"];
 const QUOTES_CLOSE: &Words = words!["\u{201d}", "\u{2019}"];
 const CLAUSE_PUNCT: &Words = words![
     ",", ";", ":", "(", ")", "\u{2014}", "\u{2013}", "\"", "\u{201c}", "\u{201d}", "?", "!", "[",
     "]",
+];
+
+#[derive(Clone, Copy)]
+enum Act {
+    /// Harm in itself: broke, leaked, bypassed, corrupted.
+    Harm,
+    /// Destroys or stops something: deleted, dropped, killed, turned off.
+    Destructive,
+    /// Brings something in: pushed, merged, deployed, approved.
+    Carrier,
+    /// Any other operation: restarted, scaled, restored, flushed.
+    Other,
+}
+
+const HARM_ACTS: &Words = words![
+    "broke",
+    "breaks",
+    "wiped",
+    "wipes",
+    "overwrote",
+    "overwrites",
+    "overwritten",
+    "destroyed",
+    "destroys",
+    "corrupted",
+    "corrupts",
+    "crashed",
+    "crashes",
+    "erased",
+    "erases",
+    "purged",
+    "purges",
+    "caused",
+    "causes",
+    "leaked",
+    "leaks",
+    "exposed",
+    "exposes",
+    "bypassed",
+    "bypasses",
+    "circumvented",
+    "circumvents",
+    "overrode",
+    "overrides",
+    "skipped",
+    "skips",
+    "force-pushed",
+    "force-pushes",
+    "misconfigured",
+    "clobbered",
+    "nuked",
+    "trashed",
+];
+const DESTRUCTIVE_ACTS: &Words = words![
+    "deleted",
+    "deletes",
+    "dropped",
+    "drops",
+    "removed",
+    "removes",
+    "disabled",
+    "disables",
+    "truncated",
+    "truncates",
+    "emptied",
+    "empties",
+    "flushed",
+    "flushes",
+    "revoked",
+    "revokes",
+    "reset",
+    "resets",
+    "unplugged",
+    "decommissioned",
+];
+const CARRIER_ACTS: &Words = words![
+    "merged",
+    "merges",
+    "pushed",
+    "pushes",
+    "deployed",
+    "deploys",
+    "shipped",
+    "ships",
+    "committed",
+    "commits",
+    "applied",
+    "applies",
+    "approved",
+    "approves",
+    "released",
+    "releases",
+    "ran",
+    "runs",
+    "introduced",
+    "introduces",
+    "slipped",
+    "slips",
+    "added",
+    "adds",
+    "sent",
+    "sends",
+    "published",
+    "publishes",
+    "uploaded",
+    "uploads",
+    "promoted",
+    "promotes",
+    "configured",
+    "configures",
+    "set",
+    "sets",
+    "enabled",
+    "enables",
+    "wrote",
+    "writes",
+    "executed",
+    "executes",
+    "triggered",
+    "triggers",
+    "changed",
+    "changes",
+    "edited",
+    "edits",
+    "rolled",
+    "rolls",
+];
+const OTHER_ACTS: &Words = words![
+    "killed",
+    "kills",
+    "terminated",
+    "terminates",
+    "restarted",
+    "restarts",
+    "rebooted",
+    "reboots",
+    "scaled",
+    "scales",
+    "restored",
+    "restores",
+    "migrated",
+    "migrates",
+    "rotated",
+    "rotates",
+    "moved",
+    "moves",
+    "renamed",
+    "renames",
+    "replaced",
+    "replaces",
+    "upgraded",
+    "upgrades",
+    "updated",
+    "updates",
+    "started",
+    "starts",
+    "stopped",
+    "stops",
+    "failed",
+    "drained",
+    "drains",
+    "reverted",
+    "reverts",
+    "switched",
+    "switches",
+    "turned",
+    "turns",
+    "shut",
+    "shuts",
+    "left",
+    "leaves",
+    "opened",
+    "closed",
+    "cleared",
+    "clears",
+];
+/// Every word an act can start at (a filter for the scan).
+const ACT_STARTS: &Filter = &Filter::of(&[
+    HARM_ACTS,
+    DESTRUCTIVE_ACTS,
+    CARRIER_ACTS,
+    OTHER_ACTS,
+    words![
+        "took", "takes", "brought", "brings", "knocked", "knocks", "let", "lets", "one"
+    ],
+]);
+/// Every word a punitive branch starts at (with `SANCTIONED`).
+const PUNITIVE_STARTS: &Words = words![
+    "disciplinary",
+    "reprimand",
+    "reprimanded",
+    "punish",
+    "punished",
+    "punishment",
+    "punishing",
+    "punitive",
+    "scapegoat",
+    "scapegoats",
+    "scapegoating",
+    "scapegoated",
+    "unpunished",
+    "performance",
+    "written",
+    "formal",
+    "final",
+    "verbal",
+    "official",
+    "first",
+    "second",
+    "write",
+    "writes",
+    "wrote",
+    "writing",
+    "let",
+    "docked",
+    "dock",
+    "docking",
+    "personnel",
+    "hr",
+    "permanent",
+    "heads",
+    "name",
+    "names",
+    "face",
+    "faces",
+    "facing",
+    "faced",
+    "lose",
+    "loses",
+    "lost",
+    "losing",
+    "forfeit",
+    "forfeits",
+    "revoked",
+    "removed",
+    "stripped",
+    "withdrawn",
+    "suspended",
+    "taken",
+    "blame",
+    "blamed",
+    "blaming",
+    "blames",
+    "fault",
+    "accountability",
+    "responsibility",
+    "culpability",
+    "liable",
+    "culpable",
+    "responsible",
+    "accountable",
+    "account",
+    "answer",
+    "owns",
+    "own",
+    "owned",
+    "on",
+];
+/// What was brought in was faulty.
+const BAD_THINGS: &Words = words![
+    "bad",
+    "broken",
+    "faulty",
+    "buggy",
+    "wrong",
+    "untested",
+    "unreviewed",
+    "unapproved",
+    "incorrect",
+    "malformed",
+    "breaking",
+    "invalid",
+    "corrupt",
+    "corrupted",
+    "problematic",
+    "dangerous",
+    "risky",
+    "unvetted",
+    "erroneous",
+    "defective",
+];
+/// What an act was done without: "without approval", "without a review".
+const SAFEGUARDS: &Words = words![
+    "approval",
+    "approvals",
+    "review",
+    "reviews",
+    "reviewing",
+    "testing",
+    "tests",
+    "test",
+    "checking",
+    "second",
+    "sign-off",
+    "asking",
+    "telling",
+    "notice",
+    "warning",
+    "confirmation",
+    "canary",
+    "backup",
+    "backups",
+    "authorisation",
+    "authorization",
+    "permission",
+    "consent",
+];
+/// Harm that follows an act.
+const OUTCOMES: &Words = words![
+    "corrupting",
+    "corrupted",
+    "corrupts",
+    "crashed",
+    "crashing",
+    "crashes",
+    "broke",
+    "breaking",
+    "breaks",
+    "lost",
+    "loses",
+    "losing",
+    "flooded",
+    "flooding",
+    "overloaded",
+    "overloading",
+    "exhausted",
+    "exhausting",
+    "double-charged",
+    "double-charging",
+    "double-billed",
+    "duplicated",
+    "duplicating",
+    "unavailable",
+    "caused",
+    "causing",
+    "wiping",
+    "deleting",
+    "dropping",
+    "overwriting",
+    "stalled",
+    "stalling",
+    "deadlocked",
+    "failing",
+    "quorum",
+    "leaking",
+    "exposing",
+];
+/// Signs that what followed the act was recovery, not harm.
+const RECOVERY_WORDS: &Words = words![
+    "recovered",
+    "recovery",
+    "recovering",
+    "resolved",
+    "resolving",
+    "restoring",
+    "ending",
+    "ended",
+    "stopping",
+    "fixing",
+    "fixed",
+    "mitigating",
+    "mitigated",
+];
+/// "to fix ...", "to restore ...": an act done for recovery.
+const PURPOSE_VERBS: &Words = words![
+    "prevent", "fix", "restore", "mitigate", "test", "recover", "unblock", "free", "clean",
+    "resolve", "stop", "repair", "contain", "limit", "protect", "drain", "relieve", "reduce",
+];
+const DISPOSABLE: &Words = words![
+    "stale",
+    "old",
+    "unused",
+    "test",
+    "temporary",
+    "obsolete",
+    "orphaned",
+    "spurious",
+    "duplicate",
+    "broken",
+    "faulty",
+    "bad",
+    "leftover",
+    "expired",
+    "stuck",
+    "failed",
+    "failing",
+    "dangling",
+    "dead",
+    "extra",
+    "runaway",
+    "hung",
+    "blocking",
+    "rogue",
+    "zombie",
+    "looping",
+    "unhealthy",
+    "crashed",
+    "crashing",
+    "misbehaving",
+    "offending",
+    "problematic",
+    "malicious",
+    "compromised",
+    "leaked",
+    "stray",
+    "noisy",
+    "flapping",
+    "false",
+];
+/// What is stopped or cleared in response work ("deletes the stuck pods", "kills the job"):
+/// destroying it is no fault in itself.
+const RESPONSE_OBJECTS: &Words = words![
+    "job",
+    "jobs",
+    "pod",
+    "pods",
+    "process",
+    "processes",
+    "query",
+    "queries",
+    "container",
+    "containers",
+    "task",
+    "tasks",
+    "worker",
+    "workers",
+    "session",
+    "sessions",
+    "lock",
+    "locks",
+    "connection",
+    "connections",
+    "thread",
+    "threads",
+    "request",
+    "requests",
+    "build",
+    "builds",
+    "run",
+    "runs",
+    "cache",
+    "caches",
+    "lease",
+    "leases",
+    "consumer",
+    "consumers",
+    "runner",
+    "runners",
+    "pipeline",
+    "pipelines",
+    "instance",
+    "instances",
+    "vm",
+    "vms",
 ];
 
 impl<'a> Sentence<'a> {
@@ -524,10 +1272,14 @@ impl<'a> Sentence<'a> {
     fn punct(&self, i: usize) -> bool {
         self.t.get(i).is_some_and(|t| t.kind == Kind::Punct)
     }
+    /// Reports `rule` on tokens `a..b`, unless the words are quoted (a mention, not a use).
     fn push(&self, rule: Rule, a: usize, b: usize) {
         let (Some(s), Some(e)) = (self.t.get(a), self.t.get(b.max(a + 1) - 1)) else {
             return;
         };
+        if self.quoted(a) {
+            return;
+        }
         self.hits.borrow_mut().push(Hit {
             rule,
             start: s.start,
@@ -542,32 +1294,53 @@ impl<'a> Sentence<'a> {
     }
 
     /// Inside quotation marks: the words are mentioned (discussed, or a rule quoted), not used.
+    /// Straight and typographic double quotes, typographic single quotes, and straight single
+    /// quotes that open before a word and close after one ('human error'; an apostrophe inside
+    /// a word is part of the word, and a plural possessive "engineers'" closes nothing).
     fn quoted(&self, i: usize) -> bool {
-        let mut straight = 0;
-        let mut open = 0i32;
-        for t in &self.t[..i.min(self.n())] {
-            if t.kind != Kind::Punct {
-                continue;
+        let q = self.quotes.get_or_init(|| {
+            let mut out = Vec::with_capacity(self.n() + 1);
+            let (mut straight, mut open, mut single) = (0usize, 0i32, false);
+            for (k, t) in self.t.iter().enumerate() {
+                out.push(straight % 2 == 1 || open > 0 || single);
+                if t.kind != Kind::Punct {
+                    continue;
+                }
+                if t.lower == "\"" {
+                    straight += 1;
+                } else if in_list(&t.lower, QUOTES_OPEN) {
+                    open += 1;
+                } else if in_list(&t.lower, QUOTES_CLOSE) && open > 0 {
+                    open -= 1;
+                } else if t.lower == "'" {
+                    let word = |x: Option<&Token>| x.is_some_and(|x| x.kind != Kind::Punct);
+                    let next = word(self.t.get(k + 1)) && self.t[k + 1].start == t.end;
+                    let prev = k > 0 && word(self.t.get(k - 1)) && self.t[k - 1].end == t.start;
+                    if !single && next && !prev {
+                        single = true;
+                    } else if single && prev && !next {
+                        single = false;
+                    }
+                }
             }
-            if t.lower == "\"" {
-                straight += 1;
-            } else if in_list(&t.lower, QUOTES_OPEN) {
-                open += 1;
-            } else if in_list(&t.lower, QUOTES_CLOSE) && open > 0 {
-                open -= 1;
-            }
-        }
-        straight % 2 == 1 || open > 0
+            out.push(straight % 2 == 1 || open > 0 || single);
+            out
+        });
+        q[i.min(self.n())]
     }
 
-    /// Token range of the punctuation-delimited clause around `i`.
+    /// Token range of the punctuation-delimited clause around `i`, at most `REACH` tokens
+    /// either side: a clause is rarely longer, and the bound keeps a run-on sentence with many
+    /// cues linear in its length.
     fn clause(&self, i: usize) -> (usize, usize) {
         let mut a = i;
-        while a > 0 && !(self.punct(a - 1) && in_list(self.w(a - 1), CLAUSE_PUNCT)) {
+        let floor = i.saturating_sub(REACH);
+        while a > floor && !(self.punct(a - 1) && in_list(self.w(a - 1), CLAUSE_PUNCT)) {
             a -= 1;
         }
         let mut b = i;
-        while b < self.n() && !(self.punct(b) && in_list(self.w(b), CLAUSE_PUNCT)) {
+        let ceil = (i + REACH).min(self.n());
+        while b < ceil && !(self.punct(b) && in_list(self.w(b), CLAUSE_PUNCT)) {
             b += 1;
         }
         (a, b)
@@ -576,7 +1349,8 @@ impl<'a> Sentence<'a> {
     /// The clause left of `i`, also stopping at clause words ("that catches typos").
     fn left_clause_start(&self, i: usize) -> usize {
         let mut a = i;
-        while a > 0 {
+        let floor = i.saturating_sub(REACH);
+        while a > floor {
             let k = a - 1;
             if (self.punct(k) && in_list(self.w(k), CLAUSE_PUNCT))
                 || self.any(k, CLAUSE_WORDS)
@@ -597,7 +1371,8 @@ impl<'a> Sentence<'a> {
             "after", "before", "if", "unless", "until", "so", "but", "yet", "and", "or",
         ];
         let mut a = i;
-        while a > 0 {
+        let floor = i.saturating_sub(REACH);
+        while a > floor {
             let k = a - 1;
             if (self.punct(k) && in_list(self.w(k), CLAUSE_PUNCT))
                 || self.any(k, SUB)
@@ -699,9 +1474,75 @@ impl<'a> Sentence<'a> {
 
     /// Who does the verb (or modal, or adverb) at `v`?
     fn subject(&self, v: usize) -> Subject {
+        const CONTROL: &Words = words![
+            "chose",
+            "choose",
+            "chooses",
+            "decided",
+            "decide",
+            "decides",
+            "opted",
+            "tried",
+            "tries",
+            "try",
+            "attempted",
+            "wanted",
+            "want",
+            "wants",
+            "elected",
+            "preferred",
+            "planned",
+            "meant",
+            "intended",
+            "needed",
+            "need",
+            "needs",
+            "refused",
+            "seemed",
+            "appeared",
+            "continued",
+            "began",
+            "started",
+            "happened",
+            "used",
+            "got",
+            "had",
+            "has",
+            "have",
+            "went",
+            "agreed",
+            "managed",
+            "neglected",
+            "forgot",
+            "bothered",
+            "bother",
+            "thought",
+            "think",
+            "expected",
+        ];
         let mut j = v;
-        while j > 0 && self.skippable(j - 1) {
-            j -= 1;
+        // Auxiliaries, negators and adverbs between subject and verb; a few at most in English,
+        // so the walk is bounded (a pathological run of adverbs costs no more than this).
+        let floor = v.saturating_sub(12);
+        loop {
+            while j > floor && self.skippable(j - 1) {
+                j -= 1;
+            }
+            // "chose to ignore", "decided not to roll back": the subject of the verb that governs
+            // the infinitive.
+            if j >= floor + 2 && self.w(j - 1) == "to" && self.any(j - 2, CONTROL) {
+                j -= 2;
+                continue;
+            }
+            if j >= floor + 3
+                && self.w(j - 1) == "to"
+                && self.w(j - 2) == "not"
+                && self.any(j - 3, CONTROL)
+            {
+                j -= 3;
+                continue;
+            }
+            break;
         }
         if j == 0 {
             return ELIDED;
@@ -749,7 +1590,21 @@ impl<'a> Sentence<'a> {
             a -= 1;
             len += 1;
         }
-        if a == end {
+        // "... Github is making to the behaviour": after an auxiliary, an -ing word is a verb
+        // of a clause, not an activity heading a noun phrase.
+        if a > 0 && a < end && self.any(a - 1, AUX) && self.w(a).ends_with("ing") {
+            return Subject {
+                who: Who::Thing,
+                span: Some((a, end)),
+                ..ELIDED
+            };
+        }
+        self.np_in(a, end)
+    }
+
+    /// Classifies the noun phrase of tokens `a..end`.
+    fn np_in(&self, a: usize, end: usize) -> Subject {
+        if a >= end {
             return ELIDED;
         }
         let last = end - 1;
@@ -760,6 +1615,7 @@ impl<'a> Sentence<'a> {
                 span: Some((self.np_start(a, last), end)),
                 singled: self.singled(a, last),
                 owned,
+                practice: false,
             };
         }
         let mut head = last;
@@ -775,6 +1631,7 @@ impl<'a> Sentence<'a> {
                 span: Some((self.np_start(a, head), head + 1)),
                 singled: self.singled(a, head),
                 owned,
+                practice: false,
             };
         }
         // "Tom's apply", "the DBA's migration": a person's action.
@@ -784,14 +1641,24 @@ impl<'a> Sentence<'a> {
                 span: Some((self.np_start(a, p), p + 1)),
                 singled: self.singled(a, p),
                 owned,
+                practice: false,
             };
         }
-        if is_activity(self.w(head)) {
+        // "Reading the release notes would have ...", "testing the upgrade": an activity named by
+        // the gerund it starts with (not "failing requests", a gerund used as an adjective).
+        let first = (a..end)
+            .find(|&k| !self.any(k, DETERMINERS) && !is_adverb(self.w(k)))
+            .unwrap_or(head);
+        let gerund_phrase = first < head
+            && is_activity(self.w(first))
+            && (self.any(first + 1, DETERMINERS) || self.any(first + 1, PREPOSITIONS));
+        if is_activity(self.w(head)) || gerund_phrase {
             return Subject {
                 who: Who::Activity,
                 span: Some((a, head + 1)),
                 singled: false,
                 owned,
+                practice: true,
             };
         }
         Subject {
@@ -799,11 +1666,15 @@ impl<'a> Sentence<'a> {
             span: Some((a, head + 1)),
             singled: false,
             owned,
+            practice: in_list(self.w(head), PRACTICES),
         }
     }
 
+    /// Where the noun phrase headed at `head` starts: its nearest determiner.
     fn np_start(&self, a: usize, head: usize) -> usize {
         (a..head)
+            .rev()
+            .take_while(|&k| !self.any(k, PREPOSITIONS))
             .find(|&k| self.any(k, DETERMINERS))
             .unwrap_or(head)
     }
@@ -815,7 +1686,12 @@ impl<'a> Sentence<'a> {
         if !is_singular_role(self.base(head)) {
             return false;
         }
-        match (a..head).find(|&k| self.any(k, DETERMINERS)) {
+        // The determiner of the head's own phrase ("a case for the engineer": "the").
+        match (a..head)
+            .rev()
+            .take_while(|&k| !self.any(k, PREPOSITIONS))
+            .find(|&k| self.any(k, DETERMINERS))
+        {
             Some(d) => in_list(self.w(d), DEFINITE),
             None => false,
         }
@@ -848,7 +1724,7 @@ impl<'a> Sentence<'a> {
             self.punitive();
         }
         // Always: faults other rules found with a singled-out subject are reported here.
-        self.blame_naming(on(Rule::BlameNaming));
+        self.blame_naming(on(Rule::BlameNaming), mask & ROLE_CUE != 0);
         if mask & EXTRA_TERMS != 0 {
             self.extra_terms(extra);
         }
@@ -868,8 +1744,14 @@ impl<'a> Sentence<'a> {
             } else {
                 None
             };
+            // "We did not find a single root cause", "there is no root cause in the singular":
+            // the framing rejected, not used.
+            let rejected = in_list(self.wb(i, 1), words!["single", "one", "sole"])
+                && (i.saturating_sub(5)..i).any(|k| self.any(k, NEGATORS))
+                || (self.wb(i, 1) == "no" && (self.wb(i, 2) == "is" || self.wb(i, 2) == "was"));
             if let Some(e) = span
                 && !self.quoted(i)
+                && !rejected
             {
                 self.push(Rule::RootCause, i, e);
             }
@@ -931,8 +1813,130 @@ impl<'a> Sentence<'a> {
             "chances",
             "likelihood",
         ];
+        // A tool that meets, finds or handles slips: "the CLI suggests ... when it sees a typo",
+        // "the spell-check job flagged 14 typos" (but a person who "finds and fixes the typo
+        // causing ..." is reporting a slip).
+        const HANDLE: &Words = words![
+            "sees",
+            "see",
+            "saw",
+            "flagged",
+            "finds",
+            "found",
+            "highlights",
+            "highlighted",
+            "suggests",
+            "corrects",
+            "corrected",
+            "fix",
+            "fixes",
+            "fixed",
+            "rejects",
+            "rejected",
+            "tolerates",
+            "warns",
+            "reported",
+            "lists",
+            "listed",
+            "counts",
+            "counted",
+            "checks",
+            "validates",
+            "ignores",
+            "accepts",
+            "allows",
+        ];
         let a = self.left_clause_start(i);
-        self.has_between(a, i, PREVENT)
+        if self.has_between(a, i, PREVENT) {
+            return true;
+        }
+        // "... so that human error in typing it is caught early".
+        let caught_after = (i + 1..(i + 8).min(self.n())).any(|k| {
+            self.any(k, BE)
+                && in_list(
+                    self.w(k + 1),
+                    words![
+                        "caught",
+                        "prevented",
+                        "avoided",
+                        "detected",
+                        "flagged",
+                        "reduced",
+                        "rejected",
+                        "blocked"
+                    ],
+                )
+        });
+        if caught_after {
+            return true;
+        }
+        if in_list(
+            self.w(i + 1),
+            words!["causing", "caused", "that", "which", "led"],
+        ) {
+            return false;
+        }
+        (a.max(i.saturating_sub(8))..i)
+            .any(|k| self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
+            || ((i.saturating_sub(3)..i).any(|k| self.w(k) == "as")
+                && (i.saturating_sub(8)..i).any(|k| {
+                    self.any(
+                        k,
+                        words![
+                            "reported",
+                            "described",
+                            "classified",
+                            "dismissed",
+                            "treated"
+                        ],
+                    )
+                }))
+    }
+
+    /// The agent of a passive: "by <noun phrase>" within a few words after `from`.
+    fn by_agent(&self, from: usize) -> Option<Subject> {
+        let n = self.n();
+        let by = (from..(from + 8).min(n))
+            .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
+            .find(|&k| self.w(k) == "by")?;
+        // The noun phrase runs to the next punctuation, preposition, verb-like word or clause.
+        let mut e = by + 1;
+        while e < n.min(by + 8)
+            && !self.punct(e)
+            && !self.any(e, PREPOSITIONS)
+            && !self.any(e, CLAUSE_WORDS)
+            && !self.any(e, RELATIVES)
+            && !(e > by + 1 && (is_participle(self.w(e)) || self.any(e, AUX)))
+        {
+            e += 1;
+        }
+        (e > by + 1).then(|| self.np_in(by + 1, e))
+    }
+
+    /// `i` follows "was" and adverbs only ("was then misconfigured").
+    fn skippable_be(&self, i: usize) -> bool {
+        let mut k = i;
+        while k > 0 && k + 3 > i && is_adverb(self.w(k - 1)) && !self.any(k - 1, NEGATORS) {
+            k -= 1;
+        }
+        k < i && k > 0 && self.any(k - 1, BE)
+    }
+
+    /// "Retrain staff to reduce operator error": the remedy is to change the people.
+    fn retrain_people(&self, i: usize) -> bool {
+        const RETRAIN: &Words = words![
+            "retrain",
+            "train",
+            "training",
+            "remind",
+            "educate",
+            "coach",
+            "re-train",
+            "retraining",
+            "discipline",
+        ];
+        let a = i.saturating_sub(8);
+        (a..i).any(|k| self.any(k, RETRAIN)) && (a..i).any(|k| self.person_token(k))
     }
 
     fn human_error(&self) {
@@ -977,9 +1981,38 @@ impl<'a> Sentence<'a> {
             "return", "returns", "returned", "raise", "raises", "raised", "throw", "throws",
             "threw", "show", "shows", "showed", "display", "displays", "emit", "emits",
         ];
+        // "a copy-paste error", "a keying error": a slip by its kind.
+        const SLIP_KINDS: &Words = words![
+            "copy-paste",
+            "copy-and-paste",
+            "cut-and-paste",
+            "paste",
+            "keying",
+            "typing",
+            "data-entry",
+            "clerical",
+            "manual",
+            "keyboard",
+            "transcription",
+        ];
+        // Beliefs the text itself calls mistaken: "a dangerous misconception".
+        const MISBELIEFS: &Words = words![
+            "misconception",
+            "misconceptions",
+            "misjudgement",
+            "misjudgment",
+            "misjudgements",
+            "misjudgments",
+            "misapprehension",
+        ];
         const SLIPS: &Words = words![
             "typo",
             "typos",
+            "typo'd",
+            "typoed",
+            "mistyping",
+            "fat-fingering",
+            "mis-typing",
             "fat-finger",
             "fat-fingering",
             "mis-click",
@@ -1023,11 +2056,110 @@ impl<'a> Sentence<'a> {
             "unwittingly",
         ];
         // Every branch below starts at one of these words; most tokens are none of them.
-        const STARTS: &Filter =
-            &Filter::of(&[WHO, SLIPS, words!["fat", "oversight"], MIS_VERBS, SLIP_ADV]);
+        const STARTS: &Filter = &Filter::of(&[
+            WHO,
+            SLIPS,
+            words!["fat", "oversight", "slip", "copy"],
+            MIS_VERBS,
+            SLIP_ADV,
+            SLIP_KINDS,
+            MISBELIEFS,
+            ASSUMPTION_ADJ,
+        ]);
+        const ASSUMPTION_ADJ: &Words = words![
+            "incorrect",
+            "wrong",
+            "false",
+            "mistaken",
+            "faulty",
+            "erroneous",
+            "invalid",
+            "bad"
+        ];
         for i in 0..self.n() {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
+                continue;
+            }
+            // "a copy-paste error", "a keying error", "copy/paste error".
+            let kind_len = if in_list(w, SLIP_KINDS) {
+                Some(1)
+            } else if w == "copy" && self.w(i + 1) == "/" && self.w(i + 2) == "paste" {
+                Some(3)
+            } else {
+                None
+            };
+            if let Some(len) = kind_len
+                && self.any(i + len, ERR)
+            {
+                if !self.preventive(i) && !self.negated_mention(i, i + len + 1) {
+                    self.push(Rule::HumanError, i, i + len + 1);
+                }
+                continue;
+            }
+            // "A slip of the keyboard", "a slip of the finger".
+            if w == "slip"
+                && self.w(i + 1) == "of"
+                && in_list(
+                    self.w(i + 3),
+                    words![
+                        "keyboard", "finger", "fingers", "mouse", "pen", "hand", "trackpad"
+                    ],
+                )
+            {
+                self.push(Rule::HumanError, i, i + 4);
+                continue;
+            }
+            // "An incorrect value typed by an operator": a wrong input, and who gave it.
+            if in_list(
+                w,
+                words!["incorrect", "wrong", "erroneous", "invalid", "bad"],
+            ) {
+                let input = (i + 1..(i + 5).min(self.n())).find(|&k| {
+                    in_list(
+                        self.w(k),
+                        words![
+                            "typed",
+                            "entered",
+                            "pasted",
+                            "keyed",
+                            "supplied",
+                            "provided",
+                            "chosen",
+                            "selected",
+                            "input",
+                            "inputted",
+                            "specified",
+                        ],
+                    )
+                });
+                if let Some(k) = input
+                    && self.w(k + 1) == "by"
+                    && let Some(agent) = self.by_agent(k + 1)
+                    && agent.who == Who::Person
+                {
+                    self.push(Rule::HumanError, i, k + 1);
+                    self.fault(agent);
+                    continue;
+                }
+            }
+            // "a dangerous misconception", "an incorrect assumption".
+            let misbelief = in_list(w, MISBELIEFS)
+                || (in_list(w, ASSUMPTION_ADJ)
+                    && in_list(
+                        self.w(i + 1),
+                        words!["assumption", "assumptions", "belief", "beliefs"],
+                    ));
+            if misbelief {
+                if !self.negated_mention(i, i + 1) && !self.preventive(i) {
+                    let len = if in_list(w, MISBELIEFS) { 1 } else { 2 };
+                    self.push(Rule::HumanError, i, i + len);
+                }
+                continue;
+            }
+            // "Retrain staff to reduce operator error": prevention that blames the people.
+            if in_list(w, WHO) && self.any(i + 1, ERR) && self.retrain_people(i) {
+                self.push(Rule::HumanError, i, i + 2);
                 continue;
             }
             if in_list(w, WHO) && self.any(i + 1, ERR) {
@@ -1036,8 +2168,17 @@ impl<'a> Sentence<'a> {
                     || (i.saturating_sub(3)..i).any(|k| {
                         self.any(k, EMIT) || self.w(k).chars().all(|c| c.is_ascii_digit())
                     });
+                // "Human error is where an investigation starts": the concept discussed in the
+                // present tense, not a cause given for this incident.
+                let concept = (i == 0 || self.punct(i - 1))
+                    && in_list(self.w(i + 2), words!["is", "isn't"])
+                    && !in_list(
+                        self.w(i + 3),
+                        words!["the", "our", "what", "why", "to", "responsible", "a", "one"],
+                    );
                 if !generic
                     && !typed
+                    && !concept
                     && !self.preventive(i)
                     && !self.negated_mention(i, i + 2)
                     && !self.quoted(i)
@@ -1057,7 +2198,17 @@ impl<'a> Sentence<'a> {
             }
             if in_list(w, MIS_VERBS) {
                 let prev = self.wb(i, 1);
-                if in_list(prev, DETERMINERS) || in_list(prev, BE) || self.quoted(i) {
+                // "was misconfigured by a member of the networking team": a person's act.
+                if in_list(prev, BE) || self.skippable_be(i) {
+                    if let Some(agent) = self.by_agent(i + 1)
+                        && agent.who == Who::Person
+                    {
+                        self.push(Rule::HumanError, i, i + 1);
+                        self.fault(agent);
+                    }
+                    continue;
+                }
+                if in_list(prev, DETERMINERS) || self.quoted(i) {
                     continue;
                 }
                 let s = self.subject(i);
@@ -1068,7 +2219,29 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if in_list(w, SLIP_ADV) {
-                if self.quoted(i) {
+                // "We accidentally discovered a second bug": luck, not a slip.
+                if self.quoted(i)
+                    || in_list(
+                        self.w(i + 1),
+                        words![
+                            "discovered",
+                            "found",
+                            "noticed",
+                            "learned",
+                            "learnt",
+                            "stumbled",
+                            "realised",
+                            "realized",
+                            "spotted",
+                            "uncovered",
+                            "caught",
+                            "fixed",
+                            "solved",
+                            "resolved",
+                            "helped",
+                        ],
+                    )
+                {
                     continue;
                 }
                 let s = self.subject(i);
@@ -1082,9 +2255,12 @@ impl<'a> Sentence<'a> {
                         let a = self.sub_clause_start(i);
                         let before = (a..i)
                             .any(|k| self.any(k, BE) && in_list(self.w(k + 1), MANUAL_PARTICIPLES));
+                        // "was accidentally restored over the live volume": a passive whose
+                        // agent, if it is named, is a person ("... by the deploy hook" is not).
                         let after = self.any(i.wrapping_sub(1), BE)
-                            && in_list(self.w(i + 1), MANUAL_PARTICIPLES)
-                            && i + 1 < b;
+                            && is_participle(self.w(i + 1))
+                            && i + 1 < b
+                            && self.by_agent(i + 2).is_none_or(|g| g.who == Who::Person);
                         before || after
                     }
                 };
@@ -1100,7 +2276,9 @@ impl<'a> Sentence<'a> {
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
             MODALS,
-            words!["if", "had", "failed", "fail", "fails", "failing", "failure"],
+            words![
+                "if", "had", "failed", "fail", "fails", "failing", "failure", "thought", "think"
+            ],
             words![
                 "neglected",
                 "neglecting",
@@ -1131,18 +2309,42 @@ impl<'a> Sentence<'a> {
                 "had" if i == 0 || self.punct(i - 1) => self.inverted_conditional(i),
                 "failed" | "fail" | "fails" | "failing" if self.w(i + 1) == "to" => {
                     let s = self.subject(i);
-                    if matches!(s.who, Who::Person | Who::Activity) {
+                    let human_verb = self.any(i + 2, HUMAN_VERBS);
+                    if matches!(s.who, Who::Person | Who::Activity)
+                        || (s.who == Who::Elided && human_verb)
+                    {
                         self.push(Rule::Counterfactual, i, i + 3);
                         self.fault(s);
-                        if self.any(i + 2, PERCEPTION) {
-                            self.push(Rule::Hindsight, i, i + 3);
-                        }
                     }
                 }
                 "failure" if self.w(i + 1) == "to" => {
+                    // "the engineer's failure to ...", "a failure to follow the process" (but not
+                    // "the service's failure to start").
                     let p = i.checked_sub(1).filter(|&p| self.w(p).ends_with("'s"));
-                    if let Some(p) = p.filter(|&p| self.person_token(p)) {
-                        self.push(Rule::Counterfactual, p, i + 3);
+                    match p {
+                        Some(p) if self.person_token(p) => {
+                            self.push(Rule::Counterfactual, p, i + 3);
+                            let s = self.np(p + 1);
+                            self.fault(s);
+                        }
+                        None if self.any(i + 2, HUMAN_VERBS) => {
+                            self.push(Rule::Counterfactual, i, i + 3);
+                        }
+                        _ => {}
+                    }
+                }
+                "thought" | "think" if self.w(i + 1) == "to" => {
+                    // "didn't think to check", "nobody thought to ask".
+                    let back = i.saturating_sub(3)..i;
+                    let neg = back.clone().any(|k| {
+                        self.any(k, NEGATORS) || in_list(self.w(k), words!["nobody", "none"])
+                    }) || (self.wb(i, 1) == "one" && self.wb(i, 2) == "no");
+                    if neg {
+                        let s = self.subject(i);
+                        if s.who != Who::Thing {
+                            self.push(Rule::Counterfactual, i.saturating_sub(1), i + 3);
+                            self.fault(s);
+                        }
                     }
                 }
                 "neglected" | "neglecting" | "neglect" | "neglects" | "omitted" | "omitting"
@@ -1184,22 +2386,95 @@ impl<'a> Sentence<'a> {
         if s.who != Who::Person {
             return;
         }
-        let causal = (0..i).any(|k| {
-            (self.w(k) == "down" && self.w(k + 1) == "to")
-                || (self.w(k) == "caused" && self.w(k + 1) == "by")
-                || (self.w(k) == "due" && self.w(k + 1) == "to")
-                || (self.w(k) == "because" && self.w(k + 1) == "of")
-                || (self.w(k) == "result" && self.w(k + 1) == "of")
+        // The first causal phrase in the sentence, found once.
+        let first = *self.first_causal.get_or_init(|| {
+            (0..self.n()).find(|&k| {
+                (self.w(k) == "down" && self.w(k + 1) == "to")
+                    || (self.w(k) == "caused" && self.w(k + 1) == "by")
+                    || (self.w(k) == "due" && self.w(k + 1) == "to")
+                    || (self.w(k) == "because" && self.w(k + 1) == "of")
+                    || (self.w(k) == "result" && self.w(k + 1) == "of")
+            })
         });
-        if causal {
+        if first.is_some_and(|k| k < i) {
             self.push(Rule::HumanError, i, i + 1);
         }
     }
 
     fn modal_perfect(&self, i: usize) {
+        const CERTAIN: &Words = words!["clear", "obvious", "evident", "apparent", "plain"];
+        const EASE: &Words = words![
+            "easy",
+            "trivial",
+            "simple",
+            "straightforward",
+            "self-evident"
+        ];
+        /// "It would have been useful to ...": a better course of action people did not take.
+        const BETTER: &Words = words![
+            "useful",
+            "helpful",
+            "better",
+            "wise",
+            "wiser",
+            "prudent",
+            "good",
+            "best",
+            "sensible",
+            "preferable",
+            "smarter",
+            "safer",
+            "nice",
+            "advisable",
+            "appropriate",
+        ];
+        /// What a practice or an activity people skipped "would have" done: a missed chance
+        /// ("code review should have flagged it"), not a forecast ("the release would have
+        /// taken hours").
+        const MISSED_CHANCE: &Words = words![
+            "caught",
+            "prevented",
+            "avoided",
+            "averted",
+            "stopped",
+            "detected",
+            "found",
+            "flagged",
+            "spotted",
+            "surfaced",
+            "revealed",
+            "shown",
+            "exposed",
+            "shortened",
+            "limited",
+            "reduced",
+            "helped",
+            "saved",
+            "spared",
+            "mitigated",
+            "allowed",
+            "enabled",
+            "identified",
+            "noticed",
+            "highlighted",
+            "contained",
+            "minimised",
+            "minimized",
+            "protected",
+            "warned",
+            "told",
+            "uncovered",
+            "made",
+        ];
+        const AUTOMATIC: &Words = words!["automatically", "itself", "themselves"];
         let n = self.n();
+        let m = self.w(i);
+        // "What would have helped?" is the question the rule asks reviewers to put instead.
+        if in_list(self.wb(i, 1), words!["what", "how"]) {
+            return;
+        }
         let mut k = i + 1;
-        if !self.w(i).ends_with("'ve") {
+        if !m.ends_with("'ve") && !in_list(m, words!["shoulda", "coulda", "woulda"]) {
             while k < n && (self.w(k) == "not" || self.w(k) == "to" || self.skip_adv(k)) {
                 k += 1;
             }
@@ -1211,6 +2486,10 @@ impl<'a> Sentence<'a> {
         while k < n && self.skip_adv(k) {
             k += 1;
         }
+        let negated = m.contains("n't") || (i..k).any(|j| self.any(j, NEGATORS));
+        // "would not have prevented it" weighs a measure; "should not have gone out" still says
+        // what people should have done.
+        let weighing = negated && !in_list(m, DEONTIC);
         let x = self.w(k);
         if x == "been" || x == "be" {
             let mut y = k + 1;
@@ -1219,25 +2498,98 @@ impl<'a> Sentence<'a> {
             }
             let yw = self.w(y);
             let s = self.subject(i);
-            if in_list(yw, HUMAN_PASSIVE) {
+            if in_list(yw, CERTAIN) {
+                // "It should have been clear that ...": awareness, after the fact; "... obvious
+                // to the responders" says who should have seen it, a counterfactual too.
+                if !negated {
+                    self.push(Rule::Hindsight, i, y + 1);
+                    if self.w(y + 1) == "to" {
+                        let who = (y + 2..(y + 5).min(n)).find(|&k| self.person_token(k));
+                        if let Some(p) = who {
+                            self.push(Rule::Counterfactual, i, y + 1);
+                            let s = self.np(p + 1);
+                            self.fault(s);
+                        }
+                    }
+                }
+            } else if in_list(yw, EASE) {
+                // "It would have been easy for the on-call to ...": the work made to sound easy.
+                if !negated {
+                    self.push(Rule::Minimizing, y, y + 1);
+                    self.ease_for(y);
+                }
+            } else if yw == "to" && !negated {
+                // "The first step should have been to check the deploy log."
                 self.push(Rule::Counterfactual, i, y + 1);
-            } else if in_list(yw, MINIMIZING_ADJ) {
-                self.push(Rule::Counterfactual, i, y + 1);
-                self.push(Rule::Minimizing, y, y + 1);
-            } else if s.owned && s.who != Who::Person {
+            } else if in_list(yw, BETTER)
+                && !negated
+                && self.w(y + 1) == "to"
+                && s.who != Who::Person
+            {
+                self.push(Rule::Counterfactual, i, y + 2);
+            } else if !weighing
+                && (in_list(yw, HUMAN_PASSIVE)
+                    || (s.owned && s.who != Who::Person && is_participle(yw)))
+            {
                 self.push(Rule::Counterfactual, i, y + 1);
             }
         } else if x != "had" && is_participle(x) {
+            // "should have known better" judges a person's diligence (judgement's phrase).
+            if x == "known" && self.w(k + 1) == "better" {
+                return;
+            }
             let s = self.subject(i);
-            // "X would not have prevented Y" weighs a measure; it blames nobody.
-            let negated = (i..k).any(|j| self.any(j, NEGATORS));
-            let missed_chance = in_list(x, PREVENTION) && !negated;
-            if missed_chance || matches!(s.who, Who::Person | Who::Activity) {
+            let generic = s.span.is_some_and(|(a, e)| {
+                (a..e).any(|j| {
+                    in_list(
+                        self.w(j),
+                        words!["anyone", "anybody", "everyone", "everybody"],
+                    )
+                })
+            });
+            let fire = match s.who {
+                Who::Person => true,
+                Who::Activity => !weighing && self.any(k, MISSED_CHANCE),
+                // "The deploy should not have gone out": what people should have done; "a
+                // review would have caught it": a chance they missed.
+                _ if s.practice => {
+                    !weighing
+                        && (in_list(m, DEONTIC) || self.any(k, MISSED_CHANCE))
+                        && !self.any(k + 1, AUTOMATIC)
+                }
+                // "The change ought to have gone through staging first."
+                _ if in_list(m, DEONTIC) && s.who == Who::Thing => {
+                    (k + 1..(k + 6).min(n)).any(|j| self.any(j, PROCESS_STEPS))
+                }
+                _ => false,
+            };
+            if generic && in_list(x, words!["seen", "known", "told", "guessed", "predicted"]) {
+                // "Anyone could have seen ...": hindsight's, not a counterfactual about someone.
+                return;
+            }
+            if fire {
                 self.push(Rule::Counterfactual, i, k + 1);
                 if s.who == Who::Person {
                     self.fault(s);
+                    if in_list(x, KNOWING) && !weighing {
+                        self.push(Rule::Hindsight, i, k + 1);
+                    }
                 }
             }
+        }
+    }
+
+    /// "easy for the on-call to ...": a singled-out person whose work is made to sound easy.
+    fn ease_for(&self, adj: usize) {
+        if self.w(adj + 1) != "for" {
+            return;
+        }
+        let end = (adj + 2..(adj + 7).min(self.n()))
+            .find(|&k| self.w(k) == "to" || self.punct(k))
+            .unwrap_or((adj + 7).min(self.n()));
+        if end > adj + 2 {
+            let s = self.np(end);
+            self.fault(s);
         }
     }
 
@@ -1294,39 +2646,78 @@ impl<'a> Sentence<'a> {
     }
 
     /// "did not disable the pipeline despite being aware", "could see it, yet no one acted",
-    /// "although they knew the risk, they did not ...": a person's inaction set against what they
-    /// are said to have known.
+    /// "knew the certificate would expire and did nothing", "didn't roll back, even though they
+    /// knew": a person's inaction set against what they are said to have known. When the
+    /// sentence says the people knew (not only that it could be seen), that is hindsight too.
     fn negated_despite(&self) {
-        const CONTRAST: &Words = words!["despite", "yet", "although", "though", "spite"];
+        const CONTRAST: &Words = words!["despite", "yet", "although", "though", "spite", "but"];
         const AWARE: &Words = words![
             "aware", "knew", "known", "knowing", "warned", "warning", "warnings", "see", "saw",
             "seen", "visible", "obvious", "clear", "risk", "risks",
         ];
+        const KNEW: &Words = words!["aware", "knew", "known", "knowing", "warned"];
+        const LAPSE: &Words = words!["lapse", "expire", "slide", "slip", "rot", "linger"];
         let n = self.n();
-        let Some(c) = (0..n).find(|&k| self.any(k, CONTRAST)) else {
+        let aware = |k: usize| self.any(k, AWARE);
+        // Inaction at `g`: its length, and whether it names its own (human) subject.
+        let inaction = |g: usize| -> Option<(usize, bool)> {
+            let w = self.w(g);
+            if w == "didn't" || w == "never" {
+                Some((2, false))
+            } else if w == "did" && self.w(g + 1) == "not" {
+                Some((3, false))
+            } else if w == "did" && self.w(g + 1) == "nothing" {
+                Some((2, false))
+            } else if w == "took" && self.w(g + 1) == "no" && self.w(g + 2) == "action" {
+                Some((3, false))
+            } else if w == "no" && self.w(g + 1) == "one" {
+                Some((3, true))
+            } else if w == "nobody" {
+                Some((2, true))
+            } else if in_list(w, words!["let", "allowed"])
+                && (g + 1..(g + 6).min(n)).any(|k| self.any(k, LAPSE))
+            {
+                Some((1, false))
+            } else {
+                None
+            }
+        };
+        // The first awareness word, and the first contrast after it ("and" counts only right
+        // before the inaction: "knew ... and did nothing").
+        let Some(first_aware) = (0..n).find(|&k| aware(k)) else {
             return;
         };
+        let first_knew = (0..n).find(|&k| self.any(k, KNEW));
+        let contrast_after = (first_aware + 1..n).find(|&k| {
+            self.any(k, CONTRAST)
+                || (in_list(self.w(k), words!["and", "still", "anyway"])
+                    && inaction(k + 1).is_some())
+        });
+        // A "despite ..." or "even though they knew" after the inaction.
+        let despite_later = (0..n).find(|&c| {
+            in_list(self.w(c), words!["despite", "spite", "though", "although"])
+                && (c + 1..(c + 6).min(n)).any(&aware)
+        });
         for g in 0..n {
-            let w = self.w(g);
-            let (len, person) = if w == "didn't" || w == "never" {
-                (2, false)
-            } else if w == "did" && self.w(g + 1) == "not" {
-                (3, false)
-            } else if w == "no" && self.w(g + 1) == "one" {
-                (3, true)
-            } else if w == "nobody" {
-                (2, true)
-            } else {
+            let Some((len, person)) = inaction(g) else {
                 continue;
             };
-            let aware = |r: std::ops::Range<usize>| r.clone().any(|k| self.any(k, AWARE));
-            let framed = if g > c {
-                aware(0..g)
-            } else {
-                in_list(self.w(c), words!["despite", "spite"]) && aware(c + 1..(c + 5).min(n))
+            let (framed, knew_at) = match (contrast_after, despite_later) {
+                (Some(c), _) if g > c => (true, first_knew.filter(|&k| k < g)),
+                (_, Some(d)) if g < d => {
+                    (true, (d + 1..(d + 6).min(n)).find(|&k| self.any(k, KNEW)))
+                }
+                _ => (false, None),
             };
             if framed && (person || matches!(self.subject(g).who, Who::Person | Who::Elided)) {
                 self.push(Rule::Counterfactual, g, g + len);
+                if let Some(k) = knew_at {
+                    let s = self.subject(k);
+                    if s.who != Who::Thing {
+                        self.push(Rule::Hindsight, k, k + 1);
+                        self.fault(s);
+                    }
+                }
                 return;
             }
         }
@@ -1405,14 +2796,58 @@ impl<'a> Sentence<'a> {
             "professionalism",
             "awareness",
         ];
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[
+            CHARACTER,
+            QUALITIES,
+            QUALITY_ADV,
+            words![
+                "bad",
+                "more",
+                "paying",
+                "pay",
+                "paid",
+                "lack",
+                "better",
+                "bother",
+                "bothered",
+                "closely",
+                "properly",
+                "thoroughly",
+                "asleep",
+                "dropped",
+                "dropping",
+                "drop",
+                "drops",
+                "cut",
+                "cutting",
+                "cuts",
+                "phoned",
+                "phoning",
+                "winging",
+                "half-hearted",
+                "half-assed",
+                "halfhearted",
+                "doing",
+                "do",
+                "did",
+            ],
+        ]);
         let n = self.n();
         for i in 0..n {
             let w = self.w(i);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             if in_list(w, CHARACTER) || (w == "bad" && self.w(i + 1).starts_with("apple")) {
                 if w.starts_with("laz") && !self.lazy_about_people(i) {
                     continue;
                 }
-                if !self.quoted(i) && !self.negated_mention(i, i + 1) {
+                // "sloppy quorum", "sloppy counters": terms of art.
+                if w.starts_with("slopp") && self.any(i + 1, SLOPPY_TERMS) {
+                    continue;
+                }
+                if !self.quoted(i) && !self.negated_mention(i, i + 1) && !self.nobody_before(i) {
                     self.push(Rule::Judgement, i, i + 1);
                     let s = self.subject(i);
                     self.fault(s);
@@ -1420,7 +2855,16 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if w == "more" && self.any(i + 1, QUALITIES) {
-                let back = (i.saturating_sub(2)..i).any(|k| self.any(k, BE) || self.w(k) == "get");
+                let back = (i.saturating_sub(2)..i).any(|k| {
+                    self.any(k, BE)
+                        || in_list(
+                            self.w(k),
+                            words![
+                                "get", "become", "became", "becomes", "grow", "stay", "remain",
+                                "act", "seem", "behave",
+                            ],
+                        )
+                });
                 if back {
                     self.push(Rule::Judgement, i, i + 2);
                 }
@@ -1467,6 +2911,14 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::Judgement, i, i + 1);
                 continue;
             }
+            if let Some(len) = self.diligence_idiom(i) {
+                let s = self.subject(i);
+                if s.who != Who::Thing && !self.nobody_before(i) {
+                    self.push(Rule::Judgement, i, i + len);
+                    self.fault(s);
+                }
+                continue;
+            }
             if in_list(w, words!["closely", "carefully", "properly", "thoroughly"]) {
                 let (a, _) = self.clause(i);
                 let Some(neg) = (a.max(i.saturating_sub(5))..i).find(|&k| self.any(k, NEGATORS))
@@ -1480,6 +2932,40 @@ impl<'a> Sentence<'a> {
                 }
             }
         }
+    }
+
+    /// Idioms for a lack of care: "asleep at the wheel", "dropped the ball", "cut corners",
+    /// "phoned it in", "wasn't doing their job". The length in tokens, when one starts at `i`.
+    fn diligence_idiom(&self, i: usize) -> Option<usize> {
+        let w = self.w(i);
+        let w1 = self.w(i + 1);
+        let w2 = self.w(i + 2);
+        let w3 = self.w(i + 3);
+        match w {
+            "asleep" if w1 == "at" && in_list(w3, words!["wheel", "switch"]) => Some(4),
+            "dropped" | "dropping" | "drop" | "drops" if w1 == "the" && w2 == "ball" => Some(3),
+            "cut" | "cutting" | "cuts" if w1 == "corners" => Some(2),
+            "phoned" | "phoning" if w1 == "it" && w2 == "in" => Some(3),
+            "winging" if w1 == "it" => Some(2),
+            "half-hearted" | "half-assed" | "halfhearted" => Some(1),
+            "doing" | "do" | "did"
+                if in_list(w1, words!["their", "his", "her", "your", "its"])
+                    && in_list(w2, words!["job", "jobs"])
+                    && (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS)) =>
+            {
+                Some(3)
+            }
+            _ => None,
+        }
+    }
+
+    /// "Nobody was careless", "no one cut corners": the subject denies the judgement.
+    fn nobody_before(&self, i: usize) -> bool {
+        let (a, _) = self.clause(i);
+        (a.max(i.saturating_sub(6))..i).any(|k| {
+            in_list(self.w(k), words!["nobody", "none", "neither"])
+                || (self.w(k) == "no" && self.w(k + 1) == "one")
+        })
     }
 
     /// "lazy" is mostly technical (lazy loading, lazy lookups); it judges only people or their
@@ -1504,9 +2990,15 @@ impl<'a> Sentence<'a> {
         if self.person_token(i + 1) || in_list(next, HABITS) || is_activity(next) {
             return true;
         }
+        // "Engineers lazily copied the config": people doing something lazily.
+        if self.w(i).ends_with("ly") && self.subject(i).who == Who::Person {
+            return true;
+        }
         self.any(i.wrapping_sub(1), BE) && self.subject(i).who == Who::Person
     }
 
+    /// Whether the sentence judges what people did: a counterfactual, "hard to justify", "no
+    /// excuse", "yet nobody acted", certainty that something was coming.
     fn has_blame_cue(&self) -> bool {
         let n = self.n();
         (0..n).any(|k| {
@@ -1516,18 +3008,33 @@ impl<'a> Sentence<'a> {
                 && nx == "to"
                 && in_list(
                     self.w(k + 2),
-                    words!["justify", "explain", "excuse", "understand"],
+                    words!["justify", "explain", "excuse", "understand", "accept"],
                 ))
                 || (w == "no" && in_list(nx, words!["reason", "excuse"]))
-                || in_list(w, words!["inexcusable", "unacceptable", "unjustifiable"])
+                || in_list(
+                    w,
+                    words![
+                        "inexcusable",
+                        "unacceptable",
+                        "unjustifiable",
+                        "surprising",
+                        "baffling"
+                    ],
+                )
                 || (w == "right" && nx == "there")
                 || (w == "plain" && nx == "sight")
                 || (in_list(w, words!["was", "were"])
                     && (nx == "going"
                         || (in_list(nx, words!["always", "never"]) && self.w(k + 2) == "going")))
                 || (w == "bound" && nx == "to")
-                || (in_list(w, MODALS) && nx == "have")
-                || in_list(w, words!["should've", "could've"])
+                || (in_list(w, MODALS)
+                    && (nx == "have"
+                        || (in_list(nx, words!["not", "never"]) && self.w(k + 2) == "have")))
+                || w.ends_with("'ve")
+                || (in_list(w, words!["yet", "but", "still"])
+                    && (in_list(nx, words!["nobody", "no", "none"])
+                        || in_list(nx, words!["didn't", "never"])))
+                || (w == "nobody" && in_list(nx, words!["acted", "reacted", "noticed", "looked"]))
         })
     }
 
@@ -1549,11 +3056,48 @@ impl<'a> Sentence<'a> {
             "chose",
             "decided",
             "assumed",
+            "hadn't",
+        ];
+        const NEED: &Words = words!["had", "needed", "need", "needs", "has", "have", "got"];
+        /// What a source of evidence does: "the graph clearly showed the queue growing".
+        const SHOWED: &Words = words![
+            "showed",
+            "shown",
+            "shows",
+            "pointed",
+            "points",
+            "said",
+            "says",
+            "indicated",
+            "indicates",
+            "stated",
+            "states",
+            "warned",
+            "displayed",
+            "flagged",
+            "marked",
+            "documented",
+            "listed",
+            "told",
+            "spelled",
+            "spelt",
+        ];
+        /// Generic people: "Obviously, you check ...", "Of course, anyone would ...".
+        const GENERIC: &Words = words![
+            "you",
+            "anyone",
+            "anybody",
+            "everyone",
+            "everybody",
+            "nobody",
+            "any",
+            "every",
+            "no",
         ];
         let n = self.n();
-        // Whether the sentence holds a blame cue matters only at a sentence adverb: worked out
-        // there, once, rather than for every sentence read.
-        let cue = std::cell::OnceCell::new();
+        // Whether the sentence holds a blame cue is worked out once, where first needed.
+        let cue = OnceCell::new();
+        let blame = || *cue.get_or_init(|| self.has_blame_cue());
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
             MIN_ADV,
@@ -1565,8 +3109,13 @@ impl<'a> Sentence<'a> {
                 "everyone",
                 "everybody",
                 "anyone",
+                "anybody",
+                "any",
                 "needless",
-                "without"
+                "without",
+                "common",
+                "no-brainer",
+                "brainer"
             ],
         ]);
         for i in 0..n {
@@ -1576,54 +3125,248 @@ impl<'a> Sentence<'a> {
             }
             if in_list(w, MIN_ADV) {
                 let nx = self.w(i + 1);
-                let had_to = in_list(nx, words!["had", "needed"]) && self.w(i + 2) == "to";
-                let fault_verb = w != "only"
-                    && in_list(nx, FAULT_VERBS)
-                    && (nx != "did" || self.w(i + 2) == "not");
+                let had_to = in_list(nx, NEED) && self.w(i + 2) == "to";
+                // "simply did not read the warning" (but "simply did not have monitoring" or
+                // "didn't know" is what was missing, not what people failed to do).
+                let lacked = |k: usize| in_list(self.w(k), words!["have", "know", "exist"]);
+                let did_not = match nx {
+                    "did" => self.w(i + 2) == "not" && !lacked(i + 3),
+                    "didn't" => !lacked(i + 2),
+                    _ => true,
+                };
+                let fault_verb = w != "only" && in_list(nx, FAULT_VERBS) && did_not;
+                let s = self.subject(i);
                 if had_to || fault_verb {
-                    let s = self.subject(i);
                     if matches!(s.who, Who::Person | Who::Elided) {
                         self.push(Rule::Minimizing, i, i + 1);
-                        if fault_verb && w == "simply" && s.who == Who::Person {
+                        self.fault(s);
+                    }
+                    continue;
+                }
+                if w == "only" {
+                    continue;
+                }
+                // "Recovery was just a matter of the on-call restarting the pod."
+                if nx == "a"
+                    && self.w(i + 2) == "matter"
+                    && self.w(i + 3) == "of"
+                    && in_list(self.wb(i, 1), words!["was", "were", "been"])
+                {
+                    let who = (i + 4..(i + 8).min(n))
+                        .take_while(|&k| !self.punct(k))
+                        .find(|&k| self.person_token(k) || is_activity(self.w(k)));
+                    if let Some(k) = who {
+                        self.push(Rule::Minimizing, i, i + 4);
+                        if self.person_token(k) {
+                            let s = self.np(k + 1);
                             self.fault(s);
                         }
                     }
+                    continue;
+                }
+                // "Simply reading the release notes would have revealed ...", "It would have
+                // taken two minutes to just read the diff": the easy step people did not take.
+                let before_gerund = is_activity(nx) && (i == 0 || self.punct(i - 1));
+                let split_infinitive = self.wb(i, 1) == "to";
+                if (before_gerund || split_infinitive) && blame() {
+                    self.push(Rule::Minimizing, i, i + 1);
                 }
                 continue;
             }
-            if w == "all" && in_list(self.w(i + 1), PERSON_PRONOUNS) && self.w(i + 2) == "had" {
-                self.push(Rule::Minimizing, i, i + 4);
+            // "All we had to do was ...", "All the on-call needed to do was ...".
+            if w == "all" {
+                let who_end = (i + 1..(i + 5).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| {
+                        in_list(
+                            self.w(k),
+                            words!["had", "needed", "has", "have", "need", "needs"],
+                        )
+                    });
+                if let Some(h) = who_end
+                    && h > i + 1
+                    && self.person_token(h - 1)
+                    && self.w(h + 1) == "to"
+                {
+                    self.push(Rule::Minimizing, i, h + 2);
+                    let s = self.np_in(i + 1, h);
+                    self.fault(s);
+                }
                 continue;
             }
-            if in_list(w, MINIMIZING_ADJ) && self.w(i + 1) == "for" {
-                let end = (i + 2..(i + 6).min(n)).find(|&k| self.w(k) == "to");
-                if let Some(e) = end
-                    && (i + 2..e).any(|k| self.person_token(k))
+            if in_list(w, MINIMIZING_ADJ) {
+                let negated = (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
+                if negated {
+                    continue;
+                }
+                if self.w(i + 1) == "for" {
+                    // "trivial for the on-call to ...", "should be trivial for any engineer".
+                    let end = (i + 2..(i + 7).min(n))
+                        .find(|&k| self.w(k) == "to" || self.punct(k))
+                        .unwrap_or((i + 7).min(n));
+                    if (i + 2..end).any(|k| self.person_token(k)) {
+                        self.push(Rule::Minimizing, i, i + 1);
+                    }
+                    continue;
+                }
+                // "Rolling back is trivial, so the forty-minute delay is hard to explain."
+                if (in_list(w, words!["trivial", "easy", "simple"])
+                    || (w == "obvious" && i > 0 && self.remedy_subject(i - 1)))
+                    && self.any(i.wrapping_sub(1), BE)
+                    && blame()
                 {
                     self.push(Rule::Minimizing, i, i + 1);
                 }
                 continue;
             }
             let course = w == "of" && self.w(i + 1) == "course";
-            if (in_list(w, SENT_ADV) || course)
-                && *cue.get_or_init(|| self.has_blame_cue())
-                && !self.quoted(i)
-            {
-                self.push(Rule::Minimizing, i, if course { i + 2 } else { i + 1 });
+            if in_list(w, SENT_ADV) || course {
+                let end = if course { i + 2 } else { i + 1 };
+                if self.sentence_adverb_judges(i, end, SHOWED, GENERIC, FAULT_VERBS, &blame) {
+                    self.push(Rule::Minimizing, i, end);
+                }
                 continue;
             }
-            if in_list(w, words!["everyone", "everybody", "anyone"])
-                && in_list(self.w(i + 1), words!["knows", "know"])
-            {
-                self.push(Rule::Minimizing, i, i + 2);
+            if in_list(
+                w,
+                words!["everyone", "everybody", "anyone", "anybody", "any"],
+            ) {
+                // "Everyone knows ...", "Everyone on the team knows ...", "Anyone who has worked
+                // on billing knows ...", "any engineer on the rotation knows ...".
+                if w == "any" && !is_role(self.base(i + 1)) {
+                    continue;
+                }
+                let know = (i + 1..(i + 9).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| in_list(self.w(k), words!["knows", "know"]));
+                if let Some(k) = know
+                    && !(i + 1..k).any(|j| self.any(j, NEGATORS))
+                    && !self.negated_mention(i, i + 1)
+                {
+                    self.push(Rule::Minimizing, i, k + 1);
+                }
                 continue;
             }
             if (w == "needless" && self.w(i + 1) == "to")
                 || (w == "without" && self.w(i + 1) == "saying")
             {
                 self.push(Rule::Minimizing, i, i + 2);
+                continue;
+            }
+            // "It's common sense to check ...", "a no-brainer".
+            if (w == "common" && self.w(i + 1) == "sense") || w == "no-brainer" {
+                let len = if w == "common" { 2 } else { 1 };
+                if !self.negated_mention(i, i + len)
+                    && !(i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS))
+                {
+                    self.push(Rule::Minimizing, i, i + len);
+                }
             }
         }
+    }
+
+    /// The subject of the verb at `v` is a remedy ("the fix was obvious"): ease of doing, not
+    /// certainty about what was coming.
+    fn remedy_subject(&self, v: usize) -> bool {
+        self.subject(v).span.is_some_and(|(a, e)| {
+            (a..e).any(|k| {
+                in_list(
+                    self.w(k),
+                    words![
+                        "fix",
+                        "solution",
+                        "answer",
+                        "remedy",
+                        "workaround",
+                        "step",
+                        "action",
+                        "choice",
+                        "mitigation",
+                        "rollback",
+                        "change",
+                    ],
+                )
+            })
+        })
+    }
+
+    /// "obviously", "clearly", "of course" at `i..end`: do they make people's work sound easy?
+    /// Yes when the sentence also judges (a blame cue), when people are the subject of a
+    /// negated or faulty act ("Clearly the team didn't read ..."), when they open a sentence
+    /// about what anyone does ("Obviously, you check ..."), or when evidence was plain and people
+    /// then did otherwise ("The alert obviously pointed at X, but the team ...").
+    fn sentence_adverb_judges(
+        &self,
+        i: usize,
+        end: usize,
+        showed: &Words,
+        generic: &Words,
+        fault_verbs: &Words,
+        blame: &dyn Fn() -> bool,
+    ) -> bool {
+        if blame() {
+            return true;
+        }
+        let n = self.n();
+        let opens = i == 0 || self.punct(i - 1);
+        // The subject after a sentence-opening adverb ("Clearly(,) the team ...").
+        let mut k = end;
+        if self.w(k) == "," {
+            k += 1;
+        }
+        let window = |from: usize| {
+            (from..(from + 8).min(n)).take_while(|&j| !self.punct(j) || self.w(j) == "'")
+        };
+        if opens {
+            if self.any(k, generic) || (self.w(k) == "no" && self.w(k + 1) == "one") {
+                return true;
+            }
+            let person = window(k).find(|&j| self.person_token(j));
+            if let Some(p) = person
+                && window(p + 1)
+                    .take(3)
+                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+            {
+                return true;
+            }
+        } else {
+            let s = self.subject(i);
+            if s.who == Who::Person
+                && (end..(end + 3).min(n))
+                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+            {
+                return true;
+            }
+        }
+        // Evidence shown, then a contrast with what people did.
+        let shown = (end..(end + 2).min(n)).any(|j| self.any(j, showed));
+        if shown {
+            let (_, clause_end) = self.clause(i);
+            let later = (clause_end..n).take(12);
+            for j in later {
+                // "... clearly showed the retries, so the problem was obvious".
+                if self.w(j) == "so"
+                    && (j + 1..(j + 6).min(n)).any(|q| {
+                        in_list(
+                            self.w(q),
+                            words!["obvious", "clear", "evident", "apparent", "plain"],
+                        )
+                    })
+                {
+                    return true;
+                }
+                if in_list(self.w(j), words!["but", "yet"]) || self.w(j) == ";" {
+                    let mut q = j + 1;
+                    if self.w(q) == "the" {
+                        q += 1;
+                    }
+                    if self.person_token(q) || in_list(self.w(q), words!["nobody", "no"]) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
 
     fn why_question(&self) {
@@ -1667,18 +3410,31 @@ impl<'a> Sentence<'a> {
             "config",
             "machine",
         ];
+        const PAST_AUX: &Words = words![
+            "did", "didn't", "had", "hadn't", "were", "weren't", "was", "wasn't",
+        ];
+        const POSSIBLE: &Words = words!["may", "might", "can", "could", "will", "'ll"];
         let n = self.n();
         for i in 0..n {
             let w = self.w(i);
-            if w == "what"
-                && in_list(self.w(i + 1), words!["was", "were"])
-                && in_list(self.w(i + 2), words!["you", "they", "he", "she"])
-                && self.w(i + 3) == "thinking"
-            {
-                self.push(Rule::WhyQuestion, i, i + 4);
+            // "What were you thinking?", "What was the DBA thinking, running ... at noon?"
+            if w == "what" && in_list(self.w(i + 1), words!["was", "were"]) {
+                let thinking = (i + 2..(i + 7).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| self.w(k) == "thinking");
+                if let Some(t) = thinking
+                    && t > i + 2
+                    && self.person_token(t - 1)
+                {
+                    self.push(Rule::WhyQuestion, i, t + 1);
+                    let s = self.np(t);
+                    self.fault(s);
+                }
                 continue;
             }
-            if w != "why" {
+            // "Why'd you ...": why and a contracted "did".
+            let contracted = w == "why'd";
+            if w != "why" && !contracted {
                 continue;
             }
             if in_list(self.wb(i, 1), words!["is", "that's", "five", "5", "the"])
@@ -1690,6 +3446,8 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let mut k = i + 1;
+            let inverted = contracted || self.any(k, AUX);
+            let past = contracted || self.any(k, PAST_AUX);
             if self.any(k, AUX) {
                 k += 1;
             }
@@ -1701,8 +3459,21 @@ impl<'a> Sentence<'a> {
                 if self.punct(j) {
                     break;
                 }
-                if self.person_token(j) && !in_list(self.w(j), words!["us", "me", "i", "we"]) {
+                let w = self.w(j);
+                // "we" asks the team to justify what it did ("Why did we merge this ...?"), not
+                // why a setting is as it is ("Why do we page at 80%?").
+                let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && !past);
+                if self.person_token(j) && !us {
+                    // "the team lead", "the database on-call": the phrase runs to its last role.
+                    let mut j = j;
+                    while j + 1 < n && is_role(self.base(j + 1)) {
+                        j += 1;
+                    }
                     if is_role(self.base(j)) && self.any(j + 1, MODIFIED) {
+                        break;
+                    }
+                    // "Why you may have received duplicate emails": an explanation to readers.
+                    if !inverted && self.any(j + 1, POSSIBLE) {
                         break;
                     }
                     self.push(Rule::WhyQuestion, i, j + 1);
@@ -1711,33 +3482,30 @@ impl<'a> Sentence<'a> {
                     fired = true;
                     break;
                 }
-                if is_participle(self.w(j)) && j > k {
+                if is_participle(w) && j > k {
                     break;
                 }
             }
+            // "Can the on-call explain why they ...?": the one asked to justify themselves.
+            if fired {
+                let ask = (i.saturating_sub(4)..i).find(|&k| {
+                    in_list(
+                        self.w(k),
+                        words!["explain", "justify", "tell", "say", "account"],
+                    )
+                });
+                if let Some(k) = ask {
+                    let s = self.subject(k);
+                    self.fault(s);
+                }
+            }
             if !fired
-                && (i + 1..n)
+                && inverted
+                && (i + 1..(i + 12).min(n))
                     .take_while(|&j| self.w(j) != "?" || j == i + 1)
                     .any(|j| self.w(j) == "your")
             {
                 self.push(Rule::WhyQuestion, i, i + 1);
-                fired = true;
-            }
-            if fired {
-                // Whoever is named in a why-question is the one asked to justify themselves.
-                for j in 0..n {
-                    if self.handle(j)
-                        || self.name_token(j)
-                        || (is_singular_role(self.base(j))
-                            && self.singled(j.saturating_sub(3), j)
-                            && !self.any(j + 1, MODIFIED))
-                    {
-                        let s = self.np(j + 1);
-                        if s.singled {
-                            self.faults.borrow_mut().push(s);
-                        }
-                    }
-                }
             }
         }
     }
@@ -1753,10 +3521,64 @@ impl<'a> Sentence<'a> {
             "disregard",
             "dismissed",
             "dismissing",
+            "downplayed",
+            "downplaying",
+            "discounted",
+        ];
+        /// "brushed off the warnings", "shrugged off the alerts".
+        const OFF: &Words = words![
+            "brushed",
+            "brushing",
+            "shrugged",
+            "shrugging",
+            "waved",
+            "waving",
+            "laughed",
+            "wrote",
+            "written",
+            "brush",
+            "shrug",
+        ];
+        const CERTAIN: &Words = words![
+            "obvious",
+            "clear",
+            "evident",
+            "apparent",
+            "plain",
+            "unmistakable",
+            "inevitable",
+            "predictable",
+            "foreseeable",
+            "certain",
         ];
         // Every branch below starts at one of these words; most tokens are none of them.
         const STARTS: &Filter = &Filter::of(&[
             IGNORE,
+            OFF,
+            words![
+                "accident",
+                "plain",
+                "for",
+                "predictably",
+                "foreseeably",
+                "unmistakably",
+                "unmistakable",
+                "lost",
+                "losing",
+                "lose",
+                "loses",
+                "predictable",
+                "foreseeable",
+                "doubt",
+                "coming",
+                "heeded",
+                "heed",
+                "heeding",
+                "unheeded",
+                "aware",
+                "knew",
+                "known"
+            ],
             words![
                 "situational",
                 "situation",
@@ -1776,9 +3598,148 @@ impl<'a> Sentence<'a> {
             words!["everyone", "everybody", "anyone", "anybody"],
         ]);
         let n = self.n();
+        // "In retrospect", "in hindsight", "looking back", "with hindsight" open a judgement
+        // made afterwards: certainty after them is hindsight's.
+        let retrospect = OnceCell::new();
+        let retrospect = || {
+            *retrospect.get_or_init(|| {
+                (0..n).any(|k| {
+                    let w = self.w(k);
+                    (in_list(w, words!["in", "with"])
+                        && in_list(self.w(k + 1), words!["retrospect", "hindsight"]))
+                        || (w == "looking" && self.w(k + 1) == "back")
+                        || w == "retrospectively"
+                })
+            })
+        };
+        // An outcome planned in advance ("the game-day scenario") is certain without hindsight.
+        let planned = OnceCell::new();
+        let planned = || {
+            *planned.get_or_init(|| {
+                (0..n).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words![
+                            "scenario",
+                            "planned",
+                            "plan",
+                            "drill",
+                            "game",
+                            "game-day",
+                            "exercise",
+                            "deliberately",
+                            "intentionally",
+                            "design",
+                            "scheduled",
+                            "rehearsal",
+                        ],
+                    )
+                })
+            })
+        };
+        let not_before = |i: usize| (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
+        // Whether the sentence says it was certain ("obviously", "of course"): once.
+        let sure = OnceCell::new();
         for i in 0..n {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
+                continue;
+            }
+            if let Some(len) = self.hindsight_idiom(i) {
+                // "never any doubt" carries its own negation.
+                if w == "doubt" || !not_before(i) {
+                    self.push(Rule::Hindsight, i, i + len);
+                }
+                continue;
+            }
+            if in_list(
+                w,
+                words!["predictably", "foreseeably", "unmistakably", "unmistakable"],
+            ) {
+                if !not_before(i) && !self.negated_mention(i, i + 1) {
+                    self.push(Rule::Hindsight, i, i + 1);
+                }
+                continue;
+            }
+            if in_list(w, words!["predictable", "foreseeable"]) {
+                let framed = self.any(i.wrapping_sub(1), BE)
+                    || in_list(
+                        self.wb(i, 1),
+                        words![
+                            "entirely",
+                            "completely",
+                            "totally",
+                            "perfectly",
+                            "wholly",
+                            "very"
+                        ],
+                    );
+                // "Latency is predictable": a property, not an outcome foreseen.
+                let present = in_list(self.wb(i, 1), words!["is", "are"]);
+                if framed && (!present || retrospect()) && !not_before(i) {
+                    self.push(Rule::Hindsight, i, i + 1);
+                }
+                continue;
+            }
+            if in_list(w, words!["heeded", "heed", "heeding", "unheeded"]) {
+                let denied = w == "unheeded"
+                    || not_before(i)
+                    || (i.saturating_sub(3)..i).any(|k| {
+                        self.w(k) == "nobody" || (self.w(k) == "no" && self.w(k + 1) == "one")
+                    });
+                if denied {
+                    self.push(Rule::Hindsight, i, i + 1);
+                    let s = self.subject(i);
+                    self.fault(s);
+                }
+                continue;
+            }
+            if in_list(w, OFF) && self.w(i + 1) == "off" {
+                let object = (i + 2..(i + 8).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .any(|k| self.any(k, WARN_NOUNS));
+                let s = self.subject(i);
+                if object && s.who != Who::Thing {
+                    self.push(Rule::Hindsight, i, i + 2);
+                    self.fault(s);
+                }
+                continue;
+            }
+            // "They were aware the backups were untested and went ahead anyway": awareness set
+            // against what was then done.
+            if in_list(w, words!["aware", "knew", "known"]) {
+                let s = self.subject(if w == "aware" { i.saturating_sub(1) } else { i });
+                let anyway = (i + 1..(i + 25).min(n)).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words![
+                            "anyway",
+                            "regardless",
+                            "nonetheless",
+                            "nevertheless",
+                            "anyhow"
+                        ],
+                    ) || (in_list(
+                        self.w(k),
+                        words!["went", "go", "pushed", "pressed", "ploughed", "plowed"],
+                    ) && in_list(self.w(k + 1), words!["ahead", "on"]))
+                });
+                if anyway && s.who == Who::Person && !not_before(i) {
+                    self.push(Rule::Hindsight, i, i + 1);
+                    self.fault(s);
+                }
+                continue;
+            }
+            // "lost track of the situation", "lost sight of the error rate".
+            if in_list(w, words!["lost", "losing", "lose", "loses"])
+                && in_list(self.w(i + 1), words!["track", "sight"])
+                && self.w(i + 2) == "of"
+            {
+                let s = self.subject(i);
+                if s.who == Who::Person {
+                    self.push(Rule::Hindsight, i, i + 3);
+                    self.fault(s);
+                }
                 continue;
             }
             if in_list(w, words!["situational", "situation"]) && self.w(i + 1) == "awareness" {
@@ -1838,7 +3799,12 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
+            // "Some packet loss is inevitable on this link": a general claim in the present.
+            let general = w == "inevitable"
+                && in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"])
+                && !retrospect();
             if (w == "inevitably" || w == "inevitable")
+                && !general
                 && !self.negated_mention(i, i + 1)
                 && !self.quoted(i)
             {
@@ -1853,27 +3819,70 @@ impl<'a> Sentence<'a> {
                 }
                 let going = self.w(k) == "going" && self.w(k + 1) == "to";
                 let bound = self.w(k) == "bound" && self.w(k + 1) == "to";
-                let sure = (0..n).any(|j| {
-                    in_list(
-                        self.w(j),
-                        words!["obviously", "clearly", "inevitably", "certainly", "surely"],
-                    ) || (self.w(j) == "of" && self.w(j + 1) == "course")
+                let sure = *sure.get_or_init(|| {
+                    (0..n).any(|j| {
+                        in_list(
+                            self.w(j),
+                            words!["obviously", "clearly", "inevitably", "certainly", "surely"],
+                        ) || (self.w(j) == "of" && self.w(j + 1) == "course")
+                    })
                 });
-                if bound || (going && (certain || sure)) {
+                if (bound || (going && (certain || sure))) && !planned() {
                     self.push(Rule::Hindsight, i, k + 2);
                     continue;
                 }
+                let adj = self.w(i + 1);
+                let after = self.w(i + 2);
+                // "from the first page", "from the moment ...": it was plain all along.
+                let all_along = after == "from"
+                    && (i + 3..(i + 6).min(n)).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words![
+                                "first",
+                                "start",
+                                "outset",
+                                "beginning",
+                                "moment",
+                                "get-go",
+                                "very",
+                                "onset",
+                            ],
+                        )
+                    });
                 if self.wb(i, 1) == "it"
-                    && in_list(
-                        self.w(i + 1),
-                        words!["clear", "obvious", "evident", "apparent"],
-                    )
-                    && !in_list(
-                        self.w(i + 2),
-                        words!["from", "in", "at", "after", "now", "today", "once"],
-                    )
+                    && in_list(adj, words!["clear", "obvious", "evident", "apparent"])
+                    && (all_along
+                        || !in_list(
+                            after,
+                            words![
+                                "from", "in", "at", "after", "now", "today", "once", "by", "when",
+                                "within", "soon",
+                            ],
+                        ))
                 {
                     self.push(Rule::Hindsight, i - 1, i + 2);
+                } else if in_list(adj, CERTAIN)
+                    && (retrospect()
+                        || all_along
+                        || (w == "was"
+                            && in_list(
+                                adj,
+                                words!["obvious", "evident", "apparent", "plain", "unmistakable"],
+                            )
+                            && self.wb(i, 1) != "it"
+                            && !self.remedy_subject(i)
+                            && !in_list(
+                                after,
+                                words![
+                                    "in", "from", "at", "after", "once", "when", "by", "to",
+                                    "only", "now", "on", "during", "as",
+                                ],
+                            )))
+                    && !in_list(after, words!["once", "after", "when", "by"])
+                {
+                    // "In retrospect, the outcome was obvious from the moment ..."
+                    self.push(Rule::Hindsight, i, i + 2);
                 }
                 continue;
             }
@@ -1925,41 +3934,280 @@ impl<'a> Sentence<'a> {
         }
     }
 
+    /// Idioms of certainty after the fact: "an accident waiting to happen", "plain as day",
+    /// "for anyone to see", "never any doubt that", "saw it coming". Their length in tokens.
+    fn hindsight_idiom(&self, i: usize) -> Option<usize> {
+        let w = self.w(i);
+        let w1 = self.w(i + 1);
+        let w2 = self.w(i + 2);
+        let w3 = self.w(i + 3);
+        match w {
+            "accident" if w1 == "waiting" && w2 == "to" => Some(4),
+            "plain" if w1 == "as" && w2 == "day" => Some(3),
+            "for"
+                if in_list(
+                    w1,
+                    words!["anyone", "everyone", "all", "anybody", "everybody"],
+                ) && w2 == "to"
+                    && in_list(w3, words!["see", "read"]) =>
+            {
+                Some(4)
+            }
+            "doubt"
+                if (in_list(self.wb(i, 1), words!["never", "no"])
+                    || (self.wb(i, 1) == "any" && self.wb(i, 2) == "never"))
+                    && w1 == "that"
+                    && (i.saturating_sub(4)..i)
+                        .any(|k| in_list(self.w(k), words!["was", "were", "had"])) =>
+            {
+                Some(1)
+            }
+            "coming"
+                if in_list(self.wb(i, 1), words!["it", "this", "that"])
+                    && in_list(self.wb(i, 2), words!["saw", "seen", "see"]) =>
+            {
+                Some(1)
+            }
+            _ => None,
+        }
+    }
+
     fn punitive(&self) {
+        /// What a blame can be for: "who is responsible for the outage".
+        const HARMS: &Words = words![
+            "outage",
+            "outages",
+            "incident",
+            "incidents",
+            "failure",
+            "failures",
+            "mistake",
+            "mistakes",
+            "error",
+            "errors",
+            "breach",
+            "loss",
+            "downtime",
+            "this",
+            "that",
+            "it",
+            "mess",
+            "damage",
+            "disruption",
+            "problem",
+            "problems",
+            "issue",
+            "bug",
+            "leak",
+            "slo",
+            "sla",
+        ];
+        /// Sanctions done to people when a person is their subject ("was let go").
+        const SANCTIONED: &Words = words![
+            "fired",
+            "sacked",
+            "terminated",
+            "suspended",
+            "demoted",
+            "disciplined",
+            "reprimanded",
+            "dismissed",
+            "censured",
+        ];
+        /// Losing something as a sanction: "will lose deploy rights".
+        const PRIVILEGES: &Words = words![
+            "rights",
+            "privileges",
+            "privilege",
+            "bonus",
+            "bonuses",
+            "pay",
+            "salary",
+            "raise",
+            "promotion",
+            "stock",
+            "equity",
+            "access",
+        ];
         let n = self.n();
+        // "as a penalty", "as punishment", "as a consequence of the outage".
+        let penalty = OnceCell::new();
+        let penalty = || {
+            *penalty.get_or_init(|| {
+                (0..n).any(|k| {
+                    self.w(k) == "as"
+                        && (in_list(
+                            self.w(k + 1),
+                            words![
+                                "punishment",
+                                "penalty",
+                                "sanction",
+                                "consequence",
+                                "discipline"
+                            ],
+                        ) || (in_list(self.w(k + 1), words!["a", "an"])
+                            && in_list(
+                                self.w(k + 2),
+                                words![
+                                    "punishment",
+                                    "penalty",
+                                    "sanction",
+                                    "consequence",
+                                    "lesson"
+                                ],
+                            )))
+                })
+            })
+        };
+        let person_subject = |k: usize| self.subject(k).who == Who::Person;
+        let passive = |k: usize| {
+            in_list(
+                self.wb(k, 1),
+                words![
+                    "be", "been", "was", "were", "got", "get", "is", "being", "are", "gets"
+                ],
+            )
+        };
+        // Every branch below starts at one of these words; most tokens are none of them.
+        const STARTS: &Filter = &Filter::of(&[SANCTIONED, PUNITIVE_STARTS]);
+        let mut fired = false;
         for i in 0..n {
             let w = self.w(i);
+            if !STARTS.may_contain(w) {
+                continue;
+            }
             let span: Option<(usize, usize)> = match w {
                 "disciplinary" | "reprimand" | "reprimanded" | "punish" | "punished"
-                | "punishment" | "punishing" | "punitive" => Some((i, i + 1)),
+                | "punishment" | "punishing" | "punitive" | "scapegoat" | "scapegoats"
+                | "scapegoating" | "scapegoated" => Some((i, i + 1)),
+                // "We cannot let this go unpunished": the denial is the threat.
+                "unpunished" => {
+                    if self.quoted(i) {
+                        None
+                    } else {
+                        self.push(Rule::Punitive, i, i + 1);
+                        fired = true;
+                        None
+                    }
+                }
                 "performance"
                     if in_list(self.w(i + 1), words!["review", "reviews", "improvement"]) =>
                 {
-                    Some((i, i + 2))
+                    // "A performance review of the cache layer" reviews a system.
+                    let of_thing = self.w(i + 2) == "of"
+                        && !(i + 3..(i + 6).min(n)).any(|k| self.person_token(k));
+                    (!of_thing).then_some((i, i + 2))
                 }
                 "written" if self.w(i + 1) == "warning" => Some((i, i + 2)),
+                // "received a formal warning", "has been given a final warning".
+                "formal" | "final" | "verbal" | "official" | "first" | "second"
+                    if self.w(i + 1) == "warning" && self.warned_person(i) =>
+                {
+                    Some((i, i + 2))
+                }
+                "written" if self.w(i + 1) == "up" && passive(i) && person_subject(i) => {
+                    Some((i, i + 2))
+                }
+                "write" | "writes" | "wrote" | "writing"
+                    if self.w(i + 2) == "up" && self.person_token(i + 1) =>
+                {
+                    Some((i, i + 3))
+                }
+                "let" if self.w(i + 1) == "go" && passive(i) && person_subject(i) => {
+                    Some((i, i + 2))
+                }
+                "docked" | "dock" | "docking"
+                    if (i + 1..(i + 5).min(n)).any(|k| self.any(k, PRIVILEGES)) =>
+                {
+                    Some((i, i + 1))
+                }
+                "personnel" | "hr"
+                    if in_list(self.w(i + 1), words!["file", "record", "files", "records"]) =>
+                {
+                    Some((i, i + 2))
+                }
+                "permanent" if self.w(i + 1) == "record" => Some((i, i + 2)),
+                "heads"
+                    if (i + 1..(i + 4).min(n))
+                        .any(|k| in_list(self.w(k), words!["roll", "rolled", "rolling"])) =>
+                {
+                    Some((i, i + 1))
+                }
+                "name" | "names" if self.asked_for_a_name(i) => Some((i.saturating_sub(2), i + 1)),
                 "face" | "faces" | "facing" | "faced" => (i + 1..(i + 3).min(n))
                     .find(|&k| self.w(k) == "consequences")
                     .map(|k| (i, k + 1)),
-                "fired" | "sacked" | "terminated"
-                    if in_list(
-                        self.wb(i, 1),
-                        words!["be", "been", "was", "were", "got", "get", "is"],
-                    ) =>
-                {
+                _ if in_list(w, SANCTIONED) && passive(i) => {
+                    // The person themselves, not "an employee's account".
                     let s = self.subject(i);
-                    (s.who == Who::Person).then_some((i, i + 1))
+                    let own = s.span.is_some_and(|(_, e)| !self.w(e - 1).ends_with("'s"));
+                    (s.who == Who::Person && own).then_some((i, i + 1))
+                }
+                "lose" | "loses" | "lost" | "losing" | "forfeit" | "forfeits"
+                    if (i + 1..(i + 4).min(n)).any(|k| self.any(k, PRIVILEGES))
+                        && (penalty()
+                            || (i + 1..(i + 4).min(n)).any(|k| {
+                                in_list(self.w(k), words!["rights", "privileges", "bonus"])
+                            }) && in_list(
+                                self.wb(i, 1),
+                                words!["will", "would", "shall", "'ll"],
+                            )) =>
+                {
+                    Some((i, i + 1))
+                }
+                "revoked" | "removed" | "stripped" | "withdrawn" | "suspended" | "taken"
+                    if penalty()
+                        && (i.saturating_sub(5)..(i + 5).min(n)).any(|k| {
+                            in_list(
+                                self.w(k),
+                                words![
+                                    "access",
+                                    "rights",
+                                    "privileges",
+                                    "rotation",
+                                    "on-call",
+                                    "oncall"
+                                ],
+                            )
+                        }) =>
+                {
+                    Some((i, i + 1))
                 }
                 "blame" | "blamed" | "blaming" | "blames" => {
-                    if self.wb(i, 1) == "git" {
-                        None
-                    } else {
-                        Some((i, i + 1))
-                    }
+                    // git blame, "the blame view": a tool.
+                    let tool = self.wb(i, 1) == "git"
+                        || in_list(
+                            self.w(i + 1),
+                            words![
+                                "view",
+                                "output",
+                                "annotation",
+                                "annotations",
+                                "page",
+                                "tool",
+                                "layer",
+                                "log",
+                                "history",
+                                "command",
+                                "-ignore",
+                                "ignore",
+                                "data",
+                                "info",
+                                "blame",
+                            ],
+                        );
+                    (!tool).then_some((i, i + 1))
                 }
                 "fault" => {
                     let p = self.wb(i, 1);
-                    if p == "at"
+                    let by_thing = p == "at"
+                        && (i.saturating_sub(5)..i)
+                            .rev()
+                            .find(|&k| self.any(k, BE))
+                            .is_some_and(|be| self.subject(be).who == Who::Thing);
+                    if by_thing {
+                        None
+                    } else if p == "at"
                         || p == "whose"
                         || in_list(p, POSSESSIVE_DETERMINERS)
                         || (p.ends_with("'s") && i > 0 && self.person_token(i - 1))
@@ -1970,17 +4218,81 @@ impl<'a> Sentence<'a> {
                         None
                     }
                 }
+                // "Accountability for the outage rests with the engineer who ...".
+                "accountability" | "responsibility" | "culpability"
+                    if (i + 1..(i + 8).min(n)).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words!["rests", "lies", "lay", "falls", "fell", "sits", "rested"],
+                        ) && in_list(self.w(k + 1), words!["with", "on"])
+                    }) =>
+                {
+                    Some((i, i + 1))
+                }
+                "liable" | "culpable" if self.w(i + 1) != "to" => Some((i, i + 1)),
+                "responsible" | "accountable"
+                    if (i.saturating_sub(3)..i).any(|k| {
+                        in_list(self.w(k), words!["held", "hold", "holds", "holding"])
+                    }) =>
+                {
+                    Some((i, i + 1))
+                }
+                "account"
+                    if self.wb(i, 1) == "to"
+                        && (i.saturating_sub(4)..i).any(|k| {
+                            in_list(
+                                self.w(k),
+                                words!["held", "hold", "holds", "holding", "called", "call"],
+                            )
+                        }) =>
+                {
+                    Some((i - 1, i + 1))
+                }
                 "accountable" => {
                     let held = (i.saturating_sub(4)..i)
                         .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding"]));
                     let who = self.wb(i, 1) == "is" && self.wb(i, 2) == "who";
                     (held || who).then_some((i, i + 1))
                 }
-                "responsible"
-                    if in_list(self.wb(i, 1), words!["is", "was", "are", "were"])
-                        && self.wb(i, 2) == "who" =>
-                {
-                    Some((i - 2, i + 1))
+                "responsible" => {
+                    // "who is responsible (for the outage)", "the DBA is responsible for the
+                    // outage"; not a duty ("who is responsible for renewing the certificate").
+                    let harm_gerund = in_list(
+                        self.w(i + 2),
+                        words![
+                            "taking",
+                            "breaking",
+                            "causing",
+                            "bringing",
+                            "deleting",
+                            "dropping",
+                            "losing",
+                            "leaking",
+                            "crashing",
+                            "knocking",
+                            "corrupting",
+                            "wiping",
+                        ],
+                    );
+                    let for_harm = self.w(i + 1) == "for"
+                        && (harm_gerund
+                            || ((i + 2..(i + 5).min(n))
+                                .any(|k| self.any(k, HARMS) || self.any(k, BAD_THINGS))
+                                && !is_activity(self.w(i + 2))));
+                    let duty = self.w(i + 1) == "for" && !for_harm;
+                    let who = (in_list(self.wb(i, 1), words!["is", "was", "are", "were"])
+                        && self.wb(i, 2) == "who")
+                        || self.wb(i, 1) == "who's";
+                    if who && !duty {
+                        Some((i.saturating_sub(2), i + 1))
+                    } else if for_harm
+                        && self.any(i.wrapping_sub(1), BE)
+                        && self.subject(i - 1).who == Who::Person
+                    {
+                        Some((i, i + 3))
+                    } else {
+                        None
+                    }
                 }
                 "answer" if self.w(i + 1) == "for" && !self.punct(i + 2) => Some((i, i + 2)),
                 "owns" | "own" | "owned"
@@ -2028,173 +4340,99 @@ impl<'a> Sentence<'a> {
                 continue;
             };
             let (c, _) = self.clause(i);
-            let negated = (c..i)
+            let negated = (c.max(i.saturating_sub(12))..i)
                 .any(|k| self.any(k, NEGATORS) || self.any(k, words!["nobody", "none"]))
                 || self.w(i + 1).starts_with("less")
                 || self.quoted(i);
             if !negated {
                 self.push(Rule::Punitive, a, b);
+                fired = true;
+            }
+        }
+        if fired {
+            // Whoever the sanction or the blame is for is singled out by it.
+            self.singled_people();
+        }
+    }
+
+    /// Every named person, @handle or definite singular role in the sentence, as a fault's
+    /// subject (for a sentence that sanctions or allocates blame).
+    fn singled_people(&self) {
+        for j in 0..self.n() {
+            let person = self.handle(j)
+                || self.name_token(j)
+                || (is_singular_role(self.base(j)) && self.person_token(j));
+            if person {
+                let s = self.np(j + 1);
+                if s.singled {
+                    self.faults.borrow_mut().push(s);
+                }
             }
         }
     }
 
-    fn blame_naming(&self, harm_cues: bool) {
-        const HARM: &Words = words![
-            "deleted",
-            "dropped",
-            "removed",
-            "broke",
-            "disabled",
-            "misconfigured",
-            "wiped",
-            "truncated",
-            "overwrote",
-            "destroyed",
-            "corrupted",
-            "caused",
-            "crashed",
-            "killed",
-            "erased",
-            "purged",
-        ];
-        const CARRIERS: &Words = words![
-            "merged",
-            "pushed",
-            "deployed",
-            "shipped",
-            "committed",
-            "applied",
-            "approved",
-            "released",
-            "ran",
-        ];
-        const PURPOSE: &Words = words![
-            "prevent", "fix", "restore", "mitigate", "test", "recover", "unblock", "free", "clean",
-            "resolve", "stop", "repair",
-        ];
-        const BAD: &Words = words![
-            "bad",
-            "broken",
-            "faulty",
-            "buggy",
-            "wrong",
-            "untested",
-            "incorrect",
-            "problematic",
-        ];
-        const DESTRUCTIVE: &Words = words![
-            "deleted",
-            "dropped",
-            "removed",
-            "disabled",
-            "wiped",
-            "truncated",
-            "killed",
-            "erased",
-            "purged",
-        ];
-        const DISPOSABLE: &Words = words![
-            "stale",
-            "old",
-            "unused",
-            "test",
-            "temporary",
-            "obsolete",
-            "orphaned",
-            "spurious",
-            "duplicate",
-            "broken",
-            "faulty",
-            "bad",
-            "leftover",
-            "expired",
-            "stuck",
-            "failed",
-            "dangling",
-            "dead",
-            "extra",
-        ];
-        let n = self.n();
-        // "as planned": needed only at a destructive verb, so worked out there, once.
-        let intended = std::cell::OnceCell::new();
-        let intended = || {
-            *intended.get_or_init(|| {
-                (0..n).any(|k| {
-                    self.w(k) == "as"
-                        && in_list(
-                            self.w(k + 1),
-                            words!["planned", "intended", "agreed", "expected", "scheduled"],
-                        )
-                })
-            })
-        };
-        // Every branch below starts at one of these words; most tokens are none of them.
-        const STARTS: &Filter = &Filter::of(&[
-            DESTRUCTIVE,
-            HARM,
-            CARRIERS,
-            words!["took", "brought", "knocked", "let", "one"],
-        ]);
-        for v in (0..n).filter(|_| harm_cues) {
-            let w = self.w(v);
-            if !STARTS.may_contain(w) {
-                continue;
+    /// "received a formal warning", "was given a final warning", "issued him a written
+    /// warning", "a final warning to the on-call" (not "a formal warning to customers").
+    fn warned_person(&self, i: usize) -> bool {
+        let to = self.w(i + 2) == "to" || self.w(i + 2) == "for";
+        if to && (i + 3..(i + 6).min(self.n())).any(|k| self.person_token(k)) {
+            return true;
+        }
+        (i.saturating_sub(4)..i).any(|k| {
+            let w = self.w(k);
+            if in_list(
+                w,
+                words![
+                    "received", "receive", "receives", "got", "get", "gets", "earned"
+                ],
+            ) {
+                return self.subject(k).who == Who::Person;
             }
-            let harmful = if in_list(w, DESTRUCTIVE) {
-                // Clearing away what was meant to go is a response action, not a fault.
-                let object_disposable = (v + 1..(v + 7).min(n))
-                    .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
-                    .any(|k| self.any(k, DISPOSABLE));
-                !intended() && !object_disposable
-            } else if in_list(w, HARM) {
-                true
-            } else if w == "took" || w == "brought" || w == "knocked" {
-                in_list(self.w(v + 1), words!["down", "out"])
-                    || (v + 2..(v + 6).min(n)).any(|k| in_list(self.w(k), words!["down", "out"]))
-            } else if w == "let" {
-                (v + 1..(v + 7).min(n)).any(|k| {
-                    in_list(
-                        self.w(k),
-                        words![
-                            "expire", "lapse", "fill", "run", "slip", "die", "rot", "break",
-                            "fail",
-                        ],
-                    )
-                })
-            } else if in_list(w, CARRIERS) {
-                (v + 1..(v + 8).min(n)).any(|k| {
-                    (self.any(k, RELATIVES)
-                        && in_list(
-                            self.w(k + 1),
-                            words![
-                                "broke", "took", "brought", "caused", "crashed", "deleted",
-                                "removed", "disabled",
-                            ],
-                        ))
-                        || self.any(k, BAD)
-                })
-            } else if w == "one" && self.wb(v, 1) == "the" && self.any(v + 1, RELATIVES) {
-                // "X was the one who changed it"
-                let be = v.checked_sub(2).filter(|&b| self.any(b, BE));
-                if let Some(be) = be {
-                    let s = self.subject(be);
-                    self.fault(s);
-                }
-                false
-            } else {
-                false
-            };
-            if !harmful {
-                continue;
+            if in_list(
+                w,
+                words!["given", "issued", "handed", "gave", "issue", "give"],
+            ) {
+                return self.person_token(k + 1)
+                    || (self.any(k.wrapping_sub(1), BE) && self.subject(k).who == Who::Person);
             }
-            let (_, b) = self.clause(v);
-            let purpose = (v + 1..b)
-                .any(|k| (self.w(k) == "to" && self.any(k + 1, PURPOSE)) || self.w(k) == "order");
-            if purpose {
-                continue;
-            }
-            let s = self.subject(v);
-            self.fault(s);
+            false
+        })
+    }
+
+    /// "Management has asked for a name", "they want names": a person to blame.
+    fn asked_for_a_name(&self, i: usize) -> bool {
+        const WANT: &Words = words![
+            "asked",
+            "ask",
+            "asks",
+            "asking",
+            "want",
+            "wants",
+            "wanted",
+            "demand",
+            "demanded",
+            "demands",
+            "demanding",
+            "need",
+            "needs",
+            "needed",
+            "requested",
+            "expects",
+        ];
+        let k = if self.wb(i, 1) == "a" { i - 1 } else { i };
+        let at = if self.wb(k, 1) == "for" { k - 1 } else { k };
+        if !self.any(at.wrapping_sub(1), WANT) {
+            return false;
+        }
+        // The name of a person, not of a thing ("a name for the new service").
+        self.punct(i + 1) || i + 1 >= self.n() || in_list(self.w(i + 1), words!["of", "from"])
+    }
+
+    fn blame_naming(&self, harm_cues: bool, roles: bool) {
+        // Most sentences single nobody out: then there is no act to read.
+        if harm_cues && self.may_single_out(roles) {
+            self.harmful_acts();
+            self.caused_by_someone();
         }
         let mut seen: Vec<(usize, usize)> = Vec::new();
         let faults = self.faults.take();
@@ -2204,6 +4442,308 @@ impl<'a> Sentence<'a> {
             {
                 seen.push(span);
                 self.push(Rule::BlameNaming, span.0, span.1);
+            }
+        }
+    }
+
+    /// Whether any token could single a person out: an @handle, a capitalised given name, a
+    /// possessive person, or a singular role after a definite determiner (`roles`: the cue
+    /// scan saw a role word).
+    fn may_single_out(&self, roles: bool) -> bool {
+        let mut definite_at = None;
+        self.t.iter().enumerate().any(|(k, t)| {
+            if !roles {
+                // No role word in the sentence (the cue scan saw none): names and handles only.
+                return t.kind == Kind::Handle
+                    || (t.cap && t.kind == Kind::Word && self.name_token(k));
+            }
+            if t.kind == Kind::Word && in_list(&t.lower, DEFINITE) {
+                definite_at = Some(k);
+            }
+            t.kind == Kind::Handle
+                || (t.cap && t.kind == Kind::Word && self.name_token(k))
+                || (t.lower.ends_with("'s") && self.person_token(k))
+                || (definite_at.is_some_and(|d| k > d && k <= d + 4)
+                    && is_singular_role(self.base(k)))
+        })
+    }
+
+    /// A singled-out person doing harm: an act that destroys or breaks ("Maria dropped the
+    /// orders table"), or any act done in a faulty way ("pushed the unreviewed change to all
+    /// regions at once", "restarted the wrong node") or followed by harm ("rebooted the
+    /// primary mid-backup, corrupting the snapshot", "merged it without approval and it took
+    /// down search"). Clearing away what was meant to go, acts done to restore or fix, and acts
+    /// "as planned" are response work, not faults.
+    fn harmful_acts(&self) {
+        let n = self.n();
+        // "as planned", "per the runbook": worked out once, at the first act that needs it.
+        let intended = OnceCell::new();
+        let intended = || {
+            *intended.get_or_init(|| {
+                (0..n).any(|k| {
+                    (self.w(k) == "as"
+                        && in_list(
+                            self.w(k + 1),
+                            words![
+                                "planned",
+                                "intended",
+                                "agreed",
+                                "expected",
+                                "scheduled",
+                                "designed",
+                                "documented"
+                            ],
+                        ))
+                        || (in_list(self.w(k), words!["per", "following"])
+                            && in_list(self.w(k + 1), words!["the", "our"])
+                            && in_list(
+                                self.w(k + 2),
+                                words!["runbook", "plan", "playbook", "procedure"],
+                            ))
+                })
+            })
+        };
+        for v in 0..n {
+            let w = self.w(v);
+            if !ACT_STARTS.may_contain(w) || self.quoted(v) {
+                continue;
+            }
+            let class = if in_list(w, HARM_ACTS) {
+                Act::Harm
+            } else if in_list(w, DESTRUCTIVE_ACTS)
+                || (in_list(
+                    w,
+                    words!["turned", "turns", "switched", "switches", "shut", "shuts"],
+                ) && in_list(self.w(v + 1), words!["off", "down"]))
+            {
+                Act::Destructive
+            } else if in_list(w, CARRIER_ACTS) {
+                Act::Carrier
+            } else if in_list(w, OTHER_ACTS) {
+                Act::Other
+            } else if (in_list(
+                w,
+                words!["took", "takes", "brought", "brings", "knocked", "knocks"],
+            ) && (v + 1..(v + 5).min(n))
+                .any(|k| in_list(self.w(k), words!["down", "out", "over"])))
+                || (in_list(w, words!["let", "lets"])
+                    && (v + 1..(v + 7).min(n)).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words![
+                                "expire", "lapse", "fill", "slip", "die", "rot", "break", "fail",
+                                "overflow"
+                            ],
+                        )
+                    }))
+            {
+                // "took down checkout", "let the certificate expire".
+                Act::Harm
+            } else if w == "one" && self.wb(v, 1) == "the" && self.any(v + 1, RELATIVES) {
+                // "X was the one who changed it"
+                if let Some(be) = v.checked_sub(2).filter(|&b| self.any(b, BE)) {
+                    let s = self.subject(be);
+                    self.fault(s);
+                }
+                continue;
+            } else {
+                continue;
+            };
+            // Who did it: the subject, or in a passive the "by ..." agent.
+            let passive = self.any(v.wrapping_sub(1), BE) || self.skippable_be(v);
+            let s = if passive {
+                match self.by_agent(v + 1) {
+                    Some(agent) => agent,
+                    None => continue,
+                }
+            } else {
+                self.subject(v)
+            };
+            if !s.singled {
+                continue;
+            }
+            // "Maria didn't drop the table": no act.
+            let from = s.span.map_or(v, |(_, e)| e);
+            if !passive && (from..v).any(|k| self.any(k, NEGATORS)) {
+                continue;
+            }
+            let (_, b) = self.clause(v);
+            let purpose = (v + 1..b).any(|k| {
+                (self.w(k) == "to" && self.any(k + 1, PURPOSE_VERBS)) || self.w(k) == "order"
+            });
+            if purpose || intended() {
+                continue;
+            }
+            let harmful = match class {
+                Act::Harm => true,
+                Act::Destructive => {
+                    // Clearing away what was meant to go, or stopping what runs, is response
+                    // work; destroying data or turning off a safeguard is not.
+                    let object = (v + 1..(v + 7).min(n))
+                        .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS));
+                    let routine = object
+                        .clone()
+                        .any(|k| self.any(k, DISPOSABLE) || self.any(k, RESPONSE_OBJECTS));
+                    !routine || self.done_badly(v, b) || self.followed_by_harm(v)
+                }
+                Act::Carrier => {
+                    self.bad_object(v, b) || self.done_badly(v, b) || self.followed_by_harm(v)
+                }
+                Act::Other => self.done_badly(v, b) || self.followed_by_harm(v),
+            };
+            if harmful {
+                self.fault(s);
+            }
+        }
+    }
+
+    /// What the act brought in is faulty: "pushed a malformed routing table", "slipped a
+    /// breaking change into the release".
+    fn bad_object(&self, v: usize, clause_end: usize) -> bool {
+        (v + 1..clause_end.min(v + 8)).any(|k| self.any(k, BAD_THINGS) && !self.quoted(k))
+    }
+
+    /// The manner of the act is a fault: without review, at once, straight to production, the
+    /// wrong target, over live data, mid-backup, instead of the intended one.
+    fn done_badly(&self, v: usize, clause_end: usize) -> bool {
+        let n = self.n();
+        let end = clause_end.max((v + 14).min(n)).min(n);
+        (v + 1..end).filter(|&k| !self.quoted(k)).any(|k| {
+            let w = self.w(k);
+            let nx = self.w(k + 1);
+            w == "wrong"
+                || in_list(
+                    w,
+                    words!["unreviewed", "untested", "unapproved", "unannounced"],
+                )
+                || (w == "without" && self.any(k + 1, SAFEGUARDS))
+                || (w == "without"
+                    && in_list(nx, words!["a", "any", "the"])
+                    && self.any(k + 2, SAFEGUARDS))
+                || (w == "at" && nx == "once")
+                || (w == "straight" && in_list(nx, words!["to", "into"]))
+                || (w == "directly"
+                    && in_list(nx, words!["to", "into", "on"])
+                    && in_list(
+                        self.w(k + 2),
+                        words!["production", "prod", "100%", "main", "master"],
+                    ))
+                || (w == "instead" && nx == "of")
+                || (w == "rather" && nx == "than")
+                || (w == "over"
+                    && (in_list(nx, words!["live", "production", "prod"])
+                        || (nx == "the"
+                            && in_list(self.w(k + 2), words!["live", "production", "prod"]))))
+                || (w.starts_with("mid-") && w.len() > 4)
+                || (in_list(w, words!["bypassing", "skipping", "ignoring", "overriding"]))
+                || (w == "during"
+                    && in_list(nx, words!["the", "a"])
+                    && in_list(
+                        self.w(k + 2),
+                        words!["freeze", "peak", "backup", "migration"],
+                    ))
+        })
+    }
+
+    /// Harm after the act: "..., corrupting the snapshot", "... and the cluster loses quorum",
+    /// "... a migration that dropped the email column", "... and left the queue to pile up".
+    fn followed_by_harm(&self, v: usize) -> bool {
+        let n = self.n();
+        let end = (v + 30).min(n);
+        let mut after_link = false;
+        let mut relative = false;
+        for k in v + 1..end {
+            let w = self.w(k);
+            if self.quoted(k) {
+                continue;
+            }
+            // "... after the outage": when, not what followed.
+            if in_list(w, words!["after", "before", "during", "since"]) {
+                return false;
+            }
+            if self.punct(k)
+                || in_list(
+                    w,
+                    words![
+                        "and", "so", "causing", "leaving", "which", "that", "then", "until"
+                    ],
+                )
+            {
+                after_link = true;
+                relative |= in_list(w, words!["which", "that"]);
+                if in_list(w, RECOVERY_WORDS) {
+                    return false;
+                }
+            }
+            if in_list(w, RECOVERY_WORDS) {
+                return false;
+            }
+            if (after_link || w.ends_with("ing")) && self.any(k, OUTCOMES) {
+                return true;
+            }
+            if after_link
+                && in_list(w, words!["down", "out"])
+                && in_list(
+                    self.wb(k, 1),
+                    words![
+                        "took", "takes", "taking", "brought", "bringing", "knocked", "went",
+                        "goes", "going", "come", "came"
+                    ],
+                )
+            {
+                return true;
+            }
+            if after_link
+                && w == "up"
+                && in_list(
+                    self.wb(k, 1),
+                    words!["pile", "piled", "piling", "back", "backed", "backing"],
+                )
+            {
+                return true;
+            }
+            if relative && (in_list(w, HARM_ACTS) || in_list(w, DESTRUCTIVE_ACTS)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// "Because of Nina's change ...", "caused by @dchen's push", "The outage was triggered when
+    /// @dchen pushed ...": a singled-out person's act given as the cause.
+    fn caused_by_someone(&self) {
+        let n = self.n();
+        for k in 0..n {
+            let w = self.w(k);
+            let nx = self.w(k + 1);
+            let causal = (w == "because" && nx == "of")
+                || (w == "due" && nx == "to")
+                || (in_list(w, words!["caused", "triggered", "introduced", "started"])
+                    && nx == "by")
+                || (w == "result" && nx == "of")
+                || (in_list(w, words!["traced", "came", "comes"])
+                    && (nx == "to" || nx == "down" || nx == "back"));
+            if causal {
+                let mut a = k + 2;
+                while a < n && in_list(self.w(a), words!["to", "back", "a", "an"]) {
+                    a += 1;
+                }
+                // The phrase that follows: a singled-out person or their act.
+                let e = (a..(a + 4).min(n))
+                    .find(|&j| self.handle(j) || self.name_token(j) || self.person_token(j));
+                if let Some(j) = e {
+                    let s = self.np_in(a, j + 1);
+                    self.fault(s);
+                }
+                continue;
+            }
+            // "The outage was triggered when @dchen pushed ...".
+            if in_list(w, words!["triggered", "caused", "began", "started"])
+                && nx == "when"
+                && let Some(j) = (k + 2..(k + 6).min(n)).find(|&j| self.person_token(j))
+            {
+                let s = self.np_in(k + 2, j + 1);
+                self.fault(s);
             }
         }
     }

@@ -1,12 +1,23 @@
-//! The acceptance evaluation: every labelled unit of the reviews and the constructed sentences,
-//! scored as flagged when a finding starts inside it. Two sets of the same layout (`docs/*.md`,
-//! `units.jsonl`, `constructed.jsonl`): our own in `tests/fixtures/` (a review and sentences
-//! written for Aftercare, see its PROVENANCE.md), and the real postmortems of
-//! `../shared/data/lens/` when they are there (always in CI).
+//! The acceptance evaluation (issue 8): the lens is scored on a tuning part and a test part of
+//! the data, and the bars apply to the test part alone. How the data is split is in
+//! `tests/splits.toml` (a stable hash, fixed before any result was looked at); this test checks
+//! that the committed split still agrees with that rule.
 //!
-//! Bars (issue 3), on both: precision >= 0.9 on the review units, recall >= 0.8 on all labelled
-//! units, and at most 1 in 10 of the constructed hard negatives flagged. Per-rule figures are
-//! printed (`cargo test -p aftercare-lens --test eval -- --nocapture`).
+//! Data: the sentences of `tests/fixtures/written/<rule>.jsonl` (written by helper sessions that
+//! saw only docs/lens.md), split sentence by sentence; the real postmortems of
+//! `../shared/data/lens/` and `../shared/data/lens-more/` (when present; always in CI), split
+//! document by document; `../shared/data/lens/constructed.jsonl`, the earlier development set,
+//! in the tuning part only. A unit of a review counts as flagged when a finding starts inside it.
+//!
+//! Bars, on the test part: precision >= 0.9 on the real units, recall >= 0.8 on all labelled
+//! units (written and real), and at most 1 in 10 of the written hard negatives flagged. Figures
+//! per rule for both parts, and every disagreement of the tuning part (never of the test part),
+//! are printed: `cargo test -p aftercare-lens --test eval -- --nocapture`. While tuning, set
+//! `LENS_EVAL_TUNING_ONLY=1` to see the tuning part alone (no bar is then checked).
+//!
+//! `tests/fixtures/{units,constructed}.jsonl` and `docs/` (our own review and sentences) are
+//! scored separately and their counts pinned, so any change in what the lens makes of them is
+//! seen.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,14 +41,141 @@ fn own_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn read_units(path: PathBuf) -> Vec<Unit> {
-    std::fs::read_to_string(&path)
-        .unwrap()
+fn read_units(path: &Path) -> Vec<Unit> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+// ---------------------------------------------------------------------------------------------
+// The split (tests/splits.toml)
+
+/// 64-bit FNV-1a.
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Part {
+    Tune,
+    Test,
+}
+
+#[derive(Deserialize)]
+struct Splits {
+    hash: String,
+    written: WrittenSplit,
+    documents: DocumentSplit,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct WrittenSplit {
+    tune_below: u64,
+    tune: usize,
+    test: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct DocumentSplit {
+    tune_below: u64,
+    #[serde(flatten)]
+    sets: BTreeMap<String, DocumentLists>,
+}
+
+#[derive(Deserialize)]
+struct DocumentLists {
+    tune: Vec<String>,
+    test: Vec<String>,
+}
+
+fn splits() -> Splits {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/splits.toml");
+    let s: Splits = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(s.hash, "fnv1a-64");
+    s
+}
+
+impl Splits {
+    /// A written sentence's part: by the hash of its `doc`, 0x1F and its `text`.
+    fn written(&self, doc: &str, text: &str) -> Part {
+        let key = doc.bytes().chain([0x1f]).chain(text.bytes());
+        if fnv1a(key) % 100 < self.written.tune_below {
+            Part::Tune
+        } else {
+            Part::Test
+        }
+    }
+
+    /// A real document's part: by the hash of its name.
+    fn document(&self, doc: &str) -> Part {
+        if fnv1a(doc.bytes()) % 100 < self.documents.tune_below {
+            Part::Tune
+        } else {
+            Part::Test
+        }
+    }
+}
+
+fn written_units() -> Vec<Unit> {
+    let dir = own_dir().join("written");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    files.iter().flat_map(|p| read_units(p)).collect()
+}
+
+#[test]
+fn the_committed_split_follows_its_rule() {
+    let s = splits();
+    let units = written_units();
+    let tune = units
+        .iter()
+        .filter(|u| s.written(&u.doc, &u.text) == Part::Tune)
+        .count();
+    assert_eq!(
+        (tune, units.len() - tune),
+        (s.written.tune, s.written.test),
+        "written sentences in (tuning, test): update tests/splits.toml when sentences are added"
+    );
+    for (set, lists) in &s.documents.sets {
+        for (part, docs) in [(Part::Tune, &lists.tune), (Part::Test, &lists.test)] {
+            for d in docs {
+                assert_eq!(
+                    s.document(d),
+                    part,
+                    "{set}: {d} is listed in the wrong part"
+                );
+            }
+        }
+        if let Some(dir) = real_data::real_data(&format!("data/{set}"), "real postmortems") {
+            let docs: BTreeSet<String> = read_units(&dir.join("units.jsonl"))
+                .into_iter()
+                .map(|u| u.doc)
+                .collect();
+            let listed: BTreeSet<String> = lists.tune.iter().chain(&lists.test).cloned().collect();
+            assert_eq!(
+                docs, listed,
+                "{set}: the documents listed in tests/splits.toml"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scoring
 
 /// Byte offset of a finding's start (line and column in characters) in `text`.
 fn offset(text: &str, f: &Finding) -> usize {
@@ -99,6 +237,14 @@ struct Count {
 }
 
 impl Count {
+    fn add(&mut self, labelled: bool, flagged: bool) {
+        match (labelled, flagged) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, false) => {}
+        }
+    }
     fn precision(&self) -> f64 {
         if self.tp + self.fp == 0 {
             1.0
@@ -115,91 +261,40 @@ impl Count {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// A unit of a real review.
+    Real,
+    /// A sentence written for the evaluation, scored on its own.
+    Constructed,
+}
+
 struct Scored {
-    real: bool,
-    constructed: bool,
+    source: &'static str,
+    part: Part,
+    kind: Kind,
     labels: BTreeSet<String>,
     flagged: BTreeSet<String>,
     text: String,
     doc: String,
 }
 
-/// Unit-level counts of one evaluation, for the bars.
-struct Outcome {
-    real: Count,
-    all: Count,
-    negatives: usize,
-    negatives_flagged: usize,
-}
-
-/// Our own set's counts: (true positives, false positives, false negatives) on the review units
-/// and on all units, and (hard negatives flagged, hard negatives).
-const OWN_REAL: (usize, usize, usize) = (1, 0, 2);
-const OWN_ALL: (usize, usize, usize) = (15, 1, 4);
-const OWN_NEGATIVES: (usize, usize) = (1, 16);
-
-#[test]
-fn evaluation_on_our_own_set() {
-    let o = evaluate(&own_dir());
-    precision_and_negatives_meet_the_bar(&o);
-    // What our fixtures really give: 37 review units (3 labelled), 16 blameful constructed
-    // sentences and 16 hard negatives. Any change to these is a change in the lens to look at.
-    // Recall here is 15 of 19 (0.79), under the 0.8 bar the real data is held to: the lens
-    // misses a named person as the subject of "should have" ("Kai should have checked ..."),
-    // and minimizing in "clearly showed ... obvious", "simply a matter of" and a sentence-initial
-    // "Obviously". The labels follow the rules, not the lens; these are gaps to close in the lens.
-    assert_eq!(
-        (o.real.tp, o.real.fp, o.real.fn_),
-        OWN_REAL,
-        "review units (tp, fp, fn)"
-    );
-    assert_eq!(
-        (o.all.tp, o.all.fp, o.all.fn_),
-        OWN_ALL,
-        "all units (tp, fp, fn)"
-    );
-    assert_eq!((o.negatives_flagged, o.negatives), OWN_NEGATIVES);
-}
-
-#[test]
-fn evaluation_on_the_real_postmortems_meets_the_bar() {
-    if let Some(dir) = real_data::real_data("data/lens", "real postmortem sentences") {
-        meets_the_bar(&evaluate(&dir));
+impl Scored {
+    fn hard_negative(&self) -> bool {
+        self.kind == Kind::Constructed && self.labels.is_empty()
     }
 }
 
-fn meets_the_bar(o: &Outcome) {
-    assert!(
-        o.all.recall() >= 0.8,
-        "recall on all labelled units {:.3} < 0.8",
-        o.all.recall()
-    );
-    precision_and_negatives_meet_the_bar(o);
-}
-
-fn precision_and_negatives_meet_the_bar(o: &Outcome) {
-    assert!(
-        o.real.precision() >= 0.9,
-        "precision on real units {:.3} < 0.9",
-        o.real.precision()
-    );
-    assert!(
-        o.negatives_flagged * 10 <= o.negatives,
-        "{} of {} hard negatives flagged (> 1 in 10)",
-        o.negatives_flagged,
-        o.negatives
-    );
-}
-
-#[allow(clippy::too_many_lines)]
-fn evaluate(dir: &Path) -> Outcome {
-    println!("\n== {}", dir.display());
-    let lens = Lens::default();
-    let mut scored: Vec<Scored> = Vec::new();
-
-    let units = read_units(dir.join("units.jsonl"));
+/// Scores the units of the reviews in `dir` (`units.jsonl`, `docs/<doc>.md`).
+fn score_reviews(
+    lens: &Lens,
+    dir: &Path,
+    source: &'static str,
+    part_of: &dyn Fn(&str) -> Part,
+    out: &mut Vec<Scored>,
+) {
     let mut by_doc: BTreeMap<String, Vec<Unit>> = BTreeMap::new();
-    for u in units {
+    for u in read_units(&dir.join("units.jsonl")) {
         by_doc.entry(u.doc.clone()).or_default().push(u);
     }
     for (doc, units) in by_doc {
@@ -216,9 +311,10 @@ fn evaluate(dir: &Path) -> Outcome {
                 .filter(|(o, _)| *o >= a && *o < b)
                 .map(|(_, r)| r.id().to_string())
                 .collect();
-            scored.push(Scored {
-                real: true,
-                constructed: false,
+            out.push(Scored {
+                source,
+                part: part_of(&doc),
+                kind: Kind::Real,
                 labels: u.labels.into_iter().collect(),
                 flagged,
                 text: u.text,
@@ -226,124 +322,149 @@ fn evaluate(dir: &Path) -> Outcome {
             });
         }
     }
-    for u in read_units(dir.join("constructed.jsonl")) {
+}
+
+/// Scores sentences, each checked on its own.
+fn score_sentences(
+    lens: &Lens,
+    units: Vec<Unit>,
+    source: &'static str,
+    part_of: &dyn Fn(&Unit) -> Part,
+    out: &mut Vec<Scored>,
+) {
+    for u in units {
+        let part = part_of(&u);
         let flagged = lens
             .check(&u.text)
             .iter()
             .map(|f| f.rule.id().to_string())
             .collect();
-        scored.push(Scored {
-            real: false,
-            constructed: true,
+        out.push(Scored {
+            source,
+            part,
+            kind: Kind::Constructed,
             labels: u.labels.into_iter().collect(),
             flagged,
             text: u.text,
             doc: u.doc,
         });
     }
+}
 
-    // Unit level: flagged by any rule vs labelled with any rule.
-    let unit_count = |pick: &dyn Fn(&Scored) -> bool| {
-        let mut c = Count::default();
-        for s in scored.iter().filter(|s| pick(s)) {
-            match (!s.labels.is_empty(), !s.flagged.is_empty()) {
-                (true, true) => c.tp += 1,
-                (false, true) => c.fp += 1,
-                (true, false) => c.fn_ += 1,
-                (false, false) => {}
-            }
+/// Unit-level figures of a set of scored units, for the bars.
+struct Outcome {
+    /// Flagged by any rule vs labelled with any rule, on the real units.
+    real: Count,
+    /// The same on every labelled unit (real and constructed).
+    all: Count,
+    negatives: usize,
+    negatives_flagged: usize,
+}
+
+fn outcome<'a>(units: impl Iterator<Item = &'a Scored> + Clone) -> Outcome {
+    let mut real = Count::default();
+    let mut all = Count::default();
+    for s in units.clone() {
+        let (l, f) = (!s.labels.is_empty(), !s.flagged.is_empty());
+        if s.kind == Kind::Real {
+            real.add(l, f);
         }
-        c
-    };
-    let real = unit_count(&|s| s.real);
-    let all = unit_count(&|_| true);
-    let constructed = unit_count(&|s| s.constructed);
-    let negatives: Vec<&Scored> = scored
-        .iter()
-        .filter(|s| s.constructed && s.labels.is_empty())
-        .collect();
-    let negatives_flagged = negatives.iter().filter(|s| !s.flagged.is_empty()).count();
+        all.add(l, f);
+    }
+    let negatives = units.clone().filter(|s| s.hard_negative()).count();
+    let negatives_flagged = units
+        .filter(|s| s.hard_negative() && !s.flagged.is_empty())
+        .count();
+    Outcome {
+        real,
+        all,
+        negatives,
+        negatives_flagged,
+    }
+}
 
+fn ratio(n: usize, d: usize) -> String {
+    if d == 0 {
+        "   -".to_string()
+    } else {
+        format!("{:.2}", n as f64 / d as f64)
+    }
+}
+
+/// Prints the figures of one part: per rule, per source, and the unit-level ones.
+fn report(title: &str, units: &[&Scored]) -> Outcome {
+    println!("\n== {title}");
     println!(
-        "\nper rule (unit counted per rule label)          real P   real R | all P    all R   (tp/fp/fn all)"
+        "  {:<15} {:>16} {:>18} {:>20}",
+        "rule", "real precision", "recall (labelled)", "hard negs flagged"
     );
-    let mut micro = Count::default();
     for rule in Rule::ALL {
         let id = rule.id();
-        let mut r = Count::default();
-        let mut a = Count::default();
-        for s in &scored {
-            let l = s.labels.contains(id);
-            let f = s.flagged.contains(id);
-            for (c, on) in [(&mut r, s.real), (&mut a, true)] {
-                if !on {
-                    continue;
-                }
-                match (l, f) {
-                    (true, true) => c.tp += 1,
-                    (false, true) => c.fp += 1,
-                    (true, false) => c.fn_ += 1,
-                    _ => {}
-                }
+        let mut real = Count::default();
+        let mut all = Count::default();
+        for s in units {
+            let (l, f) = (s.labels.contains(id), s.flagged.contains(id));
+            if s.kind == Kind::Real {
+                real.add(l, f);
             }
+            all.add(l, f);
         }
-        micro.tp += a.tp;
-        micro.fp += a.fp;
-        micro.fn_ += a.fn_;
+        // Hard negatives written for this rule (its file), flagged by any rule.
+        let file = format!("written-{id}");
+        let negs: Vec<&&Scored> = units
+            .iter()
+            .filter(|s| s.hard_negative() && s.doc == file)
+            .collect();
+        let negs_flagged = negs.iter().filter(|s| !s.flagged.is_empty()).count();
         println!(
-            "  {id:<44} {:>6.2} {:>8.2} | {:>6.2} {:>8.2}   ({}/{}/{})",
-            r.precision(),
-            r.recall(),
-            a.precision(),
-            a.recall(),
-            a.tp,
-            a.fp,
-            a.fn_
+            "  {id:<15} {:>5} ({:>3}/{:<3}) {:>5} ({:>3}/{:<3})  {:>8} ({:>2}/{:<3})",
+            ratio(real.tp, real.tp + real.fp),
+            real.tp,
+            real.tp + real.fp,
+            ratio(all.tp, all.tp + all.fn_),
+            all.tp,
+            all.tp + all.fn_,
+            ratio(negs_flagged, negs.len()),
+            negs_flagged,
+            negs.len()
         );
     }
+    let sources: BTreeSet<&str> = units.iter().map(|s| s.source).collect();
+    println!("  unit level, by source (flagged by any rule vs labelled with any rule):");
+    for source in sources {
+        let o = outcome(units.iter().copied().filter(|s| s.source == source));
+        println!(
+            "    {source:<18} units {:>5}  precision {} ({}/{})  recall {} ({}/{})  hard negs flagged {}/{}",
+            units.iter().filter(|s| s.source == source).count(),
+            ratio(o.all.tp, o.all.tp + o.all.fp),
+            o.all.tp,
+            o.all.tp + o.all.fp,
+            ratio(o.all.tp, o.all.tp + o.all.fn_),
+            o.all.tp,
+            o.all.tp + o.all.fn_,
+            o.negatives_flagged,
+            o.negatives
+        );
+    }
+    let o = outcome(units.iter().copied());
     println!(
-        "  {:<44} {:>6} {:>8} | {:>6.2} {:>8.2}   ({}/{}/{})",
-        "all rules, micro-averaged",
-        "",
-        "",
-        micro.precision(),
-        micro.recall(),
-        micro.tp,
-        micro.fp,
-        micro.fn_
+        "  precision on real units {} ({} of {} flagged)  recall on labelled units {} ({} of {})  hard negatives flagged {} ({} of {})",
+        ratio(o.real.tp, o.real.tp + o.real.fp),
+        o.real.tp,
+        o.real.tp + o.real.fp,
+        ratio(o.all.tp, o.all.tp + o.all.fn_),
+        o.all.tp,
+        o.all.tp + o.all.fn_,
+        ratio(o.negatives_flagged, o.negatives),
+        o.negatives_flagged,
+        o.negatives
     );
-    println!("\nunit level (flagged by any rule vs labelled with any rule):");
-    println!(
-        "  real units:        precision {:.3}  recall {:.3}  ({} tp, {} fp, {} fn)",
-        real.precision(),
-        real.recall(),
-        real.tp,
-        real.fp,
-        real.fn_
-    );
-    println!(
-        "  constructed units: precision {:.3}  recall {:.3}  ({} tp, {} fp, {} fn)",
-        constructed.precision(),
-        constructed.recall(),
-        constructed.tp,
-        constructed.fp,
-        constructed.fn_
-    );
-    println!(
-        "  all labelled:      recall {:.3}  ({} of {})",
-        all.recall(),
-        all.tp,
-        all.tp + all.fn_
-    );
-    println!(
-        "  hard negatives flagged: {} of {} ({:.3})",
-        negatives_flagged,
-        negatives.len(),
-        negatives_flagged as f64 / negatives.len().max(1) as f64
-    );
+    o
+}
 
-    println!("\nfalse positives (rule-level):");
-    for s in &scored {
+fn disagreements(title: &str, units: &[&Scored]) {
+    println!("\n{title}: false alarms (rule level)");
+    for s in units {
         let extra: Vec<&String> = s.flagged.difference(&s.labels).collect();
         if !extra.is_empty() {
             println!(
@@ -352,8 +473,8 @@ fn evaluate(dir: &Path) -> Outcome {
             );
         }
     }
-    println!("\nmissed (rule-level):");
-    for s in &scored {
+    println!("\n{title}: missed (rule level)");
+    for s in units {
         let missed: Vec<&String> = s.labels.difference(&s.flagged).collect();
         if !missed.is_empty() {
             println!(
@@ -362,11 +483,127 @@ fn evaluate(dir: &Path) -> Outcome {
             );
         }
     }
+}
 
-    Outcome {
-        real,
-        all,
-        negatives: negatives.len(),
-        negatives_flagged,
+#[test]
+fn evaluation_on_the_part_not_tuned_on_meets_the_bar() {
+    let lens = Lens::default();
+    let s = splits();
+    let mut scored = Vec::new();
+    score_sentences(
+        &lens,
+        written_units(),
+        "written",
+        &|u| s.written(&u.doc, &u.text),
+        &mut scored,
+    );
+    let mut have_real = true;
+    for set in ["lens", "lens-more"] {
+        let Some(dir) = real_data::real_data(&format!("data/{set}"), "real postmortems") else {
+            have_real = false;
+            continue;
+        };
+        let source = if set == "lens" { "lens" } else { "lens-more" };
+        score_reviews(&lens, &dir, source, &|d| s.document(d), &mut scored);
+        let constructed = dir.join("constructed.jsonl");
+        if constructed.exists() {
+            let source = if set == "lens" {
+                "lens constructed"
+            } else {
+                "lens-more constr."
+            };
+            score_sentences(
+                &lens,
+                read_units(&constructed),
+                source,
+                &|_| Part::Tune,
+                &mut scored,
+            );
+        }
     }
+    if !have_real {
+        println!(
+            "\nnote: ../shared is not there, so the real postmortems are skipped: the figures \
+             below are the written sentences only, and precision on real units is not checked"
+        );
+    }
+
+    let tune: Vec<&Scored> = scored.iter().filter(|s| s.part == Part::Tune).collect();
+    let test: Vec<&Scored> = scored.iter().filter(|s| s.part == Part::Test).collect();
+    disagreements("tuning part", &tune);
+    let _ = report("tuning part (the rules were tuned on this)", &tune);
+    // While tuning, LENS_EVAL_TUNING_ONLY=1 keeps even the test part's figures out of sight
+    // (and so checks no bar): the test part is only looked at once tuning is done.
+    if std::env::var_os("LENS_EVAL_TUNING_ONLY").is_some() {
+        println!("\nLENS_EVAL_TUNING_ONLY is set: the test part is not scored");
+        return;
+    }
+    let o = report("test part (not tuned on; the bars apply here)", &test);
+
+    let mut failed = Vec::new();
+    if have_real && o.real.precision() < 0.9 {
+        failed.push(format!(
+            "precision on the test part's real units {:.3} < 0.9",
+            o.real.precision()
+        ));
+    }
+    if o.all.recall() < 0.8 {
+        failed.push(format!(
+            "recall on the test part's labelled units {:.3} < 0.8",
+            o.all.recall()
+        ));
+    }
+    if o.negatives_flagged * 10 > o.negatives {
+        failed.push(format!(
+            "{} of {} of the test part's hard negatives flagged (> 1 in 10)",
+            o.negatives_flagged, o.negatives
+        ));
+    }
+    assert!(failed.is_empty(), "{}", failed.join("; "));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our own review and sentences, pinned
+
+/// Our own set's counts: (true positives, false positives, false negatives) on the review units
+/// and on all units, and (hard negatives flagged, hard negatives).
+const OWN_REAL: (usize, usize, usize) = (3, 0, 0);
+const OWN_ALL: (usize, usize, usize) = (19, 0, 0);
+const OWN_NEGATIVES: (usize, usize) = (0, 16);
+
+#[test]
+fn evaluation_on_our_own_set() {
+    let lens = Lens::default();
+    let dir = own_dir();
+    let mut scored = Vec::new();
+    score_reviews(&lens, &dir, "own review", &|_| Part::Tune, &mut scored);
+    score_sentences(
+        &lens,
+        read_units(&dir.join("constructed.jsonl")),
+        "own constructed",
+        &|_| Part::Tune,
+        &mut scored,
+    );
+    let all: Vec<&Scored> = scored.iter().collect();
+    disagreements("our own set", &all);
+    let o = report(
+        "our own set (tests/fixtures: units.jsonl, constructed.jsonl)",
+        &all,
+    );
+    // What our fixtures really give: 37 review units (3 labelled), 16 blameful constructed
+    // sentences and 16 hard negatives. Any change to these is a change in the lens to look at.
+    // These sentences were part of the development before issue 8 (the gaps noted then, "Kai
+    // should have checked ...", "simply a matter of", a sentence-initial "Obviously", are closed
+    // now), so they pin behaviour; they are no measure of how the lens does on unseen reviews.
+    assert_eq!(
+        (o.real.tp, o.real.fp, o.real.fn_),
+        OWN_REAL,
+        "review units (tp, fp, fn)"
+    );
+    assert_eq!(
+        (o.all.tp, o.all.fp, o.all.fn_),
+        OWN_ALL,
+        "all units (tp, fp, fn)"
+    );
+    assert_eq!((o.negatives_flagged, o.negatives), OWN_NEGATIVES);
 }

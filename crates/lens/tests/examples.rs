@@ -39,6 +39,8 @@ fn human_error() {
             "Human error during the migration left the replica without a primary.",
             "Our vendor misconfigured the firewall rule for the new subnet.",
             "The cluster was accidentally scaled to zero during the cleanup.",
+            "A copy-paste error put the staging key in the production config.",
+            "The replica was accidentally promoted during the drill.",
         ],
         &[
             "The pipeline was triggered unintentionally by a tag push.",
@@ -47,6 +49,8 @@ fn human_error() {
             "The API returns a 422 user error when the token is expired.",
             "The job retried, accidentally overwriting the earlier results.",
             "We added a spell checker that flags typos in runbooks.",
+            "The linter found a typo in the ingress values and blocked the merge.",
+            "We accidentally discovered a second leak while profiling.",
         ],
     );
 }
@@ -82,6 +86,10 @@ fn counterfactual() {
             "A canary deploy could have prevented the outage.",
             "This should have been caught in code review.",
             "Had we paused the rollout, fewer customers would have seen errors.",
+            "The on-call shouldn't've restarted both brokers at once.",
+            "Nobody thought to check the DNS TTL.",
+            "There was a failure to follow the rollback runbook.",
+            "An earlier rollback would have shortened the outage.",
         ],
         &[
             "The pod failed to start because the image was missing.",
@@ -91,6 +99,8 @@ fn counterfactual() {
             "Nobody noticed the dashboard because it was not linked from the alert.",
             "The scheduler would have retried the job if the lease had not expired.",
             "A rate limit would not have prevented this particular failure.",
+            "Feature flags would have made the rollback faster.",
+            "What would have helped the responders at 02:00?",
         ],
     );
 }
@@ -105,12 +115,14 @@ fn judgement() {
             "The reviewer was not paying attention to the diff.",
             "Complacency set in after a year without incidents.",
             "Engineers should know better than to skip the checklist.",
+            "The reviewer was asleep at the wheel.",
         ],
         &[
             "The loader uses lazy initialisation for the plugin registry.",
             "The impact on latency was negligible.",
             "We did not know that the flag also controlled the cache.",
             "Please be careful: the staging and production contexts look alike.",
+            "Nobody was careless: the two buttons looked the same.",
         ],
     );
 }
@@ -125,6 +137,8 @@ fn minimizing() {
             "The graph clearly showed the spike, so the slow response is hard to justify.",
             "It would have been easy for the on-call to roll back.",
             "The engineers simply did not read the warning.",
+            "Of course, nobody read the deprecation notice.",
+            "Everyone on the rotation knows the primary is in eu-west.",
         ],
         &[
             "The proxy simply forwards the header to the backend.",
@@ -132,6 +146,8 @@ fn minimizing() {
             "The fix was just a one-line change to the timeout.",
             "Just before noon the queue started to back up.",
             "Rolling back is easy with the new deploy tool.",
+            "It is simply a matter of raising the timeout.",
+            "We simply did not have an alert on that queue.",
         ],
     );
 }
@@ -146,6 +162,8 @@ fn blame_naming() {
             "The developer forgot to add the migration to the release.",
             "Kevin's deploy removed the feature flag for every tenant.",
             "Why did the on-call ignore the second page?",
+            "@mchen pushed an untested config straight to production.",
+            "It was the intern who dropped the users table.",
         ],
         &[
             "Maria restarted the service and confirmed recovery at 10:42.",
@@ -154,6 +172,8 @@ fn blame_naming() {
             "The developer experience team owns the CLI.",
             "Sarah deleted the stale branches after the release, as planned.",
             "The Kubernetes operator failed to reconcile the custom resource.",
+            "Kevin killed the stuck export job, and the replica caught up.",
+            "The admin employee's account was suspended by the provider.",
         ],
     );
 }
@@ -166,12 +186,15 @@ fn why_question() {
             "Why did you restart the primary instead of the replica?",
             "Why didn't the team roll back sooner?",
             "We need to ask why they skipped the staging deploy.",
+            "Why'd you silence the alert?",
+            "Why did we merge this without a second review?",
         ],
         &[
             "Why did the health check pass while the service was down?",
             "We used five whys to map the contributing factors.",
             "That is why the cache served stale data.",
             "It is unclear why the alert did not fire.",
+            "Why do we page at 80% disk? The volume takes an hour to grow.",
         ],
     );
 }
@@ -186,12 +209,16 @@ fn hindsight() {
             "The signs were there long before the outage.",
             "The outage was inevitable given the single NAT gateway.",
             "It was obvious that the queue would overflow.",
+            "Predictably, the retry storm made the outage worse.",
+            "The team brushed off the latency warnings.",
         ],
         &[
             "The node lost network connectivity for two minutes.",
             "The collector ignores metrics without a service label.",
             "We found no signs of data loss.",
             "It is clear from the traces that the pool was exhausted.",
+            "Some packet loss is inevitable on a radio link.",
+            "It was obvious by 14:30 that the fix was working.",
         ],
     );
 }
@@ -205,12 +232,16 @@ fn punitive() {
             "We need to decide who is to blame for the outage.",
             "The platform team will be held accountable for the missed SLO.",
             "Whose fault was the expired certificate?",
+            "The DBA will be written up for the data loss.",
+            "Two engineers were let go after the breach.",
         ],
         &[
             "Nobody will be blamed for this incident.",
             "The controller responsible for leader election restarted.",
             "We ran git blame to find the commit that changed the timeout.",
             "Each team is accountable for the SLOs of the services it owns.",
+            "Who is responsible for rotating the signing keys?",
+            "A faulty disk was at fault, not the deploy.",
         ],
     );
 }
@@ -237,4 +268,19 @@ fn positions_and_matched_text() {
     assert_eq!(json["rule"], "root-cause");
     assert_eq!(json["severity"], "info");
     assert_eq!(json["start"]["column"], 15);
+}
+
+#[test]
+fn overlapping_findings_of_one_rule_merge_into_one() {
+    // "despite being aware" is hindsight twice over (the phrase itself, and the awareness set
+    // against the inaction): one finding, over all of its words.
+    let text = "The team did not disable the job despite being aware of the bug.";
+    let findings = Lens::default().check(text);
+    let hindsight: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == Rule::Hindsight)
+        .map(|f| f.matched.as_str())
+        .collect();
+    assert_eq!(hindsight, ["despite being aware"]);
+    assert!(findings.iter().any(|f| f.rule == Rule::Counterfactual));
 }
