@@ -3,7 +3,7 @@
 use crate::instance::Instance;
 use crate::model::{Model, b_matching};
 
-fn shift_label(inst: &Instance, i: usize) -> String {
+pub(crate) fn shift_label(inst: &Instance, i: usize) -> String {
     let s = &inst.shifts[i];
     format!("shift {} ({}\u{2013}{})", s.id, s.start_local, s.end_local)
 }

@@ -308,13 +308,12 @@ fn scaled(
 /// A local wall-clock time (no offset) in `tz` as an instant: a time in a DST gap moves forward by
 /// the gap, an ambiguous time takes the earlier instant (jiff's "compatible" disambiguation).
 pub fn local_instant(text: &str, tz: &TimeZone, field: &str) -> Result<Timestamp, InstanceError> {
+    if text.ends_with('Z') || text.ends_with('z') || text.contains('[') || has_offset(text) {
+        return Err(bad(field, format!("{text:?} must be a local time without an offset")));
+    }
     let dt: DateTime = text.parse().map_err(|_| {
         bad(field, format!("{text:?} is not a local date and time such as 2027-03-01T09:00"))
     })?;
-    // A trailing offset or zone would be ignored by the civil parser only if it were accepted; refuse it.
-    if text.ends_with('Z') || text.contains('[') || has_offset(text) {
-        return Err(bad(field, format!("{text:?} must be a local time without an offset")));
-    }
     tz.to_ambiguous_zoned(dt)
         .disambiguate(Disambiguation::Compatible)
         .map(|z| z.timestamp())

@@ -14,6 +14,7 @@
 
 mod bound;
 pub mod check;
+mod exact;
 mod feasibility;
 pub mod instance;
 mod model;
@@ -28,6 +29,7 @@ pub use crate::instance::{
 };
 pub use crate::solution::{Assignment, PersonLoad, SOLUTION_FORMAT, Solution, Status};
 
+use crate::exact::Exact;
 use crate::model::Model;
 use crate::search::{Budget, Rng, State, anneal, repair};
 use crate::solution::{person_loads, round6};
@@ -137,6 +139,27 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         }
     }
     let Some(mut s) = state else {
+        if m.n <= EXACT_MAX_SHIFTS {
+            match exact::exact(&m, None, 0.0, EXACT_NODES, &out_of_time) {
+                Exact::Optimal { prim, shadow, .. } if !prim.is_empty() => {
+                    let bound = bound::lower_bound(&m, f64::INFINITY);
+                    return finish(inst, &m, &prim, &shadow, bound.max(0.0));
+                }
+                Exact::Infeasible { deepest } if deepest < m.n => {
+                    return without_schedule(
+                        Status::Infeasible,
+                        format!(
+                            "{}: however the shifts before it are covered, nobody available is rested \
+                             enough for it (min_rest_shifts={}{})",
+                            feasibility::shift_label(inst, deepest),
+                            m.rest,
+                            if m.newcomers.is_empty() { "" } else { ", with newcomers shadowing first" }
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
         return without_schedule(
             Status::Unknown,
             format!(
@@ -149,8 +172,8 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         );
     };
 
-    let t0 = 0.4 * step;
-    let t1 = 0.02 * step;
+    let t0 = search::calibrate(&mut s, &mut rng).max(0.05 * step);
+    let t1 = t0 / 200.0;
     let quick = Budget {
         target: 0.0,
         stall: 5_000 + 40 * n * np.min(50),
@@ -170,13 +193,33 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         max_iters: u64::MAX,
         out_of_time: &out_of_time,
     };
-    let (best, _) = anneal(&mut s, &mut rng, &long, t0, t1, cycle);
-    if best.spread < first.spread - EPS {
-        finish(inst, &m, &best.prim, &best.shadow, bound)
-    } else {
-        finish(inst, &m, &first.prim, &first.shadow, bound)
+    let (mut best, _) = anneal(&mut s, &mut rng, &long, t0, t1, cycle);
+    if best.spread > first.spread {
+        best = first;
     }
+    let mut bound = bound;
+    if best.spread > bound + EPS && m.n <= EXACT_MAX_SHIFTS && !out_of_time() {
+        match exact::exact(&m, Some(best.spread), bound, EXACT_NODES, &out_of_time) {
+            Exact::Optimal { prim, shadow, spread } => {
+                if prim.is_empty() {
+                    bound = best.spread; // nothing better exists
+                } else {
+                    best.prim = prim;
+                    best.shadow = shadow;
+                    best.spread = spread;
+                    bound = spread;
+                }
+            }
+            Exact::Infeasible { .. } | Exact::Unfinished => {}
+        }
+    }
+    finish(inst, &m, &best.prim, &best.shadow, bound)
 }
+
+/// Instances up to this many shifts get the exhaustive search when the local search cannot settle them.
+const EXACT_MAX_SHIFTS: usize = 60;
+/// Nodes the exhaustive search may visit (deterministic, unlike a time limit).
+const EXACT_NODES: u64 = 3_000_000;
 
 fn finish(inst: &Instance, m: &Model, prim: &[usize], shadow: &[Option<usize>], bound: f64) -> Solution {
     let assignments: Vec<Assignment> = prim

@@ -586,6 +586,24 @@ pub(crate) struct Best {
 
 const EPS: f64 = 1e-9;
 
+/// A starting temperature: the mean rise of the objective over a sample of legal moves that raise it.
+pub(crate) fn calibrate(s: &mut State, rng: &mut Rng) -> f64 {
+    let mut sum = 0.0;
+    let mut count = 0u32;
+    for _ in 0..2000 {
+        let Some(ch) = s.propose(rng, false) else { continue };
+        let Some(sc) = s.score(&ch, true) else { continue };
+        if sc.dobj > EPS {
+            sum += sc.dobj;
+            count += 1;
+            if count >= 200 {
+                break;
+            }
+        }
+    }
+    if count == 0 { 0.0 } else { sum / f64::from(count) }
+}
+
 /// Simulated annealing that removes rest conflicts; true when none are left.
 pub(crate) fn repair(s: &mut State, rng: &mut Rng, budget: &Budget) -> bool {
     let mut iters = 0u64;
