@@ -77,19 +77,25 @@ fn simple_bound(m: &Model) -> f64 {
 
 /// A lower bound on the spread, no greater than `upper` (the spread of a known schedule).
 pub(crate) fn lower_bound(m: &Model, upper: f64) -> f64 {
+    lower_bound_window(m, upper).0
+}
+
+/// The bound, and where the relaxation puts every load when the bound is below `upper`: a window
+/// `[lo, hi]` of width the bound, worth aiming the search at.
+pub(crate) fn lower_bound_window(m: &Model, upper: f64) -> (f64, Option<(f64, f64)>) {
     let simple = simple_bound(m);
     if m.np <= 1 || m.n == 0 {
-        return if m.np <= 1 { 0.0 } else { simple };
+        return (if m.np <= 1 { 0.0 } else { simple }, None);
     }
     let g = m.w.iter().fold(0i64, |a, &b| gcd(a, b));
     if g == 0 {
-        return simple; // every weight 0: loads are the priors, which the simple bound covers
+        return (simple, None); // every weight 0: loads are the priors, which the simple bound covers
     }
     #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
     let total = (m.total_w / g) as usize;
     let words = total / 64 + 1;
     if words.saturating_mul(m.n).saturating_mul(m.np) > WORK_LIMIT {
-        return simple;
+        return (simple, None);
     }
     // Each person's reachable totals (in units of g).
     let gap = m.rest + 1;
@@ -162,6 +168,7 @@ pub(crate) fn lower_bound(m: &Model, upper: f64) -> f64 {
         best = span + 1.0;
     }
     let upper_best = best;
+    let mut window = None;
     // The lowest load is at most the capacity-weighted average, and is some person's reachable load.
     let start = values.partition_point(|&v| v <= avg + EPS);
     for idx in (0..start).rev() {
@@ -188,10 +195,11 @@ pub(crate) fn lower_bound(m: &Model, upper: f64) -> f64 {
         }
         if l < b {
             best = values[l] - lo;
+            window = Some((lo, values[l]));
         }
     }
     if best >= upper_best && !upper.is_finite() {
-        return simple;
+        return (simple, None);
     }
-    best.max(simple).max(0.0)
+    (best.max(simple).max(0.0), window)
 }

@@ -56,7 +56,7 @@ impl Dfs<'_> {
             return;
         }
         self.nodes += 1;
-        if self.nodes >= self.node_limit || (self.nodes % 4096 == 0 && (self.out_of_time)()) {
+        if self.nodes >= self.node_limit || (self.nodes.is_multiple_of(4096) && (self.out_of_time)()) {
             self.stopped = true;
             return;
         }

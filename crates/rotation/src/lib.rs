@@ -108,7 +108,7 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         return without_schedule(Status::Infeasible, reason);
     }
     if m.n == 0 {
-        return finish(inst, &m, &[], &vec![None; 0], 0.0);
+        return finish(inst, &m, &[], &[], 0.0);
     }
     let step = load_step(&m);
     #[allow(clippy::cast_precision_loss)]
@@ -172,8 +172,6 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         );
     };
 
-    let t0 = search::calibrate(&mut s, &mut rng).max(0.05 * step);
-    let t1 = t0 / 200.0;
     let quick = Budget {
         target: 0.0,
         stall: 5_000 + 40 * n * np.min(50),
@@ -181,21 +179,29 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         out_of_time: &out_of_time,
     };
     let cycle = 2_000 + 50 * n * np.min(50);
-    let (first, _) = anneal(&mut s, &mut rng, &quick, t0, t1, cycle);
-    let bound = bound::lower_bound(&m, first.spread);
+    let (first, _) = anneal(&mut s, &mut rng, &quick, step, cycle, None);
+    let (bound, window) = bound::lower_bound_window(&m, first.spread);
     if first.spread <= bound + EPS || out_of_time() {
         return finish(inst, &m, &first.prim, &first.shadow, bound);
     }
-    s.restore(&first.prim, &first.shadow);
     let long = Budget {
         target: bound,
-        stall: 100_000 + 400 * n * np.min(50),
+        stall: stall_factor() * (100_000 + 400 * n * np.min(50)),
         max_iters: u64::MAX,
         out_of_time: &out_of_time,
     };
-    let (mut best, _) = anneal(&mut s, &mut rng, &long, t0, t1, cycle);
-    if best.spread > first.spread {
-        best = first;
+    let mut best = first;
+    // Aim at the window where the bound's relaxation puts every load, then at the spread itself.
+    let phases: Vec<Option<(f64, f64)>> = if window.is_some() { vec![window, None] } else { vec![None] };
+    for w in phases {
+        if best.spread <= bound + EPS || out_of_time() {
+            break;
+        }
+        s.restore(&best.prim, &best.shadow);
+        let (found, _) = anneal(&mut s, &mut rng, &long, step, cycle, w);
+        if found.spread < best.spread - EPS {
+            best = found;
+        }
     }
     let mut bound = bound;
     if best.spread > bound + EPS && m.n <= EXACT_MAX_SHIFTS && !out_of_time() {
@@ -214,6 +220,10 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         }
     }
     finish(inst, &m, &best.prim, &best.shadow, bound)
+}
+
+fn stall_factor() -> u64 {
+    std::env::var("ROT_STALL").ok().and_then(|v| v.parse().ok()).unwrap_or(1)
 }
 
 /// Instances up to this many shifts get the exhaustive search when the local search cannot settle them.

@@ -83,6 +83,9 @@ pub(crate) struct State<'a> {
     refv: f64,
     splus: f64,
     sminus: f64,
+    /// When set, the objective is instead how far loads lie outside this window (summed).
+    window: Option<(f64, f64)>,
+    pen: f64,
     pub maxp: usize,
     pub minp: usize,
     since_resum: u32,
@@ -98,7 +101,7 @@ struct Change {
 struct Scored {
     dconf: i64,
     dobj: f64,
-    people: [(usize, i64); 2],
+    people: [(usize, i64); 3],
     new_shadow: Option<Vec<Option<usize>>>,
 }
 
@@ -121,6 +124,8 @@ impl<'a> State<'a> {
             refv: 0.0,
             splus: 0.0,
             sminus: 0.0,
+            window: None,
+            pen: 0.0,
             maxp: 0,
             minp: 0,
             since_resum: 0,
@@ -168,6 +173,25 @@ impl<'a> State<'a> {
         self.m.n
     }
 
+    fn pen_of(&self, l: f64) -> f64 {
+        match self.window {
+            Some((lo, hi)) => (lo - l).max(0.0) + (l - hi).max(0.0),
+            None => 0.0,
+        }
+    }
+
+    /// Aims at loads within `[lo, hi]` (the window of the lower bound), or back at the smooth objective.
+    pub fn set_window(&mut self, window: Option<(f64, f64)>) {
+        self.window = window;
+        self.pen = self.load.iter().map(|&l| self.pen_of(l)).sum();
+    }
+
+    /// Sharpens (or softens) the smooth objective.
+    pub fn set_beta(&mut self, beta: f64) {
+        self.beta = beta;
+        self.resum();
+    }
+
     fn resum(&mut self) {
         let m = self.m;
         let mean = self.load.iter().sum::<f64>() / self.load.len().max(1) as f64;
@@ -175,6 +199,7 @@ impl<'a> State<'a> {
         self.splus = self.load.iter().map(|&l| ex(self.beta * (l - mean))).sum();
         self.sminus = self.load.iter().map(|&l| ex(-self.beta * (l - mean))).sum();
         self.since_resum = 0;
+        self.pen = self.load.iter().map(|&l| self.pen_of(l)).sum();
         let _ = m;
         self.extremes();
     }
@@ -199,6 +224,9 @@ impl<'a> State<'a> {
 
     /// The smooth objective (about the spread, plus a little for each person at an extreme).
     pub fn objective(&self) -> f64 {
+        if self.window.is_some() {
+            return self.pen;
+        }
         (self.splus.ln() + self.sminus.ln()) / self.beta
     }
 
@@ -240,13 +268,13 @@ impl<'a> State<'a> {
             self.flip(p, i);
             applied += 1;
         }
-        // People whose loads change (at most two in every move used here).
-        let mut people = [(usize::MAX, 0i64); 2];
-        let mut new_first = [(usize::MAX, 0usize); 2];
+        // People whose loads change (at most three in every move used here).
+        let mut people = [(usize::MAX, 0i64); 3];
+        let mut new_first = [(usize::MAX, 0usize); 3];
         if ok {
             let signed = ch.remove.iter().map(|&x| (x, -1)).chain(ch.add.iter().map(|&x| (x, 1)));
             for ((p, i), sign) in signed {
-                let slot = if people[0].0 == p || people[0].0 == usize::MAX { 0 } else { 1 };
+                let slot = people.iter().position(|&(q, _)| q == p || q == usize::MAX).unwrap_or(2);
                 if people[slot].0 == usize::MAX {
                     people[slot] = (p, self.wsum[p]);
                 }
@@ -291,7 +319,13 @@ impl<'a> State<'a> {
             splus += ex(self.beta * (new - self.refv)) - ex(self.beta * (old - self.refv));
             sminus += ex(-self.beta * (new - self.refv)) - ex(-self.beta * (old - self.refv));
         }
-        let dobj = if splus > 0.0 && sminus > 0.0 {
+        let dobj = if self.window.is_some() {
+            people
+                .iter()
+                .filter(|(p, _)| *p != usize::MAX)
+                .map(|&(p, w)| self.pen_of(m.load(p, w)) - self.pen_of(self.load[p]))
+                .sum()
+        } else if splus > 0.0 && sminus > 0.0 {
             (splus.ln() + sminus.ln()) / self.beta - self.objective()
         } else {
             0.0
@@ -316,6 +350,7 @@ impl<'a> State<'a> {
             let new = m.load(p, w);
             self.splus += ex(self.beta * (new - self.refv)) - ex(self.beta * (old - self.refv));
             self.sminus += ex(-self.beta * (new - self.refv)) - ex(-self.beta * (old - self.refv));
+            self.pen += self.pen_of(new) - self.pen_of(old);
             self.wsum[p] = w;
             self.load[p] = new;
             if m.newcomer[p] && m.k_shadow > 0 {
@@ -354,23 +389,32 @@ impl<'a> State<'a> {
         if !m.newcomers.is_empty() {
             let mut order = m.newcomers.clone();
             order.sort_by_key(|&p| (m.earliest[p], p));
+            let mut greedy_ok = true;
             for &p in &order {
                 let mut got = 0;
                 let mut last = 0;
-                for i in 0..m.n {
+                for (i, slot) in shadows.iter_mut().enumerate() {
                     if got == m.k_shadow {
                         break;
                     }
-                    if m.avail[p][i] && shadows[i].is_none() {
-                        shadows[i] = Some(p);
+                    if m.avail[p][i] && slot.is_none() {
+                        *slot = Some(p);
                         got += 1;
                         last = i;
                     }
                 }
                 if got < m.k_shadow {
-                    return None;
+                    greedy_ok = false;
+                    break;
                 }
                 deadline[p] = last + 1;
+            }
+            if !greedy_ok {
+                // Earliest-first per newcomer failed: any matching at all, deadlines where it ends.
+                shadows = match_shadows(m, &vec![m.n; m.np])?;
+                for &p in &m.newcomers {
+                    deadline[p] = shadows.iter().rposition(|s| *s == Some(p)).map_or(0, |i| i + 1);
+                }
             }
         }
         // Remaining allowed weight per person from shift i on.
@@ -493,6 +537,20 @@ impl<'a> State<'a> {
                 return None;
             }
             Some(Change { remove: vec![(p, i), (q, j)], add: vec![(p, j), (q, i)] })
+        } else if kind < 93 {
+            // A chain: q takes shift i from p, and p takes shift j from someone else.
+            let q = if rng.below(2) == 0 { self.minp } else { rng.below(m.np) };
+            let i = rng.below(n);
+            let p = self.prim[i];
+            if p == q || !m.allowed[q][i] {
+                return None;
+            }
+            let j = if rng.below(2) == 0 { pick_shift(self, rng, self.maxp) } else { rng.below(n) };
+            let o = self.prim[j];
+            if o == p || o == q || j == i || !m.allowed[p][j] {
+                return None;
+            }
+            Some(Change { remove: vec![(p, i), (o, j)], add: vec![(q, i), (p, j)] })
         } else {
             // Exchange two people over a span.
             let i = rng.below(n);
@@ -610,7 +668,7 @@ pub(crate) fn repair(s: &mut State, rng: &mut Rng, budget: &Budget) -> bool {
     let mut t = 2.0f64;
     while s.conflicts > 0 {
         iters += 1;
-        if iters % 1024 == 0 {
+        if iters.is_multiple_of(1024) {
             if iters >= budget.max_iters || (budget.out_of_time)() {
                 return false;
             }
@@ -626,21 +684,40 @@ pub(crate) fn repair(s: &mut State, rng: &mut Rng, budget: &Budget) -> bool {
     true
 }
 
-/// Simulated annealing on the smooth objective, in cycles of cooling from `t0` to `t1`; returns the
-/// best schedule seen (never worse than the one it started from) and the proposals made.
-pub(crate) fn anneal(s: &mut State, rng: &mut Rng, budget: &Budget, t0: f64, t1: f64, cycle: u64) -> (Best, u64) {
+fn knob(name: &str, default: f64) -> f64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Simulated annealing on the smooth objective, in cycles of cooling; each cycle starts from the best
+/// schedule so far, with the objective sharpened to that schedule's spread and the temperature set
+/// from the rises of a sample of moves. Returns the best schedule seen (never worse than the one it
+/// started from) and the proposals made.
+pub(crate) fn anneal(
+    s: &mut State,
+    rng: &mut Rng,
+    budget: &Budget,
+    step: f64,
+    cycle: u64,
+    window: Option<(f64, f64)>,
+) -> (Best, u64) {
+    let (kb, tc, tr) = (knob("ROT_KB", 8.0), knob("ROT_TC", 1.0), knob("ROT_TR", 200.0));
     let (prim, shadow) = s.snapshot();
     let mut best = Best { prim, shadow, spread: s.spread(), obj: s.objective() };
     let mut iters = 0u64;
     let mut since = 0u64;
     let cycle = cycle.max(1024);
-    let ratio = (t1 / t0).ln();
-    let mut t = t0;
     'outer: loop {
+        let beta = if best.spread > EPS { (kb / best.spread).max(3.0 / step) } else { 3.0 / step };
+        s.set_beta(beta.min(1e7));
+        s.set_window(window);
+        best.obj = s.objective();
+        let t0 = (calibrate(s, rng) * tc).max(1e-12);
+        let ratio = (1.0 / tr).ln();
+        let mut t = t0;
         for k in 0..cycle {
             iters += 1;
             since += 1;
-            if iters % 1024 == 0 {
+            if iters.is_multiple_of(1024) {
                 #[allow(clippy::cast_precision_loss)]
                 let frac = k as f64 / cycle as f64;
                 t = t0 * (ratio * frac).exp();
@@ -667,7 +744,6 @@ pub(crate) fn anneal(s: &mut State, rng: &mut Rng, budget: &Budget, t0: f64, t1:
                 }
             }
         }
-        // Each new cycle starts again from the best schedule.
         s.restore(&best.prim, &best.shadow);
     }
     (best, iters)

@@ -22,7 +22,7 @@ fn daily(weights: &[f64]) -> Vec<Value> {
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            let a = jiff::civil::date(2027, 1, 4).at(9, 0, 0, 0) + jiff::Span::new().days(i64::try_from(i).unwrap());
+            let a = jiff::civil::date(2027, 1, 4).at(9, 0, 0, 0) + jiff::Span::new().days(i64::try_from(i).expect("small"));
             let b = a + jiff::Span::new().days(1);
             json!({"id": format!("s{:03}", i + 1), "start": a.strftime("%Y-%m-%dT%H:%M").to_string(),
                    "end": b.strftime("%Y-%m-%dT%H:%M").to_string(), "weight": w})
@@ -32,7 +32,7 @@ fn daily(weights: &[f64]) -> Vec<Value> {
 
 /// Unavailability covering exactly shift `i` of [`daily`].
 fn off(i: usize) -> Value {
-    let a = jiff::civil::date(2027, 1, 4).at(12, 0, 0, 0) + jiff::Span::new().days(i64::try_from(i).unwrap());
+    let a = jiff::civil::date(2027, 1, 4).at(12, 0, 0, 0) + jiff::Span::new().days(i64::try_from(i).expect("small"));
     let b = a + jiff::Span::new().hours(1);
     json!({"start": a.strftime("%Y-%m-%dT%H:%M").to_string(), "end": b.strftime("%Y-%m-%dT%H:%M").to_string()})
 }
