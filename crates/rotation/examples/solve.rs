@@ -24,7 +24,9 @@ fn main() -> ExitCode {
             _ => return usage(&format!("unexpected argument {a:?}")),
         }
     }
-    let Some(path) = path else { return usage("INSTANCE.json is missing") };
+    let Some(path) = path else {
+        return usage("INSTANCE.json is missing");
+    };
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {

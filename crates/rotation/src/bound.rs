@@ -23,7 +23,9 @@ struct Bits {
 
 impl Bits {
     fn new(nbits: usize) -> Bits {
-        Bits { w: vec![0; nbits.div_ceil(64).max(1)] }
+        Bits {
+            w: vec![0; nbits.div_ceil(64).max(1)],
+        }
     }
     fn set(&mut self, k: usize) {
         if let Some(x) = self.w.get_mut(k / 64) {
@@ -70,8 +72,12 @@ impl Bits {
 
 /// The simple bound: someone's carried-over load above what another can ever reach.
 fn simple_bound(m: &Model) -> f64 {
-    let base = (0..m.np).map(|p| m.load(p, 0)).fold(f64::NEG_INFINITY, f64::max);
-    let top = (0..m.np).map(|p| m.load(p, m.max_weight(p))).fold(f64::INFINITY, f64::min);
+    let base = (0..m.np)
+        .map(|p| m.load(p, 0))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let top = (0..m.np)
+        .map(|p| m.load(p, m.max_weight(p)))
+        .fold(f64::INFINITY, f64::min);
     (base - top).max(0.0)
 }
 
@@ -129,8 +135,9 @@ pub(crate) fn lower_bound_window(m: &Model, upper: f64) -> (f64, Option<(f64, f6
         #[allow(clippy::cast_possible_wrap)]
         m.load(p, k as i64 * g)
     };
-    let loads: Vec<Vec<f64>> =
-        (0..m.np).map(|p| options[p].iter().map(|&k| load(p, k)).collect()).collect();
+    let loads: Vec<Vec<f64>> = (0..m.np)
+        .map(|p| options[p].iter().map(|&k| load(p, k)).collect())
+        .collect();
     let mut values: Vec<f64> = loads.iter().flatten().copied().collect();
     values.sort_by(f64::total_cmp);
     values.dedup_by(|a, b| (*a - *b).abs() < EPS);
@@ -139,7 +146,9 @@ pub(crate) fn lower_bound_window(m: &Model, upper: f64) -> (f64, Option<(f64, f6
     let sum_prior: i64 = m.prior.iter().sum();
     #[allow(clippy::cast_precision_loss)]
     let avg = (sum_prior + m.total_w) as f64 * 100.0 / (1000 * sum_cap) as f64;
-    let base_max = (0..m.np).map(|p| m.load(p, 0)).fold(f64::NEG_INFINITY, f64::max);
+    let base_max = (0..m.np)
+        .map(|p| m.load(p, 0))
+        .fold(f64::NEG_INFINITY, f64::max);
 
     // Can every person pick a reachable total with load in [lo, hi], the totals adding up exactly?
     let feasible = |lo: f64, hi: f64| -> bool {
@@ -162,7 +171,11 @@ pub(crate) fn lower_bound_window(m: &Model, upper: f64) -> (f64, Option<(f64, f6
         reach.get(total)
     };
 
-    let mut best = if upper.is_finite() { upper } else { f64::INFINITY };
+    let mut best = if upper.is_finite() {
+        upper
+    } else {
+        f64::INFINITY
+    };
     if !best.is_finite() {
         let span = values.last().copied().unwrap_or(0.0) - values.first().copied().unwrap_or(0.0);
         best = span + 1.0;

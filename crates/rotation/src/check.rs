@@ -20,19 +20,29 @@ pub fn check(inst: &Instance, sol: &Solution) -> Result<f64, CheckError> {
     if sol.assignments.len() != shifts.len() {
         return err("there must be exactly one assignment per shift, in shift order".into());
     }
-    let byid: HashMap<&str, usize> =
-        inst.people.iter().enumerate().map(|(k, p)| (p.id.as_str(), k)).collect();
+    let byid: HashMap<&str, usize> = inst
+        .people
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.id.as_str(), k))
+        .collect();
     let mut prim_at: Vec<Vec<usize>> = vec![Vec::new(); inst.people.len()];
     let mut shadow_at: Vec<Vec<usize>> = vec![Vec::new(); inst.people.len()];
     for (i, (sh, a)) in shifts.iter().zip(&sol.assignments).enumerate() {
         if a.shift != sh.id {
-            return err(format!("assignment {i} names shift {:?}, expected {:?}", a.shift, sh.id));
+            return err(format!(
+                "assignment {i} names shift {:?}, expected {:?}",
+                a.shift, sh.id
+            ));
         }
         let Some(&p) = byid.get(a.primary.as_str()) else {
             return err(format!("shift {}: unknown primary {:?}", sh.id, a.primary));
         };
         if !inst.people[p].available_for(sh) {
-            return err(format!("shift {}: primary {} is unavailable", sh.id, a.primary));
+            return err(format!(
+                "shift {}: primary {} is unavailable",
+                sh.id, a.primary
+            ));
         }
         prim_at[p].push(i);
         if let Some(s) = &a.shadow {
@@ -75,7 +85,10 @@ pub fn check(inst: &Instance, sol: &Solution) -> Result<f64, CheckError> {
             }
             let first = prim_at[p].first().copied().unwrap_or(shifts.len());
             if sh.iter().any(|&s| s > first) {
-                return err(format!("newcomer {} shadows after their first primary shift", person.id));
+                return err(format!(
+                    "newcomer {} shadows after their first primary shift",
+                    person.id
+                ));
             }
         }
     }

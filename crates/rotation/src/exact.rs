@@ -10,7 +10,11 @@ const EPS: f64 = 1e-9;
 /// What the exhaustive search settled.
 pub(crate) enum Exact {
     /// The best schedule of all (or none better than `upper` exists, when `prim` is empty).
-    Optimal { prim: Vec<usize>, shadow: Vec<Option<usize>>, spread: f64 },
+    Optimal {
+        prim: Vec<usize>,
+        shadow: Vec<Option<usize>>,
+        spread: f64,
+    },
     /// No schedule keeps the rules; `deepest` is the first shift that no way of covering the earlier
     /// ones leaves anyone for.
     Infeasible { deepest: usize },
@@ -56,13 +60,19 @@ impl Dfs<'_> {
             return;
         }
         self.nodes += 1;
-        if self.nodes >= self.node_limit || (self.nodes.is_multiple_of(4096) && (self.out_of_time)()) {
+        if self.nodes >= self.node_limit
+            || (self.nodes.is_multiple_of(4096) && (self.out_of_time)())
+        {
             self.stopped = true;
             return;
         }
         if i == m.n {
-            let hi = (0..m.np).map(|p| m.load(p, self.wsum[p])).fold(f64::NEG_INFINITY, f64::max);
-            let lo = (0..m.np).map(|p| m.load(p, self.wsum[p])).fold(f64::INFINITY, f64::min);
+            let hi = (0..m.np)
+                .map(|p| m.load(p, self.wsum[p]))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let lo = (0..m.np)
+                .map(|p| m.load(p, self.wsum[p]))
+                .fold(f64::INFINITY, f64::min);
             if hi - lo < self.best - EPS {
                 self.best = hi - lo;
                 self.best_prim.clone_from(&self.prim);
@@ -145,14 +155,22 @@ pub(crate) fn exact(
         if upper.is_none() {
             return Exact::Infeasible { deepest: d.deepest };
         }
-        return Exact::Optimal { prim: Vec::new(), shadow: Vec::new(), spread: d.best };
+        return Exact::Optimal {
+            prim: Vec::new(),
+            shadow: Vec::new(),
+            spread: d.best,
+        };
     }
     let mut first = vec![m.n; m.np];
     for (i, &p) in d.best_prim.iter().enumerate() {
         first[p] = first[p].min(i);
     }
     match match_shadows(m, &first) {
-        Some(shadow) => Exact::Optimal { prim: d.best_prim, shadow, spread: d.best },
+        Some(shadow) => Exact::Optimal {
+            prim: d.best_prim,
+            shadow,
+            spread: d.best,
+        },
         None => Exact::Unfinished,
     }
 }

@@ -20,7 +20,12 @@ fn names(inst: &Instance, people: &[usize]) -> String {
 fn shift_list(inst: &Instance, shifts: &[usize]) -> String {
     let v: Vec<&str> = shifts.iter().map(|&i| inst.shifts[i].id.as_str()).collect();
     if v.len() > 8 {
-        format!("{}, \u{2026}, {} ({} shifts)", v[..3].join(", "), v[v.len() - 1], v.len())
+        format!(
+            "{}, \u{2026}, {} ({} shifts)",
+            v[..3].join(", "),
+            v[v.len() - 1],
+            v.len()
+        )
     } else {
         v.join(", ")
     }
@@ -66,15 +71,23 @@ pub(crate) fn infeasibility(inst: &Instance, m: &Model) -> Option<String> {
     // A shift nobody can take.
     for i in 0..m.n {
         if m.cand[i].is_empty() {
-            let waiting: Vec<usize> =
-                m.newcomers.iter().copied().filter(|&p| m.avail[p][i]).collect();
+            let waiting: Vec<usize> = m
+                .newcomers
+                .iter()
+                .copied()
+                .filter(|&p| m.avail[p][i])
+                .collect();
             if waiting.is_empty() {
                 return Some(format!("{}: nobody is available", shift_label(inst, i)));
             }
             return Some(format!(
                 "{}: only {} {} available, and cannot shadow {k} shifts before it",
                 shift_label(inst, i),
-                if waiting.len() == 1 { "newcomer" } else { "newcomers" },
+                if waiting.len() == 1 {
+                    "newcomer"
+                } else {
+                    "newcomers"
+                },
                 names(inst, &waiting) + if waiting.len() == 1 { " is" } else { " are" },
             ));
         }

@@ -33,7 +33,10 @@ pub enum InstanceError {
 }
 
 fn bad(field: impl Into<String>, reason: impl Into<String>) -> InstanceError {
-    InstanceError::Field { field: field.into(), reason: reason.into() }
+    InstanceError::Field {
+        field: field.into(),
+        reason: reason.into(),
+    }
 }
 
 /// A shift to be covered, in the instance's order.
@@ -80,7 +83,9 @@ pub struct Person {
 impl Person {
     /// Whether the person can take `shift` (no time off overlapping it).
     pub fn available_for(&self, shift: &Shift) -> bool {
-        self.unavailable.iter().all(|u| !(u.start < shift.end && shift.start < u.end))
+        self.unavailable
+            .iter()
+            .all(|u| !(u.start < shift.end && shift.start < u.end))
     }
 }
 
@@ -117,24 +122,38 @@ impl Instance {
 
     /// Reads an instance, resolving its zone in the given database.
     pub fn from_json_with_db(text: &str, db: &TimeZoneDatabase) -> Result<Instance, InstanceError> {
-        let v: Value = serde_json::from_str(text).map_err(|e| InstanceError::Json(e.to_string()))?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| InstanceError::Json(e.to_string()))?;
         Self::from_value(&v, db)
     }
 
     /// Reads an instance from parsed JSON.
     pub fn from_value(v: &Value, db: &TimeZoneDatabase) -> Result<Instance, InstanceError> {
-        let root = v.as_object().ok_or_else(|| bad("(instance)", "must be a JSON object"))?;
+        let root = v
+            .as_object()
+            .ok_or_else(|| bad("(instance)", "must be a JSON object"))?;
         match root.get("format") {
             Some(Value::String(f)) if f == INSTANCE_FORMAT => {}
             Some(Value::String(f)) => {
-                return Err(bad("format", format!("must be {INSTANCE_FORMAT:?}, not {f:?}")));
+                return Err(bad(
+                    "format",
+                    format!("must be {INSTANCE_FORMAT:?}, not {f:?}"),
+                ));
             }
-            _ => return Err(bad("format", format!("must be the string {INSTANCE_FORMAT:?}"))),
+            _ => {
+                return Err(bad(
+                    "format",
+                    format!("must be the string {INSTANCE_FORMAT:?}"),
+                ));
+            }
         }
         let timezone = req_str(root, "timezone", "timezone")?;
-        let tz = db
-            .get(timezone)
-            .map_err(|_| bad("timezone", format!("{timezone:?} is not a known IANA time zone")))?;
+        let tz = db.get(timezone).map_err(|_| {
+            bad(
+                "timezone",
+                format!("{timezone:?} is not a known IANA time zone"),
+            )
+        })?;
         let name = match root.get("name") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -155,7 +174,10 @@ impl Instance {
                 return Err(bad(format!("{at}.id"), "must not be empty"));
             }
             if !shift_ids.insert(id.clone()) {
-                return Err(bad(format!("{at}.id"), format!("{id:?} is used by an earlier shift")));
+                return Err(bad(
+                    format!("{at}.id"),
+                    format!("{id:?} is used by an earlier shift"),
+                ));
             }
             let start_local = req_str(o, "start", &format!("{at}.start"))?.to_string();
             let end_local = req_str(o, "end", &format!("{at}.end"))?.to_string();
@@ -168,7 +190,14 @@ impl Instance {
                 None => WEIGHT_SCALE,
                 Some(w) => scaled(w, &format!("{at}.weight"), 3, 0.0, 10.0, "must be 0 to 10")?,
             };
-            shifts.push(Shift { id, start_local, end_local, start, end, weight_milli });
+            shifts.push(Shift {
+                id,
+                start_local,
+                end_local,
+                start,
+                end,
+                weight_milli,
+            });
         }
         for (i, pair) in shifts.windows(2).enumerate() {
             if pair[1].start < pair[0].end {
@@ -199,7 +228,10 @@ impl Instance {
                 return Err(bad(format!("{at}.id"), "must not be empty"));
             }
             if !person_ids.insert(id.clone()) {
-                return Err(bad(format!("{at}.id"), format!("{id:?} is used by an earlier person")));
+                return Err(bad(
+                    format!("{at}.id"),
+                    format!("{id:?} is used by an earlier person"),
+                ));
             }
             let mut unavailable = Vec::new();
             match o.get("unavailable") {
@@ -207,7 +239,9 @@ impl Instance {
                 Some(Value::Array(us)) => {
                     for (k, u) in us.iter().enumerate() {
                         let uat = format!("{at}.unavailable[{k}]");
-                        let uo = u.as_object().ok_or_else(|| bad(&uat, "must be an object"))?;
+                        let uo = u
+                            .as_object()
+                            .ok_or_else(|| bad(&uat, "must be an object"))?;
                         let s = req_str(uo, "start", &format!("{uat}.start"))?;
                         let e = req_str(uo, "end", &format!("{uat}.end"))?;
                         let start = local_instant(s, &tz, &format!("{uat}.start"))?;
@@ -233,17 +267,33 @@ impl Instance {
             };
             let capacity_pct = match o.get("capacity") {
                 None | Some(Value::Null) => 100,
-                Some(v) => scaled(v, &format!("{at}.capacity"), 2, 0.1, 1.0, "must be 0.1 to 1")?,
+                Some(v) => scaled(
+                    v,
+                    &format!("{at}.capacity"),
+                    2,
+                    0.1,
+                    1.0,
+                    "must be 0.1 to 1",
+                )?,
             };
             let newcomer = match o.get("newcomer") {
                 None | Some(Value::Null) => false,
                 Some(Value::Bool(b)) => *b,
                 Some(_) => return Err(bad(format!("{at}.newcomer"), "must be true or false")),
             };
-            people.push(Person { id, unavailable, prior_milli, capacity_pct, newcomer });
+            people.push(Person {
+                id,
+                unavailable,
+                prior_milli,
+                capacity_pct,
+                newcomer,
+            });
         }
 
-        let mut rules = Rules { min_rest_shifts: 1, newcomer_shadow_shifts: 2 };
+        let mut rules = Rules {
+            min_rest_shifts: 1,
+            newcomer_shadow_shifts: 2,
+        };
         match root.get("rules") {
             None | Some(Value::Null) => {}
             Some(Value::Object(r)) => {
@@ -256,7 +306,13 @@ impl Instance {
             }
             Some(_) => return Err(bad("rules", "must be an object")),
         }
-        Ok(Instance { timezone: timezone.to_string(), name, shifts, people, rules })
+        Ok(Instance {
+            timezone: timezone.to_string(),
+            name,
+            shifts,
+            people,
+            rules,
+        })
     }
 
     /// Total weight of all shifts, in thousandths.
@@ -265,7 +321,11 @@ impl Instance {
     }
 }
 
-fn req_str<'a>(o: &'a Map<String, Value>, key: &str, field: &str) -> Result<&'a str, InstanceError> {
+fn req_str<'a>(
+    o: &'a Map<String, Value>,
+    key: &str,
+    field: &str,
+) -> Result<&'a str, InstanceError> {
     match o.get(key) {
         Some(Value::String(s)) => Ok(s),
         Some(_) => Err(bad(field, "must be a string")),
@@ -309,10 +369,16 @@ fn scaled(
 /// the gap, an ambiguous time takes the earlier instant (jiff's "compatible" disambiguation).
 pub fn local_instant(text: &str, tz: &TimeZone, field: &str) -> Result<Timestamp, InstanceError> {
     if text.ends_with('Z') || text.ends_with('z') || text.contains('[') || has_offset(text) {
-        return Err(bad(field, format!("{text:?} must be a local time without an offset")));
+        return Err(bad(
+            field,
+            format!("{text:?} must be a local time without an offset"),
+        ));
     }
     let dt: DateTime = text.parse().map_err(|_| {
-        bad(field, format!("{text:?} is not a local date and time such as 2027-03-01T09:00"))
+        bad(
+            field,
+            format!("{text:?} is not a local date and time such as 2027-03-01T09:00"),
+        )
     })?;
     tz.to_ambiguous_zoned(dt)
         .disambiguate(Disambiguation::Compatible)
@@ -322,5 +388,6 @@ pub fn local_instant(text: &str, tz: &TimeZone, field: &str) -> Result<Timestamp
 
 fn has_offset(text: &str) -> bool {
     // After the date part (10 characters) a '+' or a second '-' means an offset.
-    text.get(10..).is_some_and(|t| t.contains('+') || t.contains('-'))
+    text.get(10..)
+        .is_some_and(|t| t.contains('+') || t.contains('-'))
 }

@@ -45,7 +45,10 @@ pub struct SolveOptions {
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        SolveOptions { time_limit: Duration::from_secs(10), seed: 1 }
+        SolveOptions {
+            time_limit: Duration::from_secs(10),
+            seed: 1,
+        }
     }
 }
 
@@ -123,7 +126,9 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
 
     let mut state = None;
     for _attempt in 0..8 {
-        let Some(mut s) = State::construct(&m, &target, beta, &mut rng) else { break };
+        let Some(mut s) = State::construct(&m, &target, beta, &mut rng) else {
+            break;
+        };
         let budget = Budget {
             target: 0.0,
             stall: u64::MAX,
@@ -153,7 +158,11 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
                              enough for it (min_rest_shifts={}{})",
                             feasibility::shift_label(inst, deepest),
                             m.rest,
-                            if m.newcomers.is_empty() { "" } else { ", with newcomers shadowing first" }
+                            if m.newcomers.is_empty() {
+                                ""
+                            } else {
+                                ", with newcomers shadowing first"
+                            }
                         ),
                     );
                 }
@@ -172,27 +181,31 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         );
     };
 
+    let (bound, window) = bound::lower_bound_window(&m, s.spread());
     let quick = Budget {
-        target: 0.0,
+        target: bound,
         stall: 5_000 + 40 * n * np.min(50),
         max_iters: 200_000 + 200 * n * np.min(50),
         out_of_time: &out_of_time,
     };
     let cycle = 2_000 + 50 * n * np.min(50);
     let (first, _) = anneal(&mut s, &mut rng, &quick, step, cycle, None);
-    let (bound, window) = bound::lower_bound_window(&m, first.spread);
     if first.spread <= bound + EPS || out_of_time() {
         return finish(inst, &m, &first.prim, &first.shadow, bound);
     }
     let long = Budget {
         target: bound,
-        stall: stall_factor() * (100_000 + 400 * n * np.min(50)),
+        stall: 500_000 + 2_000 * n * np.min(50),
         max_iters: u64::MAX,
         out_of_time: &out_of_time,
     };
     let mut best = first;
     // Aim at the window where the bound's relaxation puts every load, then at the spread itself.
-    let phases: Vec<Option<(f64, f64)>> = if window.is_some() { vec![window, None] } else { vec![None] };
+    let phases: Vec<Option<(f64, f64)>> = if window.is_some() {
+        vec![window, None]
+    } else {
+        vec![None]
+    };
     for w in phases {
         if best.spread <= bound + EPS || out_of_time() {
             break;
@@ -206,7 +219,11 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
     let mut bound = bound;
     if best.spread > bound + EPS && m.n <= EXACT_MAX_SHIFTS && !out_of_time() {
         match exact::exact(&m, Some(best.spread), bound, EXACT_NODES, &out_of_time) {
-            Exact::Optimal { prim, shadow, spread } => {
+            Exact::Optimal {
+                prim,
+                shadow,
+                spread,
+            } => {
                 if prim.is_empty() {
                     bound = best.spread; // nothing better exists
                 } else {
@@ -222,23 +239,29 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
     finish(inst, &m, &best.prim, &best.shadow, bound)
 }
 
-fn stall_factor() -> u64 {
-    std::env::var("ROT_STALL").ok().and_then(|v| v.parse().ok()).unwrap_or(1)
-}
-
 /// Instances up to this many shifts get the exhaustive search when the local search cannot settle them.
 const EXACT_MAX_SHIFTS: usize = 60;
 /// Nodes the exhaustive search may visit (deterministic, unlike a time limit).
 const EXACT_NODES: u64 = 3_000_000;
 
-fn finish(inst: &Instance, m: &Model, prim: &[usize], shadow: &[Option<usize>], bound: f64) -> Solution {
+fn finish(
+    inst: &Instance,
+    m: &Model,
+    prim: &[usize],
+    shadow: &[Option<usize>],
+    bound: f64,
+) -> Solution {
     let assignments: Vec<Assignment> = prim
         .iter()
         .enumerate()
         .map(|(i, &p)| Assignment {
             shift: inst.shifts[i].id.clone(),
             primary: inst.people[p].id.clone(),
-            shadow: shadow.get(i).copied().flatten().map(|q| inst.people[q].id.clone()),
+            shadow: shadow
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|q| inst.people[q].id.clone()),
         })
         .collect();
     let loads = person_loads(inst, prim, shadow);

@@ -64,7 +64,9 @@ impl Model {
         let allowed: Vec<Vec<bool>> = (0..np)
             .map(|p| (0..n).map(|i| avail[p][i] && i >= earliest[p]).collect())
             .collect();
-        let cand = (0..n).map(|i| (0..np).filter(|&p| allowed[p][i]).collect()).collect();
+        let cand = (0..n)
+            .map(|i| (0..np).filter(|&p| allowed[p][i]).collect())
+            .collect();
         let w: Vec<i64> = inst.shifts.iter().map(|s| s.weight_milli).collect();
         let total_w = w.iter().sum();
         Model {

@@ -117,7 +117,9 @@ impl<'a> State<'a> {
             wsum: vec![0; m.np],
             load: (0..m.np).map(|p| m.load(p, 0)).collect(),
             conflicts: 0,
-            first: (0..m.np).map(|p| if m.newcomer[p] { m.n } else { 0 }).collect(),
+            first: (0..m.np)
+                .map(|p| if m.newcomer[p] { m.n } else { 0 })
+                .collect(),
             shadow: vec![None; m.n],
             shadow_end: vec![0; m.np],
             beta,
@@ -272,9 +274,16 @@ impl<'a> State<'a> {
         let mut people = [(usize::MAX, 0i64); 3];
         let mut new_first = [(usize::MAX, 0usize); 3];
         if ok {
-            let signed = ch.remove.iter().map(|&x| (x, -1)).chain(ch.add.iter().map(|&x| (x, 1)));
+            let signed = ch
+                .remove
+                .iter()
+                .map(|&x| (x, -1))
+                .chain(ch.add.iter().map(|&x| (x, 1)));
             for ((p, i), sign) in signed {
-                let slot = people.iter().position(|&(q, _)| q == p || q == usize::MAX).unwrap_or(2);
+                let slot = people
+                    .iter()
+                    .position(|&(q, _)| q == p || q == usize::MAX)
+                    .unwrap_or(2);
                 if people[slot].0 == usize::MAX {
                     people[slot] = (p, self.wsum[p]);
                 }
@@ -298,7 +307,10 @@ impl<'a> State<'a> {
         }
         // Newcomers whose first primary moves before their current shadows need a new matching.
         let mut new_shadow = None;
-        if new_first.iter().any(|&(p, f)| p != usize::MAX && f < self.shadow_end[p]) {
+        if new_first
+            .iter()
+            .any(|&(p, f)| p != usize::MAX && f < self.shadow_end[p])
+        {
             let mut deadline = self.first.clone();
             for &(p, f) in &new_first {
                 if p != usize::MAX {
@@ -330,7 +342,12 @@ impl<'a> State<'a> {
         } else {
             0.0
         };
-        Some(Scored { dconf, dobj, people, new_shadow })
+        Some(Scored {
+            dconf,
+            dobj,
+            people,
+            new_shadow,
+        })
     }
 
     fn apply(&mut self, ch: &Change, sc: Scored) {
@@ -413,13 +430,21 @@ impl<'a> State<'a> {
                 // Earliest-first per newcomer failed: any matching at all, deadlines where it ends.
                 shadows = match_shadows(m, &vec![m.n; m.np])?;
                 for &p in &m.newcomers {
-                    deadline[p] = shadows.iter().rposition(|s| *s == Some(p)).map_or(0, |i| i + 1);
+                    deadline[p] = shadows
+                        .iter()
+                        .rposition(|s| *s == Some(p))
+                        .map_or(0, |i| i + 1);
                 }
             }
         }
         // Remaining allowed weight per person from shift i on.
         let mut remaining: Vec<i64> = (0..m.np)
-            .map(|p| (0..m.n).filter(|&i| m.allowed[p][i] && i >= deadline[p].min(m.n)).map(|i| m.w[i]).sum())
+            .map(|p| {
+                (0..m.n)
+                    .filter(|&i| m.allowed[p][i] && i >= deadline[p].min(m.n))
+                    .map(|i| m.w[i])
+                    .sum()
+            })
             .collect();
         let gap = i64::try_from(m.rest + 1).unwrap_or(i64::MAX);
         let mut last_at = vec![usize::MAX; m.np];
@@ -434,14 +459,19 @@ impl<'a> State<'a> {
                     continue;
                 }
                 let deficit = (target[p] - s.wsum[p]) as f64;
-                let chances = (remaining[p] as f64 / gap as f64).max(m.w[i] as f64).max(1.0);
+                let chances = (remaining[p] as f64 / gap as f64)
+                    .max(m.w[i] as f64)
+                    .max(1.0);
                 let mut score = deficit / chances;
                 // Keep back people whom a nearby scarce shift needs.
                 for j in i + 1..(i + 1 + m.rest).min(m.n) {
                     if !m.allowed[p][j] {
                         continue;
                     }
-                    let options = m.cand[j].iter().filter(|&&q| q != p && free(q, j, &last_at)).count();
+                    let options = m.cand[j]
+                        .iter()
+                        .filter(|&&q| q != p && free(q, j, &last_at))
+                        .count();
                     if options <= m.rest + 1 {
                         score -= 4.0 / (options as f64 + 0.5);
                     }
@@ -461,7 +491,11 @@ impl<'a> State<'a> {
                         if m.k_shadow > 0 && m.newcomer[p] && i < deadline[p] {
                             continue;
                         }
-                        let age = if last_at[p] == usize::MAX { usize::MAX } else { i - last_at[p] };
+                        let age = if last_at[p] == usize::MAX {
+                            usize::MAX
+                        } else {
+                            i - last_at[p]
+                        };
                         if pick.is_none_or(|(a, _)| age > a) {
                             pick = Some((age, p));
                         }
@@ -492,7 +526,10 @@ impl<'a> State<'a> {
     }
 
     fn change_reassign(&self, i: usize, q: usize) -> Change {
-        Change { remove: vec![(self.prim[i], i)], add: vec![(q, i)] }
+        Change {
+            remove: vec![(self.prim[i], i)],
+            add: vec![(q, i)],
+        }
     }
 
     /// A random move, or `None` when the draw is not a legal candidate.
@@ -502,7 +539,11 @@ impl<'a> State<'a> {
         let kind = rng.below(100);
         let pick_shift = |s: &State, rng: &mut Rng, person: usize| -> usize {
             let list = &s.pos[person];
-            if !list.is_empty() && rng.below(2) == 0 { list[rng.below(list.len())] } else { rng.below(n) }
+            if !list.is_empty() && rng.below(2) == 0 {
+                list[rng.below(list.len())]
+            } else {
+                rng.below(n)
+            }
         };
         if repair {
             // Reassign a shift, preferring conflicting ones.
@@ -521,7 +562,11 @@ impl<'a> State<'a> {
         if kind < 45 {
             let i = pick_shift(self, rng, self.maxp);
             let c = &m.cand[i];
-            let q = if rng.below(3) == 0 && m.allowed[self.minp][i] { self.minp } else { c[rng.below(c.len())] };
+            let q = if rng.below(3) == 0 && m.allowed[self.minp][i] {
+                self.minp
+            } else {
+                c[rng.below(c.len())]
+            };
             if q == self.prim[i] {
                 return None;
             }
@@ -536,21 +581,35 @@ impl<'a> State<'a> {
             if !m.allowed[q][i] || !m.allowed[p][j] {
                 return None;
             }
-            Some(Change { remove: vec![(p, i), (q, j)], add: vec![(p, j), (q, i)] })
+            Some(Change {
+                remove: vec![(p, i), (q, j)],
+                add: vec![(p, j), (q, i)],
+            })
         } else if kind < 93 {
             // A chain: q takes shift i from p, and p takes shift j from someone else.
-            let q = if rng.below(2) == 0 { self.minp } else { rng.below(m.np) };
+            let q = if rng.below(2) == 0 {
+                self.minp
+            } else {
+                rng.below(m.np)
+            };
             let i = rng.below(n);
             let p = self.prim[i];
             if p == q || !m.allowed[q][i] {
                 return None;
             }
-            let j = if rng.below(2) == 0 { pick_shift(self, rng, self.maxp) } else { rng.below(n) };
+            let j = if rng.below(2) == 0 {
+                pick_shift(self, rng, self.maxp)
+            } else {
+                rng.below(n)
+            };
             let o = self.prim[j];
             if o == p || o == q || j == i || !m.allowed[p][j] {
                 return None;
             }
-            Some(Change { remove: vec![(p, i), (o, j)], add: vec![(q, i), (p, j)] })
+            Some(Change {
+                remove: vec![(p, i), (o, j)],
+                add: vec![(q, i), (p, j)],
+            })
         } else {
             // Exchange two people over a span.
             let i = rng.below(n);
@@ -563,7 +622,10 @@ impl<'a> State<'a> {
             let len = 1 + rng.below(4 * (m.rest + 1));
             let a = i.saturating_sub(rng.below(len));
             let b = (a + len).min(n);
-            let mut ch = Change { remove: Vec::new(), add: Vec::new() };
+            let mut ch = Change {
+                remove: Vec::new(),
+                add: Vec::new(),
+            };
             for k in a..b {
                 let h = self.prim[k];
                 if h == p {
@@ -649,8 +711,12 @@ pub(crate) fn calibrate(s: &mut State, rng: &mut Rng) -> f64 {
     let mut sum = 0.0;
     let mut count = 0u32;
     for _ in 0..2000 {
-        let Some(ch) = s.propose(rng, false) else { continue };
-        let Some(sc) = s.score(&ch, true) else { continue };
+        let Some(ch) = s.propose(rng, false) else {
+            continue;
+        };
+        let Some(sc) = s.score(&ch, true) else {
+            continue;
+        };
         if sc.dobj > EPS {
             sum += sc.dobj;
             count += 1;
@@ -659,7 +725,11 @@ pub(crate) fn calibrate(s: &mut State, rng: &mut Rng) -> f64 {
             }
         }
     }
-    if count == 0 { 0.0 } else { sum / f64::from(count) }
+    if count == 0 {
+        0.0
+    } else {
+        sum / f64::from(count)
+    }
 }
 
 /// Simulated annealing that removes rest conflicts; true when none are left.
@@ -674,18 +744,18 @@ pub(crate) fn repair(s: &mut State, rng: &mut Rng, budget: &Budget) -> bool {
             }
             t = (t * 0.97).max(0.05);
         }
-        let Some(ch) = s.propose(rng, true) else { continue };
-        let Some(sc) = s.score(&ch, false) else { continue };
+        let Some(ch) = s.propose(rng, true) else {
+            continue;
+        };
+        let Some(sc) = s.score(&ch, false) else {
+            continue;
+        };
         let delta = sc.dconf as f64 + 0.01 * sc.dobj;
         if delta <= 0.0 || rng.unit() < (-delta / t).exp() {
             s.apply(&ch, sc);
         }
     }
     true
-}
-
-fn knob(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// Simulated annealing on the smooth objective, in cycles of cooling; each cycle starts from the best
@@ -700,14 +770,24 @@ pub(crate) fn anneal(
     cycle: u64,
     window: Option<(f64, f64)>,
 ) -> (Best, u64) {
-    let (kb, tc, tr) = (knob("ROT_KB", 8.0), knob("ROT_TC", 1.0), knob("ROT_TR", 200.0));
+    // Sharpness (times 1/spread), starting temperature (times the mean rise) and cooling ratio per cycle.
+    let (kb, tc, tr) = (8.0_f64, 1.0_f64, 200.0_f64);
     let (prim, shadow) = s.snapshot();
-    let mut best = Best { prim, shadow, spread: s.spread(), obj: s.objective() };
+    let mut best = Best {
+        prim,
+        shadow,
+        spread: s.spread(),
+        obj: s.objective(),
+    };
     let mut iters = 0u64;
     let mut since = 0u64;
     let cycle = cycle.max(1024);
     'outer: loop {
-        let beta = if best.spread > EPS { (kb / best.spread).max(3.0 / step) } else { 3.0 / step };
+        let beta = if best.spread > EPS {
+            (kb / best.spread).max(3.0 / step)
+        } else {
+            3.0 / step
+        };
         s.set_beta(beta.min(1e7));
         s.set_window(window);
         best.obj = s.objective();
@@ -725,12 +805,18 @@ pub(crate) fn anneal(
                     break 'outer;
                 }
             }
-            let Some(ch) = s.propose(rng, false) else { continue };
-            let Some(sc) = s.score(&ch, true) else { continue };
+            let Some(ch) = s.propose(rng, false) else {
+                continue;
+            };
+            let Some(sc) = s.score(&ch, true) else {
+                continue;
+            };
             if sc.dobj <= 0.0 || rng.unit() < (-sc.dobj / t).exp() {
                 s.apply(&ch, sc);
                 let sp = s.spread();
-                if sp < best.spread - EPS || (sp < best.spread + EPS && s.objective() < best.obj - EPS) {
+                if sp < best.spread - EPS
+                    || (sp < best.spread + EPS && s.objective() < best.obj - EPS)
+                {
                     if sp < best.spread - EPS {
                         since = 0;
                     }

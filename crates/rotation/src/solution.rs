@@ -89,7 +89,8 @@ impl Solution {
     /// The document as pretty JSON.
     pub fn to_json_pretty(&self) -> String {
         // Serialising plain strings, numbers and enums cannot fail; fall back to compact on the impossible.
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
     }
 }
 
@@ -107,7 +108,11 @@ pub fn load_of(prior_milli: i64, weight_milli: i64, capacity_pct: i64) -> f64 {
 }
 
 /// Each person's load for the given primaries (indices into `inst.people`, one per shift) and shadows.
-pub fn person_loads(inst: &Instance, primary: &[usize], shadow: &[Option<usize>]) -> Vec<PersonLoad> {
+pub fn person_loads(
+    inst: &Instance,
+    primary: &[usize],
+    shadow: &[Option<usize>],
+) -> Vec<PersonLoad> {
     let mut w = vec![0i64; inst.people.len()];
     let mut np = vec![0usize; inst.people.len()];
     let mut ns = vec![0usize; inst.people.len()];

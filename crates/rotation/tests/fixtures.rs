@@ -23,13 +23,28 @@ const CPSAT: [(&str, f64); 5] = [
 fn fixtures_are_solved_within_the_rules_and_no_less_fair_than_cpsat() {
     for (name, cpsat) in CPSAT {
         let inst = fixture(name);
-        let sol = solve(&inst, &SolveOptions { time_limit: Duration::from_secs(20), seed: 7 });
-        assert!(matches!(sol.status, Status::Optimal | Status::Feasible), "{name}: {sol:?}");
+        let sol = solve(
+            &inst,
+            &SolveOptions {
+                time_limit: Duration::from_secs(20),
+                seed: 7,
+            },
+        );
+        assert!(
+            matches!(sol.status, Status::Optimal | Status::Feasible),
+            "{name}: {sol:?}"
+        );
         let spread = check(&inst, &sol).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(Some(spread), sol.spread, "{name}");
-        assert!(spread <= cpsat + 1e-9, "{name}: spread {spread} against CP-SAT's {cpsat}");
+        assert!(
+            spread <= cpsat + 1e-9,
+            "{name}: spread {spread} against CP-SAT's {cpsat}"
+        );
         let bound = sol.bound.expect("a bound");
-        assert!(bound <= spread + 1e-9, "{name}: bound {bound} above spread {spread}");
+        assert!(
+            bound <= spread + 1e-9,
+            "{name}: bound {bound} above spread {spread}"
+        );
         assert_eq!(sol.assignments.len(), inst.shifts.len());
         assert_eq!(sol.loads.len(), inst.people.len());
     }
@@ -38,7 +53,10 @@ fn fixtures_are_solved_within_the_rules_and_no_less_fair_than_cpsat() {
 #[test]
 fn the_same_seed_gives_the_same_schedule() {
     let inst = fixture("year-daily-20");
-    let opts = SolveOptions { time_limit: Duration::from_secs(30), seed: 3 };
+    let opts = SolveOptions {
+        time_limit: Duration::from_secs(30),
+        seed: 3,
+    };
     assert_eq!(solve(&inst, &opts), solve(&inst, &opts));
 }
 
@@ -49,8 +67,14 @@ fn solution_document_is_the_contract_format() {
     let v: serde_json::Value = serde_json::from_str(&sol.to_json_pretty()).expect("JSON");
     assert_eq!(v["format"], "aftercare-rotation-solution/1");
     assert!(v["status"] == "optimal" || v["status"] == "feasible");
-    assert_eq!(v["assignments"].as_array().map(Vec::len), Some(inst.shifts.len()));
+    assert_eq!(
+        v["assignments"].as_array().map(Vec::len),
+        Some(inst.shifts.len())
+    );
     assert_eq!(v["assignments"][0]["shift"], inst.shifts[0].id.as_str());
-    assert!(v["assignments"][0].get("shadow").is_some(), "shadow is written, as null when none");
+    assert!(
+        v["assignments"][0].get("shadow").is_some(),
+        "shadow is written, as null when none"
+    );
     assert!(v["spread"].is_number());
 }

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use aftercare_rotation::{
-    Assignment, Instance, SOLUTION_FORMAT, Solution, SolveOptions, Status, check, local_instant, solve,
+    Assignment, Instance, SOLUTION_FORMAT, Solution, SolveOptions, Status, check, local_instant,
+    solve,
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -13,7 +14,10 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 fn opts() -> SolveOptions {
-    SolveOptions { time_limit: Duration::from_secs(5), seed: 11 }
+    SolveOptions {
+        time_limit: Duration::from_secs(5),
+        seed: 11,
+    }
 }
 
 /// Daily shifts from 2027-01-04 09:00 (Europe/London), with the given weights.
@@ -32,7 +36,8 @@ fn daily(weights: &[f64]) -> Vec<Value> {
 
 /// Unavailability covering exactly shift `i` of [`daily`].
 fn off(i: usize) -> Value {
-    let a = jiff::civil::date(2027, 1, 4).at(12, 0, 0, 0) + jiff::Span::new().days(i64::try_from(i).expect("small"));
+    let a = jiff::civil::date(2027, 1, 4).at(12, 0, 0, 0)
+        + jiff::Span::new().days(i64::try_from(i).expect("small"));
     let b = a + jiff::Span::new().hours(1);
     json!({"start": a.strftime("%Y-%m-%dT%H:%M").to_string(), "end": b.strftime("%Y-%m-%dT%H:%M").to_string()})
 }
@@ -48,7 +53,11 @@ fn brute_force(inst: &Instance) -> Option<f64> {
     let n = inst.shifts.len();
     let np = inst.people.len();
     let k = inst.rules.newcomer_shadow_shifts;
-    let newcomers: Vec<usize> = if k == 0 { Vec::new() } else { (0..np).filter(|&p| inst.people[p].newcomer).collect() };
+    let newcomers: Vec<usize> = if k == 0 {
+        Vec::new()
+    } else {
+        (0..np).filter(|&p| inst.people[p].newcomer).collect()
+    };
     // Every shadow vector that keeps the shadow rules on its own, kept by where each newcomer's
     // shadowing ends (all that matters for the primaries).
     let mut shadows: Vec<(Vec<usize>, Vec<Option<usize>>)> = Vec::new();
@@ -61,7 +70,10 @@ fn brute_force(inst: &Instance) -> Option<f64> {
         out: &mut Vec<(Vec<usize>, Vec<Option<usize>>)>,
     ) {
         if i == cur.len() {
-            if newcomers.iter().all(|&p| cur.iter().filter(|s| **s == Some(p)).count() == k) {
+            if newcomers
+                .iter()
+                .all(|&p| cur.iter().filter(|s| **s == Some(p)).count() == k)
+            {
                 let ends: Vec<usize> = newcomers
                     .iter()
                     .map(|&p| cur.iter().rposition(|s| *s == Some(p)).map_or(0, |j| j + 1))
@@ -95,11 +107,15 @@ fn brute_force(inst: &Instance) -> Option<f64> {
         let n = prim.len();
         if i == n {
             let Some((_, sh)) = shadows.iter().find(|(ends, _)| {
-                newcomers.iter().zip(ends).all(|(&p, &e)| prim.iter().position(|&q| q == p).unwrap_or(n) >= e)
+                newcomers
+                    .iter()
+                    .zip(ends)
+                    .all(|(&p, &e)| prim.iter().position(|&q| q == p).unwrap_or(n) >= e)
             }) else {
                 return;
             };
-            let spread = check(inst, &to_solution(inst, prim, sh)).expect("brute force keeps the rules");
+            let spread =
+                check(inst, &to_solution(inst, prim, sh)).expect("brute force keeps the rules");
             if best.is_none_or(|b| spread < b) {
                 *best = Some(spread);
             }
@@ -117,7 +133,14 @@ fn brute_force(inst: &Instance) -> Option<f64> {
             rec(i + 1, inst, prim, shadows, newcomers, best);
         }
     }
-    rec(0, inst, &mut vec![0usize; n], &shadows, &newcomers, &mut best);
+    rec(
+        0,
+        inst,
+        &mut vec![0usize; n],
+        &shadows,
+        &newcomers,
+        &mut best,
+    );
     best
 }
 
@@ -227,7 +250,10 @@ fn a_newcomer_who_cannot_shadow_enough_is_named() {
     ];
     let sol = solve(&instance(daily(&[1.0; 5]), people, 1, 2), &opts());
     assert_eq!(sol.status, Status::Infeasible);
-    assert_eq!(sol.reason.as_deref(), Some("newcomer new must shadow 2 shifts but is available for only 1"));
+    assert_eq!(
+        sol.reason.as_deref(),
+        Some("newcomer new must shadow 2 shifts but is available for only 1")
+    );
 }
 
 #[test]
@@ -241,7 +267,10 @@ fn a_shift_only_a_newcomer_could_take_too_early_is_named() {
     assert_eq!(sol.status, Status::Infeasible);
     let reason = sol.reason.expect("reason");
     assert!(reason.starts_with("shift s002 ("), "{reason}");
-    assert!(reason.contains("only newcomer new is available"), "{reason}");
+    assert!(
+        reason.contains("only newcomer new is available"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -272,7 +301,11 @@ fn newcomers_shadow_exactly_before_their_first_primary_and_one_per_shift() {
             .filter(|&i| sol.assignments[i].shadow.as_deref() == Some(nc))
             .collect();
         assert_eq!(shadows.len(), 3);
-        let first = sol.assignments.iter().position(|a| a.primary == nc).unwrap_or(20);
+        let first = sol
+            .assignments
+            .iter()
+            .position(|a| a.primary == nc)
+            .unwrap_or(20);
         assert!(shadows.iter().all(|&s| s < first));
     }
 }
@@ -301,16 +334,52 @@ fn the_checker_catches_each_broken_rule() {
         reason: None,
         loads: Vec::new(),
     };
-    let good = mk(["bo", "ana", "chen", "new"], [Some("new"), None, None, None]);
+    let good = mk(
+        ["bo", "ana", "chen", "new"],
+        [Some("new"), None, None, None],
+    );
     assert_eq!(check(&inst, &good), Ok(0.0));
     let cases = [
-        (mk(["ana", "bo", "chen", "new"], [Some("new"), None, None, None]), "shift s001: primary ana is unavailable"),
-        (mk(["bo", "bo", "chen", "new"], [Some("new"), None, None, None]), "bo: primary on shifts s001 and s002 breaks min_rest_shifts=1"),
-        (mk(["bo", "ana", "chen", "new"], [Some("bo"), None, None, None]), "shift s001: shadow \"bo\" is not a newcomer"),
-        (mk(["bo", "ana", "chen", "new"], [None, None, None, Some("new")]), "shift s004: shadow is the primary"),
-        (mk(["bo", "ana", "chen", "new"], [None, None, None, None]), "newcomer new shadows 0 shifts, expected 1"),
-        (mk(["bo", "new", "chen", "ana"], [None, None, Some("new"), None]), "newcomer new shadows after their first primary shift"),
-        (mk(["bo", "ana", "chen", "zed"], [Some("new"), None, None, None]), "shift s004: unknown primary \"zed\""),
+        (
+            mk(
+                ["ana", "bo", "chen", "new"],
+                [Some("new"), None, None, None],
+            ),
+            "shift s001: primary ana is unavailable",
+        ),
+        (
+            mk(["bo", "bo", "chen", "new"], [Some("new"), None, None, None]),
+            "bo: primary on shifts s001 and s002 breaks min_rest_shifts=1",
+        ),
+        (
+            mk(["bo", "ana", "chen", "new"], [Some("bo"), None, None, None]),
+            "shift s001: shadow \"bo\" is not a newcomer",
+        ),
+        (
+            mk(
+                ["bo", "ana", "chen", "new"],
+                [None, None, None, Some("new")],
+            ),
+            "shift s004: shadow is the primary",
+        ),
+        (
+            mk(["bo", "ana", "chen", "new"], [None, None, None, None]),
+            "newcomer new shadows 0 shifts, expected 1",
+        ),
+        (
+            mk(
+                ["bo", "new", "chen", "ana"],
+                [None, None, Some("new"), None],
+            ),
+            "newcomer new shadows after their first primary shift",
+        ),
+        (
+            mk(
+                ["bo", "ana", "chen", "zed"],
+                [Some("new"), None, None, None],
+            ),
+            "shift s004: unknown primary \"zed\"",
+        ),
     ];
     for (sol, want) in cases {
         assert_eq!(check(&inst, &sol).map_err(|e| e.0), Err(want.to_string()));
@@ -321,23 +390,37 @@ fn refusal(patch: impl Fn(&mut Value)) -> String {
     let mut v = json!({"format": "aftercare-rotation/1", "timezone": "Europe/London", "shifts": daily(&[1.0; 4]),
                        "people": [{"id": "ana"}, {"id": "bo"}], "rules": {"min_rest_shifts": 1}});
     patch(&mut v);
-    Instance::from_json(&v.to_string()).expect_err("refused").to_string()
+    Instance::from_json(&v.to_string())
+        .expect_err("refused")
+        .to_string()
 }
 
 #[test]
 fn refusals_name_the_field() {
-    assert_eq!(refusal(|v| v["shifts"][3]["weight"] = json!(11)), "shifts[3].weight: must be 0 to 10");
-    assert_eq!(refusal(|v| v["shifts"][1]["weight"] = json!(-1)), "shifts[1].weight: must be 0 to 10");
+    assert_eq!(
+        refusal(|v| v["shifts"][3]["weight"] = json!(11)),
+        "shifts[3].weight: must be 0 to 10"
+    );
+    assert_eq!(
+        refusal(|v| v["shifts"][1]["weight"] = json!(-1)),
+        "shifts[1].weight: must be 0 to 10"
+    );
     assert_eq!(
         refusal(|v| v["shifts"][0]["weight"] = json!(1.0005)),
         "shifts[0].weight: must have at most 3 decimals"
     );
-    assert_eq!(refusal(|v| v["people"][1]["capacity"] = json!(0.05)), "people[1].capacity: must be 0.1 to 1");
+    assert_eq!(
+        refusal(|v| v["people"][1]["capacity"] = json!(0.05)),
+        "people[1].capacity: must be 0.1 to 1"
+    );
     assert_eq!(
         refusal(|v| v["people"][1]["capacity"] = json!(0.555)),
         "people[1].capacity: must have at most 2 decimals"
     );
-    assert_eq!(refusal(|v| v["format"] = json!("x/2")), "format: must be \"aftercare-rotation/1\", not \"x/2\"");
+    assert_eq!(
+        refusal(|v| v["format"] = json!("x/2")),
+        "format: must be \"aftercare-rotation/1\", not \"x/2\""
+    );
     assert_eq!(
         refusal(|v| v["timezone"] = json!("Mars/Olympus")),
         "timezone: \"Mars/Olympus\" is not a known IANA time zone"
@@ -346,23 +429,41 @@ fn refusals_name_the_field() {
         refusal(|v| v["shifts"][2]["start"] = json!("2027-01-05T10:00")),
         "shifts[2].start: shift s003 starts before shift s002 ends: shifts must be in time order and not overlap"
     );
-    assert_eq!(refusal(|v| v["shifts"][2]["id"] = json!("s001")), "shifts[2].id: \"s001\" is used by an earlier shift");
-    assert_eq!(refusal(|v| v["people"][1]["id"] = json!("ana")), "people[1].id: \"ana\" is used by an earlier person");
     assert_eq!(
-        refusal(|v| v["people"][0]["unavailable"] = json!([{"start": "2027-01-05T00:00", "end": "tomorrow"}])),
+        refusal(|v| v["shifts"][2]["id"] = json!("s001")),
+        "shifts[2].id: \"s001\" is used by an earlier shift"
+    );
+    assert_eq!(
+        refusal(|v| v["people"][1]["id"] = json!("ana")),
+        "people[1].id: \"ana\" is used by an earlier person"
+    );
+    assert_eq!(
+        refusal(|v| v["people"][0]["unavailable"] =
+            json!([{"start": "2027-01-05T00:00", "end": "tomorrow"}])),
         "people[0].unavailable[0].end: \"tomorrow\" is not a local date and time such as 2027-03-01T09:00"
     );
     assert_eq!(
         refusal(|v| v["shifts"][0]["start"] = json!("2027-01-04T09:00+01:00")),
         "shifts[0].start: \"2027-01-04T09:00+01:00\" must be a local time without an offset"
     );
-    assert_eq!(refusal(|v| v["people"] = json!([])), "people: must name at least one person");
-    assert_eq!(refusal(|v| v["people"][0]["newcomer"] = json!("yes")), "people[0].newcomer: must be true or false");
+    assert_eq!(
+        refusal(|v| v["people"] = json!([])),
+        "people: must name at least one person"
+    );
+    assert_eq!(
+        refusal(|v| v["people"][0]["newcomer"] = json!("yes")),
+        "people[0].newcomer: must be true or false"
+    );
     assert_eq!(
         refusal(|v| v["rules"]["min_rest_shifts"] = json!(-1)),
         "rules.min_rest_shifts: must be a whole number of at least 0"
     );
-    assert!(Instance::from_json("{").expect_err("not JSON").to_string().starts_with("not JSON"));
+    assert!(
+        Instance::from_json("{")
+            .expect_err("not JSON")
+            .to_string()
+            .starts_with("not JSON")
+    );
 }
 
 fn instant(local: &str, zone: &str) -> Timestamp {
@@ -377,17 +478,44 @@ fn utc(s: &str) -> Timestamp {
 #[test]
 fn dst_gap_moves_forward_and_ambiguity_takes_the_earlier_instant() {
     // Northern hemisphere: London springs forward 2027-03-28 01:00 -> 02:00, falls back 2027-10-31 02:00 -> 01:00.
-    assert_eq!(instant("2027-03-28T01:30", "Europe/London"), utc("2027-03-28T01:30:00Z"));
-    assert_eq!(instant("2027-03-28T02:30", "Europe/London"), utc("2027-03-28T01:30:00Z"));
-    assert_eq!(instant("2027-10-31T01:30", "Europe/London"), utc("2027-10-31T00:30:00Z"));
-    assert_eq!(instant("2027-10-31T02:30", "Europe/London"), utc("2027-10-31T02:30:00Z"));
+    assert_eq!(
+        instant("2027-03-28T01:30", "Europe/London"),
+        utc("2027-03-28T01:30:00Z")
+    );
+    assert_eq!(
+        instant("2027-03-28T02:30", "Europe/London"),
+        utc("2027-03-28T01:30:00Z")
+    );
+    assert_eq!(
+        instant("2027-10-31T01:30", "Europe/London"),
+        utc("2027-10-31T00:30:00Z")
+    );
+    assert_eq!(
+        instant("2027-10-31T02:30", "Europe/London"),
+        utc("2027-10-31T02:30:00Z")
+    );
     // Southern hemisphere: Sydney falls back 2027-04-04 03:00 -> 02:00 and springs forward 2027-10-03 02:00 -> 03:00.
-    assert_eq!(instant("2027-04-04T02:30", "Australia/Sydney"), utc("2027-04-03T15:30:00Z"));
-    assert_eq!(instant("2027-10-03T02:30", "Australia/Sydney"), utc("2027-10-02T16:30:00Z"));
-    assert_eq!(instant("2027-10-03T03:30", "Australia/Sydney"), utc("2027-10-02T16:30:00Z"));
+    assert_eq!(
+        instant("2027-04-04T02:30", "Australia/Sydney"),
+        utc("2027-04-03T15:30:00Z")
+    );
+    assert_eq!(
+        instant("2027-10-03T02:30", "Australia/Sydney"),
+        utc("2027-10-02T16:30:00Z")
+    );
+    assert_eq!(
+        instant("2027-10-03T03:30", "Australia/Sydney"),
+        utc("2027-10-02T16:30:00Z")
+    );
     // New York: 2027-03-14 02:00 -> 03:00; 2027-11-07 02:00 -> 01:00.
-    assert_eq!(instant("2027-03-14T02:15", "America/New_York"), utc("2027-03-14T07:15:00Z"));
-    assert_eq!(instant("2027-11-07T01:15", "America/New_York"), utc("2027-11-07T05:15:00Z"));
+    assert_eq!(
+        instant("2027-03-14T02:15", "America/New_York"),
+        utc("2027-03-14T07:15:00Z")
+    );
+    assert_eq!(
+        instant("2027-11-07T01:15", "America/New_York"),
+        utc("2027-11-07T05:15:00Z")
+    );
 }
 
 #[test]
@@ -407,14 +535,29 @@ fn availability_overlaps_in_instants_across_dst() {
                    {"id": "chen", "unavailable": [{"start": "2027-03-28T08:59", "end": "2027-03-28T09:00"}]}],
         "rules": {"min_rest_shifts": 1, "newcomer_shadow_shifts": 0}});
     let inst = Instance::from_json(&v.to_string()).expect("valid");
-    assert_eq!(inst.shifts[0].end.duration_since(inst.shifts[0].start).as_secs(), 23 * 3600);
+    assert_eq!(
+        inst.shifts[0]
+            .end
+            .duration_since(inst.shifts[0].start)
+            .as_secs(),
+        23 * 3600
+    );
     // b, written 01:30 to 09:00, starts at the earlier 01:30 (BST): 8.5 hours, not 7.5.
-    assert_eq!(inst.shifts[2].end.duration_since(inst.shifts[2].start).as_secs(), 8 * 3600 + 1800);
+    assert_eq!(
+        inst.shifts[2]
+            .end
+            .duration_since(inst.shifts[2].start)
+            .as_secs(),
+        8 * 3600 + 1800
+    );
     let (bo, chen) = (&inst.people[1], &inst.people[2]);
     assert!(!bo.available_for(&inst.shifts[1]));
     assert!(bo.available_for(&inst.shifts[2]));
     assert!(!chen.available_for(&inst.shifts[0]));
-    assert!(chen.available_for(&inst.shifts[1]), "half-open, and in instants");
+    assert!(
+        chen.available_for(&inst.shifts[1]),
+        "half-open, and in instants"
+    );
     let sol = solve(&inst, &opts());
     check(&inst, &sol).expect("keeps the rules");
     assert_eq!(sol.status, Status::Optimal);
