@@ -58,3 +58,15 @@ if __name__ == "__main__":
             json.dump(inst, f, indent=1)
             f.write("\n")
         print(f"{name}: {n} people, {count} shifts of {hours} h")
+    # An infeasible one: nobody can take the fifth shift of a small weekly rotation.
+    start = datetime(2027, 1, 4, 9, 0)
+    shifts = shifts_for(start, 168, 13, rng, False)
+    people = people_for(rng, 6, start, 91, 1, [1.0], [0, 1], [1, 2])
+    for p in people:
+        p["unavailable"].append({"start": shifts[4]["start"], "end": shifts[4]["end"]})
+    inst = {"format": "aftercare-rotation/1", "name": "nobody-for-one-shift", "timezone": "Europe/London",
+            "shifts": shifts, "people": people, "rules": {"min_rest_shifts": 1, "newcomer_shadow_shifts": 2}}
+    with open(os.path.join(a.outdir, "nobody-for-one-shift.json"), "w") as f:
+        json.dump(inst, f, indent=1)
+        f.write("\n")
+    print("nobody-for-one-shift: 6 people, 13 weekly shifts, nobody available for the fifth")

@@ -78,3 +78,26 @@ fn solution_document_is_the_contract_format() {
     );
     assert!(v["spread"].is_number());
 }
+
+#[test]
+fn the_time_limit_is_honoured() {
+    let inst = fixture("year-12h-40");
+    let started = std::time::Instant::now();
+    let sol = solve(
+        &inst,
+        &SolveOptions {
+            time_limit: Duration::from_millis(200),
+            seed: 1,
+        },
+    );
+    // The bound and the infeasibility checks are not interruptible, but bounded; in a debug build they
+    // take well under the margin allowed here.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    if matches!(sol.status, Status::Optimal | Status::Feasible) {
+        check(&inst, &sol).expect("keeps the rules");
+    }
+}
