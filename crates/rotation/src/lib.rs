@@ -200,18 +200,17 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
         out_of_time: &out_of_time,
     };
     let mut best = first;
-    // Aim at the window where the bound's relaxation puts every load, then at the spread itself.
-    let phases: Vec<Option<(f64, f64)>> = if window.is_some() {
-        vec![window, None]
-    } else {
-        vec![None]
-    };
-    for w in phases {
-        if best.spread <= bound + EPS || out_of_time() {
-            break;
-        }
+    // 1. Aim at the window where the bound's relaxation puts every load, 2. then at the spread itself.
+    if window.is_some() {
         s.restore(&best.prim, &best.shadow);
-        let (found, _) = anneal(&mut s, &mut rng, &long, step, cycle, w);
+        let (found, _) = anneal(&mut s, &mut rng, &long, step, cycle, window);
+        if found.spread < best.spread - EPS {
+            best = found;
+        }
+    }
+    if best.spread > bound + EPS && !out_of_time() {
+        s.restore(&best.prim, &best.shadow);
+        let (found, _) = anneal(&mut s, &mut rng, &long, step, cycle, None);
         if found.spread < best.spread - EPS {
             best = found;
         }
@@ -265,7 +264,6 @@ fn finish(
         })
         .collect();
     let loads = person_loads(inst, prim, shadow);
-    let _ = m;
     let mut sol = Solution {
         format: SOLUTION_FORMAT.to_string(),
         status: Status::Feasible,
@@ -278,7 +276,11 @@ fn finish(
     match check(inst, &sol) {
         Ok(spread) => {
             sol.spread = Some(spread);
-            if spread <= round6(bound) + EPS {
+            if m.n == 0 {
+                // No shifts: the loads are the carried-over ones, and nothing could change them.
+                sol.bound = Some(spread);
+            }
+            if spread <= sol.bound.unwrap_or(f64::INFINITY) + EPS {
                 sol.status = Status::Optimal;
             }
             sol

@@ -562,3 +562,15 @@ fn availability_overlaps_in_instants_across_dst() {
     check(&inst, &sol).expect("keeps the rules");
     assert_eq!(sol.status, Status::Optimal);
 }
+
+#[test]
+fn no_shifts_leaves_the_carried_over_loads() {
+    let people = vec![
+        json!({"id": "ana", "prior_load": 2}),
+        json!({"id": "bo", "prior_load": 0.5}),
+    ];
+    let sol = solve(&instance(Vec::new(), people, 1, 0), &opts());
+    assert_eq!(sol.status, Status::Optimal);
+    assert_eq!(sol.spread, Some(1.5));
+    assert!(sol.assignments.is_empty());
+}
