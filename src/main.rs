@@ -10,6 +10,7 @@ mod import;
 mod incident_cmd;
 mod lens_cmd;
 mod pages_cmd;
+mod rotation_cmd;
 
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -147,6 +148,11 @@ enum Command {
     Care {
         #[command(subcommand)]
         command: care_cmd::CareCommand,
+    },
+    /// Rotations: the fair rotation generator.
+    Rotation {
+        #[command(subcommand)]
+        command: rotation_cmd::RotationCommand,
     },
     /// Incidents and the people in them.
     Incident {
@@ -306,6 +312,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Lens(args) = cli.command {
         return lens_cmd::run(args);
+    }
+    // The generator is pure and CPU-bound: no runtime, no database.
+    if let Command::Rotation { command } = cli.command {
+        return match rotation_cmd::run(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -672,7 +688,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Lens(_) => Ok(()),
+        // Both run before the runtime starts (see `main`).
+        Command::Lens(_) | Command::Rotation { .. } => Ok(()),
     }
 }
 

@@ -476,3 +476,74 @@ fn the_product_lists_no_benchmarks() {
     assert!(help.contains("import"), "{help}");
     assert!(!help.contains("bench"), "{help}");
 }
+
+/// `aftercare rotation solve` on the instances committed with the generator: each answer keeps
+/// every hard rule (checked by the crate's own re-implementation of check.py), and an instance
+/// where one shift has nobody is answered `infeasible` with that shift named.
+#[test]
+fn rotation_solve_answers_instances_and_names_what_cannot_be_met() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/rotation/tests/fixtures");
+    let mut solved = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+            .args([
+                "rotation",
+                "solve",
+                path.to_str().unwrap(),
+                "--time-limit",
+                "5",
+            ])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{}: {stderr}", path.display());
+        let instance =
+            aftercare_rotation::Instance::from_json(&std::fs::read_to_string(&path).unwrap())
+                .unwrap();
+        let solution: aftercare_rotation::Solution = serde_json::from_str(&stdout).unwrap();
+        let spread = aftercare_rotation::check(&instance, &solution)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(solution.spread, Some(spread));
+        solved += 1;
+    }
+    assert!(solved >= 5, "{solved} instances");
+    // One week nobody can take.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("nobody.json");
+    std::fs::write(
+        &file,
+        r#"{"format":"aftercare-rotation/1","timezone":"Europe/London",
+            "shifts":[{"id":"w1","start":"2027-01-04T09:00","end":"2027-01-11T09:00","weight":1.0},
+                      {"id":"w2","start":"2027-01-11T09:00","end":"2027-01-18T09:00","weight":1.0}],
+            "people":[{"id":"ana","unavailable":[{"start":"2027-01-10T00:00","end":"2027-01-12T00:00"}]},
+                      {"id":"ben","unavailable":[{"start":"2027-01-12T00:00","end":"2027-01-13T00:00"}]}],
+            "rules":{"min_rest_shifts":1,"newcomer_shadow_shifts":2}}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .args(["rotation", "solve", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["status"], "infeasible", "{v}");
+    assert!(v["reason"].as_str().unwrap().contains("w2"), "{v}");
+    // A bad file names the field.
+    std::fs::write(
+        &file,
+        r#"{"format":"aftercare-rotation/1","timezone":"Nowhere/Else","shifts":[],"people":[]}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .args(["rotation", "solve", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("timezone"), "{}", text(&out).1);
+}
