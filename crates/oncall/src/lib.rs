@@ -14,6 +14,9 @@
 //!   one zone, the rest in another). [`Override`]s sit on top.
 //! * [`Schedule::on_call`] answers "who at instant T"; [`Schedule::spans`] lists who was on
 //!   call over a span with no gaps or overlaps between the pieces it returns.
+//! * [`ical::feed`] writes those spans as an iCalendar feed.
+
+pub mod ical;
 
 use jiff::civil::{DateTime, Time};
 use jiff::tz::{Disambiguation, TimeZone};

@@ -260,3 +260,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A year's feed, read back by the parser that imports PagerDuty and Opsgenie exports,
+    /// gives the same spans: events cover the schedule with no gaps or overlaps, whoever the
+    /// zone, shift length and DST changes.
+    #[test]
+    fn a_feed_reads_back_as_the_spans_it_was_made_from(
+        zone in 0usize..ZONES.len(),
+        length in arb_length(),
+        n in 1usize..7,
+    ) {
+        let members: Vec<Member> = (1..=n as i64).collect();
+        let r = Rotation::new(tz(ZONES[zone]), date(2026, 12, 28).at(9, 30, 0, 0), length, members).unwrap();
+        let s = Schedule { layers: vec![Layer { name: "primary".into(), rotation: r, window: None }], overrides: vec![] };
+        let from = ts("2027-01-01T00:00:00Z");
+        let to = ts("2028-01-01T00:00:00Z");
+        let spans = s.spans(from, to);
+        let names: Vec<(String, String)> = (0..=n).map(|i| (format!("Person, {i}; \"x\""), format!("p{i}@example.org"))).collect();
+        let text = ical::feed("Payments primary", &spans, |m| {
+            names.get(m as usize).map(|(name, email)| ical::Attendee { name, email })
+        }, ts("2026-12-01T00:00:00Z"));
+        for line in text.split("\r\n") {
+            prop_assert!(line.len() <= 75, "{line}");
+        }
+        let read = aftercare_schedule::parse_ical(&text).unwrap();
+        prop_assert_eq!(read.len(), spans.len());
+        for (shift, span) in read.iter().zip(&spans) {
+            prop_assert_eq!(shift.start, span.start);
+            prop_assert_eq!(shift.end, span.end);
+            prop_assert_eq!(shift.person.email.clone(), Some(format!("p{}@example.org", span.member)));
+        }
+        for w in read.windows(2) {
+            prop_assert_eq!(w[0].end, w[1].start);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! iCalendar feeds of on-call spans (issue 9, item 4): one `VEVENT` per span, times in UTC
+//! (`…Z`, so Google Calendar and Outlook need no `VTIMEZONE`), busy only during the span
+//! (`TRANSP:OPAQUE`), a `UID` that stays the same for the same span from one fetch to the
+//! next, lines folded at 75 octets and ended with CRLF as RFC 5545 asks.
+
+use jiff::Timestamp;
+
+use crate::{Member, OnCallSpan};
+
+/// Who a member is, as the feed shows them.
+pub struct Attendee<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+}
+
+fn stamp(t: Timestamp) -> String {
+    t.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Escapes TEXT values (RFC 5545 §3.3.11).
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parameter value (RFC 5545 §3.2): quoted, since a name may hold `;`, `,` or `:`; a
+/// double quote cannot appear inside one, so it becomes a single quote.
+fn param(value: &str) -> String {
+    let inner: String = value
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '"' { '\'' } else { c })
+        .collect();
+    format!("\"{inner}\"")
+}
+
+/// Folds one content line at 75 octets, never inside a UTF-8 character.
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if width + n > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += n;
+    }
+    out.push_str("\r\n");
+}
+
+/// The feed of `spans` for a calendar called `calendar`; `who` names each member (a member
+/// it does not know is shown as "on call"). `now` is the feed's `DTSTAMP`.
+pub fn feed<'a>(
+    calendar: &str,
+    spans: &[OnCallSpan],
+    who: impl Fn(Member) -> Option<Attendee<'a>>,
+    now: Timestamp,
+) -> String {
+    let mut out = String::new();
+    let mut line = |l: String| fold(&l, &mut out);
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line("PRODID:-//Aftercare//On call//EN".into());
+    line("CALSCALE:GREGORIAN".into());
+    line("METHOD:PUBLISH".into());
+    line(format!("X-WR-CALNAME:{}", text(calendar)));
+    for s in spans {
+        let person = who(s.member);
+        let name = person.as_ref().map_or("on call", |p| p.name);
+        line("BEGIN:VEVENT".into());
+        line(format!(
+            "UID:{}-{}-{}@aftercare",
+            s.member,
+            s.start.as_second(),
+            s.end.as_second()
+        ));
+        line(format!("DTSTAMP:{}", stamp(now)));
+        line(format!("DTSTART:{}", stamp(s.start)));
+        line(format!("DTEND:{}", stamp(s.end)));
+        line(format!(
+            "SUMMARY:On call - {} - {}",
+            text(name),
+            text(calendar)
+        ));
+        line("TRANSP:OPAQUE".into());
+        if let Some(p) = &person {
+            line(format!("ATTENDEE;CN={}:mailto:{}", param(p.name), p.email));
+        }
+        line("END:VEVENT".into());
+    }
+    line("END:VCALENDAR".into());
+    out
+}
