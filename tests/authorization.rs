@@ -453,6 +453,13 @@ const ROWS: &[Row] = &[
         Owner,
         "csrf={csrf}&passphrase=wrong",
     ),
+    row("GET", "/lens", SignedIn),
+    form(
+        "POST",
+        "/lens",
+        SignedIn,
+        "csrf={csrf}&text=The+outage+was+human+error.",
+    ),
     row("GET", "/support", Owner),
     form("POST", "/support/volunteer", Owner, "csrf={csrf}&on=yes"),
     form("POST", "/support/decline", Owner, "csrf={csrf}&on=no"),

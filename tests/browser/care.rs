@@ -228,3 +228,58 @@ async fn a_responder_is_checked_in_on_supported_and_counted_only_in_aggregate_in
         .await;
     app.stop().await;
 }
+
+/// The lens page: a lead types a review, the blameful words are underlined as they type,
+/// with the reason and a rewrite on keyboard focus; a colleague's name counts as a culprit.
+#[tokio::test]
+async fn the_lens_underlines_blame_as_you_type_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn_app(Backend::Sqlite).await;
+    let s = app.store.clone();
+    s.create_admin(
+        &new_person("Ada Admin", "ada@example.org", "UTC"),
+        "not-a-usable-hash",
+        false,
+    )
+    .await
+    .unwrap();
+    someone(&s, "Lena Lead", "lena@example.org", "lena's password").await;
+    someone(
+        &s,
+        "Priya Natarajan",
+        "priya@example.org",
+        "another password",
+    )
+    .await;
+    let base = app.url("");
+    Browser::launch(&Screen::Desktop)
+        .await
+        .run("lens", move |c| async move {
+            log_in(&c, &base, "lena@example.org", "lena's password").await;
+            c.goto(&format!("{base}/lens")).await.expect("lens");
+            check_accessible(&c).await;
+            find(&c, "#review")
+                .await
+                .send_keys("The disk filled up overnight.\nThe outage was caused by human error.\nPriya Natarajan broke production by pushing the wrong config.")
+                .await
+                .expect("type");
+            // No button pressed: htmx posts after the pause in typing.
+            let mark = find(&c, "#lens-result mark.finding").await;
+            let tip = mark.attr("data-tip").await.expect("attr").unwrap_or_default();
+            assert!(tip.contains("Try:"), "{tip}");
+            let listed = text(&c, "#lens-result ol.findings").await;
+            assert!(listed.contains("human-error"), "{listed}");
+            assert!(listed.contains("blame-naming"), "a name from the directory: {listed}");
+            // Keyboard: the underlined passage takes focus, and says what it is about.
+            let focused: bool = super::js(
+                &c,
+                "const m = document.querySelector('mark.finding'); m.focus(); return document.activeElement === m && !!document.getElementById(m.getAttribute('aria-describedby'));",
+            )
+            .await;
+            assert!(focused);
+            check_accessible(&c).await;
+            snap(&c, "lens").await;
+        })
+        .await;
+    app.stop().await;
+}

@@ -7,9 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use aftercare_lens::{Config, Finding, Lens};
 
-/// Texts longer than this are checked on the blocking pool, so a large paste
-/// does not hold up the async workers.
-const INLINE_LIMIT: usize = 64 * 1024;
 
 /// The lens last built, keyed by a hash of the names it was built with.
 type Built = Option<(u64, Arc<Lens>)>;
@@ -48,9 +45,8 @@ impl LensCache {
 
     pub async fn check(&self, text: String, names: Vec<String>) -> Vec<Finding> {
         let lens = self.lens(names);
-        if text.len() <= INLINE_LIMIT {
-            return lens.check(&text);
-        }
+        // Always off the async workers: even a short text is milliseconds of CPU, and many of
+        // them (the lens page checks as people type) would slow every other request.
         match tokio::task::spawn_blocking(move || lens.check(&text)).await {
             Ok(findings) => findings,
             Err(e) => {

@@ -8,6 +8,7 @@ mod forms;
 mod inbox;
 mod incidents;
 mod integrations;
+mod lens;
 mod org;
 mod pages;
 mod people;
@@ -70,6 +71,7 @@ pub fn routes() -> Routes {
         .route("/journal/open", post(care::journal_open))
         .route("/journal/delete", post(care::journal_delete_all))
         .route("/journal/{id}/delete", post(care::journal_delete_entry))
+        .route("/lens", get(lens::lens_page).post(lens::lens_check))
         .route("/support", get(care::support_page))
         .route("/support/volunteer", post(care::support_volunteer))
         .route("/support/decline", post(care::support_decline))
