@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use aftercare_lens::{Config, Finding, Lens};
 
-
 /// The lens last built, keyed by a hash of the names it was built with.
 type Built = Option<(u64, Arc<Lens>)>;
 
