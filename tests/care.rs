@@ -772,39 +772,38 @@ async fn care_runs_once_across_two_runners(backend: Backend) {
             let _ = rx.wait_for(|s| *s).await;
         })));
     }
+    // Done when every check-in exists and no job addressed to anyone is due any more (the
+    // 3d and 7d check-ins and the supporter's reminders are scheduled days ahead).
     let start = std::time::Instant::now();
+    let expected = 3 * people.len() as i64;
     loop {
-        let pending = store.count_jobs(JobState::Scheduled).await.unwrap()
-            + store.count_jobs(JobState::Running).await.unwrap();
-        // The supporter's reminders are a day ahead; everything else is due now.
-        if pending <= incidents.len() as i64 * people.len() as i64 {
-            let due_left = store
-                .jobs_of(volunteer)
+        let now = Timestamp::now().as_millisecond();
+        let mut due = 0;
+        for p in people.iter().chain([volunteer].iter()) {
+            due += store
+                .jobs_of(*p)
                 .await
                 .unwrap()
-                .into_iter()
+                .iter()
                 .filter(|j| {
-                    j.state == JobState::Scheduled && j.run_at <= Timestamp::now().as_millisecond()
+                    matches!(j.state, JobState::Scheduled | JobState::Running) && j.run_at <= now
                 })
                 .count();
-            let all_done =
-                {
-                    let mut ok = true;
-                    for p in &people {
-                        ok &=
-                            store.jobs_of(*p).await.unwrap().iter().all(|j| {
-                                !matches!(j.state, JobState::Scheduled | JobState::Running)
-                            });
-                    }
-                    ok
-                };
-            if due_left == 0 && all_done {
-                break;
-            }
+        }
+        let mut made = true;
+        for inc in &incidents {
+            made &= store
+                .count_checkins_of_incident(aftercare_store::IncidentId(*inc))
+                .await
+                .unwrap()
+                == expected;
+        }
+        if made && due == 0 {
+            break;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "{pending} jobs pending"
+            start.elapsed() < Duration::from_secs(90),
+            "{due} jobs still due; check-ins all made: {made}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
