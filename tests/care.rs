@@ -9,7 +9,6 @@ use std::time::Duration;
 use aftercare_app::accounts;
 use aftercare_app::channels::Delivery;
 use aftercare_app::jobs::{Runner, RunnerConfig};
-use aftercare_burden::{DailyWindow, PersonHours, WorkingDays};
 use aftercare_store::testing::TestDatabase;
 use aftercare_store::{
     Backend, JobState, NewIncident, ParticipantOrigin, ParticipantRole, PersonId, Store, TeamId,
@@ -18,26 +17,8 @@ use aftercare_store::{
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, fixture_path, new_person, spawn_app};
+use crate::common::{TestApp, always, fixture_path, new_person, spawn_app};
 use crate::ingest::{people, post_every_fixture};
-
-/// Hours that allow a message now, whatever the time of day the test runs at:
-/// every day, all day, no sleep window, in a zone where it is about noon.
-fn always() -> PersonHours {
-    let hour = i32::from(Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).hour());
-    let offset = 12 - hour;
-    let zone = match offset {
-        0 => "UTC".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    };
-    PersonHours {
-        time_zone: jiff::tz::TimeZone::get(&zone).unwrap(),
-        working_days: WorkingDays::ALL,
-        working_hours: DailyWindow::parse("00:00", "23:59").unwrap(),
-        sleep_window: DailyWindow::parse("00:00", "00:00").unwrap(),
-    }
-}
 
 async fn make_always(store: &Store, email: &str) -> PersonId {
     let p = store.person_by_email(email).await.unwrap().unwrap();

@@ -15,26 +15,7 @@ use aftercare_store::testing::TestDatabase;
 use aftercare_store::{Backend, JobId, JobState, PersonId, Store};
 use jiff::Timestamp;
 
-use crate::common::{new_person, spawn_app};
-
-/// Hours that allow a message for hours around now, so these tests do not depend
-/// on the time of day they run at (the hours rule has its own test below): every
-/// day, 00:00 to 23:59, in a zone where it is now about noon.
-fn always() -> PersonHours {
-    let hour = i32::from(Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).hour());
-    let offset = 12 - hour;
-    let zone = match offset {
-        0 => "UTC".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    };
-    PersonHours {
-        time_zone: jiff::tz::TimeZone::get(&zone).unwrap(),
-        working_days: WorkingDays::ALL,
-        working_hours: DailyWindow::parse("00:00", "23:59").unwrap(),
-        sleep_window: DailyWindow::parse("00:00", "00:00").unwrap(),
-    }
-}
+use crate::common::{always, new_person, spawn_app};
 
 async fn person_always(store: &Store, email: &str) -> PersonId {
     let mut p = new_person("Robin", email, "UTC");

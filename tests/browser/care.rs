@@ -5,7 +5,6 @@
 
 use aftercare_app::channels::Delivery;
 use aftercare_app::jobs::{Runner, RunnerConfig};
-use aftercare_burden::{DailyWindow, PersonHours, WorkingDays};
 use aftercare_store::{
     Backend, IncidentChange, NewIncident, ParticipantOrigin, ParticipantRole, PersonId, Store,
     TeamRole,
@@ -17,24 +16,7 @@ use super::{
     Browser, ONE_BROWSER, Screen, check_accessible, count, fill, find, log_in, snap, text,
     wait_for_location,
 };
-use crate::common::{new_person, spawn_app};
-
-/// All day, every day, no sleep window: the check-in may arrive whenever the test runs.
-fn always() -> PersonHours {
-    let hour = i32::from(Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).hour());
-    let offset = 12 - hour;
-    let zone = match offset {
-        0 => "UTC".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    };
-    PersonHours {
-        time_zone: jiff::tz::TimeZone::get(&zone).unwrap(),
-        working_days: WorkingDays::ALL,
-        working_hours: DailyWindow::parse("00:00", "23:59").unwrap(),
-        sleep_window: DailyWindow::parse("00:00", "00:00").unwrap(),
-    }
-}
+use crate::common::{always, new_person, spawn_app};
 
 async fn someone(store: &Store, name: &str, email: &str, password: &str) -> PersonId {
     let mut n = new_person(name, email, "UTC");

@@ -274,3 +274,26 @@ pub async fn unattributed_page(
         .expect("the page is unattributed")
         .id
 }
+
+/// Hours that allow a message now, whatever the time of day a test runs at: every day, all
+/// day, no sleep window, in a zone where it is about noon (the hours rule has its own tests).
+pub fn always() -> aftercare_burden::PersonHours {
+    use aftercare_burden::{DailyWindow, PersonHours, WorkingDays};
+    let hour = i32::from(
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .hour(),
+    );
+    let offset = 12 - hour;
+    let zone = match offset {
+        0 => "UTC".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    };
+    PersonHours {
+        time_zone: jiff::tz::TimeZone::get(&zone).unwrap(),
+        working_days: WorkingDays::ALL,
+        working_hours: DailyWindow::parse("00:00", "23:59").unwrap(),
+        sleep_window: DailyWindow::parse("00:00", "00:00").unwrap(),
+    }
+}

@@ -375,37 +375,17 @@ async fn incident_care(store: &Store, lease: &Lease) -> Result<Outcome> {
     }
 
     // ---- pairing with a peer supporter
-    let mut team_leads: BTreeMap<PersonId, BTreeSet<aftercare_care::PersonId>> = BTreeMap::new();
-    for person in &people {
-        let mut leads = BTreeSet::new();
-        for m in store.memberships(*person).await? {
-            for l in leads_of(store, m.team.id).await? {
-                leads.insert(aftercare_care::PersonId(l.0));
-            }
-        }
-        team_leads.insert(*person, leads);
-    }
     let mut participants = Vec::new();
     for person in &people {
         let Some(h) = hours.get(person) else { continue };
         participants.push(aftercare_care::Participant {
             id: aftercare_care::PersonId(person.0),
             hours: h.clone(),
-            team_leads: team_leads.remove(person).unwrap_or_default(),
+            team_leads: crate::support::leads_of_person(store, *person).await?,
             declined: store.declines_pairing(*person).await?,
         });
     }
-    let since = (resolved - SignedDuration::from_hours(24 * 30)).as_millisecond();
-    let mut volunteers = Vec::new();
-    for (id, load) in store.supporters_with_load(since).await? {
-        if let Some(p) = store.person(id).await? {
-            volunteers.push(aftercare_care::Volunteer {
-                id: aftercare_care::PersonId(id.0),
-                hours: p.hours.clone(),
-                load: u32::try_from(load).unwrap_or(u32::MAX),
-            });
-        }
-    }
+    let volunteers = crate::support::volunteers(store, resolved).await?;
     let in_incident: BTreeSet<aftercare_care::PersonId> = everyone
         .iter()
         .map(|p| aftercare_care::PersonId(p.0))

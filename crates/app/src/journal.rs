@@ -59,7 +59,7 @@ pub async fn guide(store: &Store, actor: &Actor) -> Result<JournalGuide> {
     let owner = actor.owner()?;
     Ok(JournalGuide {
         started: store.journal_key(owner).await?.is_some(),
-        entries: store.journal_entries(owner).await?.len(),
+        entries: usize::try_from(store.count_journal_entries(owner).await?).unwrap_or(0),
         intro: JOURNAL_INTRO,
         prompts: JOURNAL_PROMPTS.iter().map(PromptView::from).collect(),
         source: JOURNAL_SOURCE,

@@ -6,11 +6,10 @@
 //! pairing for the future. Nothing here reaches a manager: the checklist is the
 //! lead's own list of things to do, and the pulse counts only how often they did them.
 
+use aftercare_care::SUPPORTER_REMINDER;
 use aftercare_care::guidance::{GuidanceItem, LEAD_CHECKLIST, SUPPORTER_GUIDANCE};
-use aftercare_care::{SUPPORTER_NUDGE, SUPPORTER_REMINDER};
 use aftercare_store::{
-    Incident, IncidentId, Pairing, PairingId, PairingOutcome, PersonId, Store, SupportResource,
-    SupportResourceId,
+    Incident, IncidentId, Pairing, PairingId, PersonId, Store, SupportResource, SupportResourceId,
 };
 use jiff::Timestamp;
 use serde::Serialize;
@@ -125,7 +124,7 @@ fn reminder_key(pairing: PairingId) -> String {
     format!("supporter-reminder:{pairing}")
 }
 
-/// The supporter's nudge (now, within the 2 hours of [`SUPPORTER_NUDGE`], moved into
+/// The supporter's nudge (now, within the 2 hours of [`aftercare_care::SUPPORTER_NUDGE`], moved into
 /// their working time) and the reminder at [`SUPPORTER_REMINDER`] after the
 /// resolution, which is dropped if they mark that they reached out first.
 pub(crate) async fn schedule_supporter_nudges(
@@ -143,8 +142,9 @@ pub(crate) async fn schedule_supporter_nudges(
         .unwrap_or_else(|| "a colleague".into());
     let now = Timestamp::now();
     let guidance = "Listen, and ask how they are, not what went wrong. You are not there to review the incident.";
-    // Within the 2 hours: as soon as their hours allow (the delay is the upper bound).
-    let nudge_at = resolved.max(now).min(resolved + SUPPORTER_NUDGE).max(now);
+    // Within the 2 hours of SUPPORTER_NUDGE: at once, moved only into their working time
+    // (a care job that ran late sends it now, never in the past).
+    let nudge_at = resolved.max(now);
     notify::schedule(
         store,
         supporter,
@@ -251,31 +251,14 @@ async fn find_supporter(
     let Some(me) = store.person(person).await? else {
         return Ok(None);
     };
-    let mut leads = std::collections::BTreeSet::new();
-    for m in store.memberships(person).await? {
-        for tm in store.team_members(m.team.id).await? {
-            if tm.role == aftercare_store::TeamRole::Lead {
-                leads.insert(aftercare_care::PersonId(tm.person.id.0));
-            }
-        }
-    }
+    let leads = leads_of_person(store, person).await?;
     let in_incident: std::collections::BTreeSet<aftercare_care::PersonId> = store
         .incident_participants(incident.id)
         .await?
         .iter()
         .map(|p| aftercare_care::PersonId(p.person_id.0))
         .collect();
-    let since = (Timestamp::now() - jiff::SignedDuration::from_hours(24 * 30)).as_millisecond();
-    let mut volunteers = Vec::new();
-    for (id, load) in store.supporters_with_load(since).await? {
-        if let Some(p) = store.person(id).await? {
-            volunteers.push(aftercare_care::Volunteer {
-                id: aftercare_care::PersonId(id.0),
-                hours: p.hours,
-                load: u32::try_from(load).unwrap_or(u32::MAX),
-            });
-        }
-    }
+    let volunteers = volunteers(store, Timestamp::now()).await?;
     let pairing = aftercare_care::pair(
         &[aftercare_care::Participant {
             id: aftercare_care::PersonId(person.0),
@@ -291,6 +274,42 @@ async fn find_supporter(
         aftercare_care::Outcome::Paired { supporter, .. } => Some(PersonId(supporter.0)),
         _ => None,
     }))
+}
+
+/// The leads of every team a person is in: none of them may be the person's supporter.
+pub(crate) async fn leads_of_person(
+    store: &Store,
+    person: PersonId,
+) -> Result<std::collections::BTreeSet<aftercare_care::PersonId>> {
+    let mut leads = std::collections::BTreeSet::new();
+    for m in store.memberships(person).await? {
+        for tm in store.team_members(m.team.id).await? {
+            if tm.role == aftercare_store::TeamRole::Lead {
+                leads.insert(aftercare_care::PersonId(tm.person.id.0));
+            }
+        }
+    }
+    Ok(leads)
+}
+
+/// Everyone who volunteers, with their load: the people they were paired with in the 30
+/// days before `at`.
+pub(crate) async fn volunteers(
+    store: &Store,
+    at: Timestamp,
+) -> Result<Vec<aftercare_care::Volunteer>> {
+    let since = (at - jiff::SignedDuration::from_hours(24 * 30)).as_millisecond();
+    let mut out = Vec::new();
+    for (id, load) in store.supporters_with_load(since).await? {
+        if let Some(p) = store.person(id).await? {
+            out.push(aftercare_care::Volunteer {
+                id: aftercare_care::PersonId(id.0),
+                hours: p.hours,
+                load: u32::try_from(load).unwrap_or(u32::MAX),
+            });
+        }
+    }
+    Ok(out)
 }
 
 // ---- professional resources
@@ -426,9 +445,4 @@ pub async fn mark_item(
         )));
     }
     Ok(())
-}
-
-/// Whether a pairing outcome paired someone.
-pub fn is_paired(p: &PairingView) -> bool {
-    p.outcome == PairingOutcome::Paired.as_str()
 }

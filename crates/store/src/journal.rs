@@ -67,6 +67,14 @@ impl Store {
         Ok(with_pool!(self, p => sqlx::query_as(sql).bind(owner.person_id()).fetch_all(p).await)?)
     }
 
+    /// How many entries the owner has (without reading them).
+    pub async fn count_journal_entries(&self, owner: Owner) -> Result<i64> {
+        let sql = "SELECT COUNT(*) FROM journal_entries WHERE person_id = $1";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar(sql).bind(owner.person_id()).fetch_one(p).await)?,
+        )
+    }
+
     pub async fn delete_journal_entry(&self, owner: Owner, id: JournalEntryId) -> Result<bool> {
         let sql = "DELETE FROM journal_entries WHERE id = $1 AND person_id = $2";
         let n = with_pool!(self, p => sqlx::query(sql).bind(id).bind(owner.person_id())
