@@ -16,6 +16,7 @@
 //!   call over a span with no gaps or overlaps between the pieces it returns.
 //! * [`ical::feed`] writes those spans as an iCalendar feed.
 
+pub mod health;
 pub mod ical;
 
 use jiff::civil::{DateTime, Time};
