@@ -1,3 +1,6 @@
+//! `aftercare rotation create|list|oncall|health|delete`: a team's rotations through the
+//! same use-cases as the API and the pages (acting as the operator: an admin).
+//!
 //! `aftercare rotation solve`: the fair rotation generator on an `aftercare-rotation/1`
 //! instance (`../shared/bench/rotation/FORMAT.md`'s contract), printing an
 //! `aftercare-rotation-solution/1` document. An infeasible instance is an answer, not an
@@ -9,7 +12,12 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Subcommand;
 
+use aftercare_app::Actor;
+use aftercare_app::rotations::{self, RotationInput, RotationView};
 use aftercare_rotation::{Instance, SolveOptions, solve};
+use aftercare_store::{RotationId, Store};
+
+use crate::{Db, open_existing};
 
 #[derive(Subcommand)]
 pub(crate) enum RotationCommand {
@@ -24,31 +32,241 @@ pub(crate) enum RotationCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Create a rotation: members take turns in the order given.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        /// The team's name.
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        /// The IANA zone of the handoff time (Europe/London).
+        #[arg(long)]
+        time_zone: String,
+        /// The first handoff, local to --time-zone: 2027-01-04T09:00.
+        #[arg(long)]
+        start: String,
+        /// 12h, 1d, 1w: any number of hours, days or weeks.
+        #[arg(long)]
+        shift_length: String,
+        /// Members' emails in turn order, separated by commas.
+        #[arg(long, value_delimiter = ',')]
+        members: Vec<String>,
+    },
+    /// A team's rotations, with who is on call now.
+    List {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who a rotation has on call at an instant (default now).
+    Oncall {
+        #[command(flatten)]
+        db: Db,
+        /// The rotation's id.
+        id: i64,
+        /// An RFC 3339 instant: 2027-03-28T01:30:00Z.
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A rotation's health over the last 13 weeks: findings, their sources, each share.
+    Health {
+        #[command(flatten)]
+        db: Db,
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a rotation.
+    Delete {
+        #[command(flatten)]
+        db: Db,
+        id: i64,
+    },
 }
 
-pub(crate) fn run(command: RotationCommand) -> anyhow::Result<()> {
+fn print_rotation(r: &RotationView) {
+    let members: Vec<&str> = r.members.iter().map(|m| m.name.as_str()).collect();
+    println!(
+        "#{} {}: {} shifts from {} {}; {}",
+        r.id,
+        r.name,
+        r.shift_length,
+        r.start,
+        r.time_zone,
+        members.join(", ")
+    );
+    match &r.on_call_now {
+        Some(o) => println!(
+            "  on call now: {} until {}",
+            o.name,
+            o.shift_end.strftime("%Y-%m-%d %H:%M UTC")
+        ),
+        None => println!("  not started yet"),
+    }
+}
+
+async fn with_store(command: RotationCommand) -> anyhow::Result<()> {
+    let actor = Actor::command_line();
     match command {
-        RotationCommand::Solve {
-            instance,
-            time_limit,
-            seed,
+        RotationCommand::Solve { .. } => {
+            anyhow::bail!("rotation solve reads an instance file, not the database")
+        }
+        RotationCommand::Create {
+            db,
+            team,
+            name,
+            time_zone,
+            start,
+            shift_length,
+            members,
         } => {
-            if !(time_limit.is_finite() && time_limit > 0.0 && time_limit <= 86_400.0) {
-                anyhow::bail!("--time-limit: must be a number of seconds above 0, at most a day");
+            let store: Store = open_existing(&db).await?;
+            let mut ids = Vec::with_capacity(members.len());
+            for email in &members {
+                let p = store
+                    .person_by_email(email.trim())
+                    .await?
+                    .with_context(|| format!("--members: no person with email {email}"))?;
+                ids.push(p.id);
             }
-            let text = std::fs::read_to_string(&instance)
-                .with_context(|| format!("reading {}", instance.display()))?;
-            let inst = Instance::from_json(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", instance.display()))?;
-            let solution = solve(
-                &inst,
-                &SolveOptions {
-                    time_limit: Duration::from_secs_f64(time_limit),
-                    seed,
+            let made = rotations::create(
+                &store,
+                &actor,
+                &RotationInput {
+                    team,
+                    name,
+                    time_zone,
+                    start,
+                    shift_length,
+                    members: ids,
                 },
+            )
+            .await?;
+            print_rotation(&made);
+            Ok(())
+        }
+        RotationCommand::List { db, team, json } => {
+            let store = open_existing(&db).await?;
+            let t = store
+                .team_by_name(&team)
+                .await?
+                .with_context(|| format!("--team: no team called {team:?}"))?;
+            let list = rotations::of_team(&store, &actor, t.id).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            if list.is_empty() {
+                println!(
+                    "Team {team:?} has no rotation yet: add one with `aftercare rotation create`."
+                );
+            }
+            for r in &list {
+                print_rotation(r);
+            }
+            Ok(())
+        }
+        RotationCommand::Oncall { db, id, at, json } => {
+            let at = match at {
+                Some(text) => text.trim().parse::<jiff::Timestamp>().map_err(|_| {
+                    anyhow::anyhow!(
+                        "--at: {text:?} is not an RFC 3339 instant with an offset, like 2027-03-28T01:30:00Z"
+                    )
+                })?,
+                None => jiff::Timestamp::now(),
+            };
+            let store = open_existing(&db).await?;
+            let answer = rotations::on_call(&store, &actor, RotationId(id), at).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&answer)?);
+                return Ok(());
+            }
+            match &answer.on_call {
+                Some(o) => println!(
+                    "{} is on call at {}: shift {} to {}",
+                    o.name,
+                    at,
+                    o.shift_start.strftime("%Y-%m-%d %H:%M UTC"),
+                    o.shift_end.strftime("%Y-%m-%d %H:%M UTC")
+                ),
+                None => println!("Nobody: the rotation has not started at {at}."),
+            }
+            Ok(())
+        }
+        RotationCommand::Health { db, id, json } => {
+            let store = open_existing(&db).await?;
+            let h = rotations::health(&store, &actor, RotationId(id)).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&h)?);
+                return Ok(());
+            }
+            if h.findings.is_empty() {
+                println!("No findings for the last 13 weeks.");
+            }
+            for f in &h.findings {
+                println!("[{}] {} ({})", f.severity, f.title, f.code);
+                println!("  {}", f.explanation);
+                println!("  Source: {}", f.source);
+            }
+            println!(
+                "{:<24} {:>8} {:>7} {:>7} {:>8}",
+                "person", "on call", "nights", "weekend", "holiday"
             );
-            println!("{}", solution.to_json_pretty());
+            for s in &h.shares {
+                println!(
+                    "{:<24} {:>7.0}% {:>6.0}% {:>6.0}% {:>7.0}%",
+                    s.name,
+                    s.fraction_on_call * 100.0,
+                    s.night_share * 100.0,
+                    s.weekend_share * 100.0,
+                    s.holiday_share * 100.0
+                );
+            }
+            Ok(())
+        }
+        RotationCommand::Delete { db, id } => {
+            let store = open_existing(&db).await?;
+            rotations::delete(&store, &actor, RotationId(id)).await?;
+            println!("Deleted rotation {id}.");
             Ok(())
         }
     }
+}
+
+pub(crate) fn run(command: RotationCommand) -> anyhow::Result<()> {
+    let RotationCommand::Solve {
+        instance,
+        time_limit,
+        seed,
+    } = command
+    else {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the runtime")?;
+        return runtime.block_on(with_store(command));
+    };
+    if !(time_limit.is_finite() && time_limit > 0.0 && time_limit <= 86_400.0) {
+        anyhow::bail!("--time-limit: must be a number of seconds above 0, at most a day");
+    }
+    let text = std::fs::read_to_string(&instance)
+        .with_context(|| format!("reading {}", instance.display()))?;
+    let inst =
+        Instance::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", instance.display()))?;
+    let solution = solve(
+        &inst,
+        &SolveOptions {
+            time_limit: Duration::from_secs_f64(time_limit),
+            seed,
+        },
+    );
+    println!("{}", solution.to_json_pretty());
+    Ok(())
 }

@@ -378,6 +378,24 @@ const ROWS: &[Row] = &[
         r#"{"name":"renamed-{caller}"}"#,
     ),
     row("POST", "/api/v1/integrations/{id}/secret", LeadOfA),
+    // ---- rotations: the team's people see them; its lead and admins change them
+    api(
+        "POST",
+        "/api/v1/rotations",
+        LeadOfA,
+        r#"{"team":"{team}","name":"r-{caller}","time_zone":"Europe/London","start":"2027-01-04T09:00","shift_length":"1w","members":[{other}]}"#,
+    ),
+    row("GET", "/api/v1/teams/{id}/rotations", TeamA),
+    row("GET", "/api/v1/rotations/{id}", TeamA),
+    api(
+        "PUT",
+        "/api/v1/rotations/{id}",
+        LeadOfA,
+        r#"{"team":"{team}","name":"authz","time_zone":"Europe/London","start":"2027-01-04T09:00","shift_length":"12h","members":[{other}]}"#,
+    ),
+    row("GET", "/api/v1/rotations/{id}/oncall", TeamA),
+    row("GET", "/api/v1/rotations/{id}/health", TeamA),
+    last(row("DELETE", "/api/v1/rotations/{id}", LeadOfA)),
     // Deliveries prove themselves with the sender's signature, not a role.
     row("POST", "/api/v1/ingest/{integration}", Nobody),
     // ---- the language lens
@@ -696,6 +714,8 @@ struct World {
     pairing: i64,
     resource: i64,
     resource2: i64,
+    /// A rotation of team A (the lead and `other`); the API's delete row deletes it.
+    rotation: i64,
     cookie: Option<String>,
     csrf: String,
     bearer: Option<String>,
@@ -911,6 +931,20 @@ async fn world(backend: Backend, caller: Caller) -> World {
     s.put_team_measure(team_a, "authz-measure", "id = \"authz-measure\"")
         .await
         .unwrap();
+    let rotation = s
+        .create_rotation(&aftercare_store::NewRotation {
+            team_id: team_a,
+            name: "authz".into(),
+            time_zone: "Europe/London".into(),
+            starts_local: "2027-01-04T09:00".into(),
+            shift_length: "1w".into(),
+            members: vec![lead, other],
+        })
+        .await
+        .unwrap()
+        .rotation
+        .id
+        .0;
     let session_of = |id: PersonId| async move { accounts::start_session(s, id).await.unwrap() };
     let (cookie, csrf, bearer) = match caller {
         Caller::Anonymous => (None, String::new(), None),
@@ -958,6 +992,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         pairing: pairing.0,
         resource: resource.0,
         resource2: resource2.0,
+        rotation,
         cookie,
         csrf,
         bearer,
@@ -997,6 +1032,8 @@ impl World {
             self.page.to_string()
         } else if path.starts_with("/api/v1/me/tokens/") {
             self.member_token_id.to_string()
+        } else if path.starts_with("/api/v1/rotations/") {
+            self.rotation.to_string()
         } else if path.contains("/integrations/") {
             self.integration.clone()
         } else if path.starts_with("/api/v1/people/") || path.starts_with("/people/") {

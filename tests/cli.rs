@@ -15,6 +15,7 @@ crate::on_both!(
     burden_json_matches_the_api_shape,
     tokens_admins_and_integrations,
     schedules_import_from_the_shell,
+    rotations_from_the_shell,
 );
 
 pub(crate) fn aftercare(db: &str, args: &[&str]) -> Output {
@@ -461,6 +462,94 @@ async fn schedules_import_from_the_shell(backend: Backend) {
     );
     assert!(text(&out).1.contains("--team"), "{:?}", text(&out));
     store.close().await;
+    db.cleanup().await.unwrap();
+}
+
+async fn rotations_from_the_shell(backend: Backend) {
+    let db = database(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let people = csv_file(
+        &dir,
+        "people.csv",
+        "name,email,timezone,team\nNoor Haddad,noor.haddad@example.org,Europe/Berlin,payments\nKai Tanaka,kai.tanaka@example.org,Europe/Berlin,payments\n",
+    );
+    assert!(
+        aftercare(&db.url, &["import", "people", &people])
+            .status
+            .success()
+    );
+    let create = |length: &str, members: &str| {
+        aftercare(
+            &db.url,
+            &[
+                "rotation",
+                "create",
+                "--team",
+                "payments",
+                "--name",
+                "primary",
+                "--time-zone",
+                "Europe/Berlin",
+                "--start",
+                "2027-03-20T02:30",
+                "--shift-length",
+                length,
+                "--members",
+                members,
+            ],
+        )
+    };
+    // A bad shift length names the flag's field and stores nothing.
+    let out = create(
+        "3 fortnights",
+        "noor.haddad@example.org,kai.tanaka@example.org",
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("shift_length"), "{:?}", text(&out));
+    let out = create("1d", "noor.haddad@example.org,nobody@example.org");
+    assert!(text(&out).1.contains("--members"), "{:?}", text(&out));
+    let out = create("1d", "noor.haddad@example.org,kai.tanaka@example.org");
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(
+        text(&out).0.contains("Noor Haddad, Kai Tanaka"),
+        "{:?}",
+        text(&out)
+    );
+    let out = aftercare(
+        &db.url,
+        &["rotation", "list", "--team", "payments", "--json"],
+    );
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    // Day 8 of two people is Noor's, starting at 03:30 CEST (02:30 does not exist).
+    let out = aftercare(
+        &db.url,
+        &[
+            "rotation",
+            "oncall",
+            &id,
+            "--at",
+            "2027-03-28T02:00:00Z",
+            "--json",
+        ],
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["on_call"]["name"], "Noor Haddad");
+    assert_eq!(answer["on_call"]["shift_start"], "2027-03-28T01:30:00Z");
+    let out = aftercare(&db.url, &["rotation", "oncall", &id, "--at", "soon"]);
+    assert!(text(&out).1.contains("--at"), "{:?}", text(&out));
+    let out = aftercare(&db.url, &["rotation", "health", &id]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(
+        text(&out).0.contains("rotation.too_small"),
+        "{:?}",
+        text(&out)
+    );
+    assert!(text(&out).0.contains("Source: Google"), "{:?}", text(&out));
+    let out = aftercare(&db.url, &["rotation", "delete", &id]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = aftercare(&db.url, &["rotation", "list", "--team", "payments"]);
+    assert!(text(&out).0.contains("no rotation yet"), "{:?}", text(&out));
     db.cleanup().await.unwrap();
 }
 

@@ -20,6 +20,7 @@ mod oidc_provider;
 mod overview;
 #[path = "support/real_data.rs"]
 mod real_data;
+mod rotations;
 #[path = "support/smtp_server.rs"]
 mod smtp_server;
 mod sso_and_email;

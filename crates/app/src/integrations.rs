@@ -113,7 +113,7 @@ fn secret_for(source: Source, given: Option<&str>) -> Result<String> {
     Ok(secret)
 }
 
-async fn team_by_name_or_id(store: &Store, team: &str) -> Result<aftercare_store::Team> {
+pub(crate) async fn team_by_name_or_id(store: &Store, team: &str) -> Result<aftercare_store::Team> {
     let team_name = validate::team_name(team)?;
     if let Some(t) = store.team_by_name(&team_name).await? {
         return Ok(t);

@@ -25,6 +25,7 @@ pub mod people;
 pub mod policy;
 pub mod pulse;
 pub mod record;
+pub mod rotations;
 pub mod schedule;
 pub mod sso;
 pub mod support;

@@ -90,3 +90,7 @@ id_type!(
     /// One of the organisation's professional support resources.
     SupportResourceId
 );
+id_type!(
+    /// A rotation: people taking turns carrying a team's pager.
+    RotationId
+);

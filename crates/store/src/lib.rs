@@ -20,6 +20,7 @@ mod jobs;
 mod journal;
 mod pages;
 mod people;
+mod rotations;
 mod shifts;
 mod teams;
 pub mod testing;
@@ -45,6 +46,7 @@ pub use jobs::*;
 pub use journal::*;
 pub use pages::*;
 pub use people::*;
+pub use rotations::*;
 pub use shifts::*;
 pub use teams::*;
 

@@ -14,6 +14,7 @@ pub(crate) use notify::INBOX_LIMIT;
 mod org;
 mod pages;
 mod people;
+mod rotations;
 mod teams;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
@@ -46,6 +47,7 @@ use crate::routes::Routes;
         (name = "teams", description = "Teams, members, burden, schedules and audit"),
         (name = "incidents", description = "Incidents and the people in them"),
         (name = "care", description = "Care after incidents: one's own check-ins, trend, journal and peer support (owner only), support resources, a team's care settings and pulse"),
+        (name = "rotations", description = "Rotations: who carries a team's pager when, and the rotation's health"),
         (name = "integrations", description = "Where pages come from"),
         (name = "ingest", description = "Webhook deliveries from paging tools"),
         (name = "lens", description = "The language lens for reviews")
@@ -150,6 +152,15 @@ fn documented() -> OpenApiRouter<AppState> {
             integrations::delete
         ))
         .routes(routes!(integrations::set_secret))
+        .routes(routes!(rotations::create))
+        .routes(routes!(rotations::of_team))
+        .routes(routes!(
+            rotations::get,
+            rotations::update,
+            rotations::delete
+        ))
+        .routes(routes!(rotations::on_call))
+        .routes(routes!(rotations::health))
         .routes(routes!(lens::check))
         // PagerDuty guarantees delivery up to 55 KB and drops payloads over 256 KB;
         // 1 MiB leaves room for every source without inviting abuse.

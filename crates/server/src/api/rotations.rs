@@ -1,0 +1,137 @@
+//! `/api/v1/rotations`: a team's people taking turns with its pager; who is on call
+//! at an instant; the rotation's health.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use aftercare_app::rotations::{self, OnCallAnswer, RotationHealth, RotationInput, RotationView};
+use aftercare_store::{RotationId, TeamId};
+
+use super::{Ids, Q};
+use crate::AppState;
+use crate::auth::ApiActor;
+use crate::error::{ApiError, Refusals, parse_json};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RotationList {
+    pub rotations: Vec<RotationView>,
+}
+
+#[utoipa::path(post, path = "/rotations", tag = "rotations", security(("bearer" = [])),
+    request_body = RotationInput,
+    responses((status = 201, body = RotationView), Refusals))]
+/// Create a rotation for a team the caller leads.
+pub async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    body: Bytes,
+) -> Result<(StatusCode, Json<RotationView>), ApiError> {
+    let input: RotationInput = parse_json(&body)?;
+    let made = rotations::create(&state.store, &actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+#[utoipa::path(get, path = "/teams/{id}/rotations", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The team's id")),
+    responses((status = 200, body = RotationList), Refusals))]
+/// A team's rotations, with who is on call now in each.
+pub async fn of_team(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<TeamId>,
+) -> Result<Json<RotationList>, ApiError> {
+    Ok(Json(RotationList {
+        rotations: rotations::of_team(&state.store, &actor, id).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/rotations/{id}", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id")),
+    responses((status = 200, body = RotationView), Refusals))]
+/// One rotation.
+pub async fn get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+) -> Result<Json<RotationView>, ApiError> {
+    Ok(Json(rotations::get(&state.store, &actor, id).await?))
+}
+
+#[utoipa::path(put, path = "/rotations/{id}", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id")),
+    request_body = RotationInput,
+    responses((status = 200, body = RotationView), Refusals))]
+/// Replace a rotation's definition and members (it stays with its team).
+pub async fn update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+    body: Bytes,
+) -> Result<Json<RotationView>, ApiError> {
+    let input: RotationInput = parse_json(&body)?;
+    Ok(Json(
+        rotations::update(&state.store, &actor, id, &input).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/rotations/{id}", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id")),
+    responses((status = 204, description = "Deleted"), Refusals))]
+/// Delete a rotation.
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+) -> Result<StatusCode, ApiError> {
+    rotations::delete(&state.store, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AtQuery {
+    /// An RFC 3339 instant with offset (`2027-03-28T01:30:00Z`); default: now.
+    pub at: Option<String>,
+}
+
+#[utoipa::path(get, path = "/rotations/{id}/oncall", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id"), AtQuery),
+    responses((status = 200, body = OnCallAnswer), Refusals))]
+/// Who the rotation has on call at `at`, exactly, across DST changes.
+pub async fn on_call(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+    Q(q): Q<AtQuery>,
+) -> Result<Json<OnCallAnswer>, ApiError> {
+    let at = match q.at.as_deref().map(str::trim) {
+        None | Some("") => Timestamp::now(),
+        Some(text) => text.parse::<Timestamp>().map_err(|_| ApiError::Invalid {
+            field: "at".into(),
+            reason: format!(
+                "{text:?} is not an RFC 3339 instant with an offset, like 2027-03-28T01:30:00Z"
+            ),
+        })?,
+    };
+    Ok(Json(
+        rotations::on_call(&state.store, &actor, id, at).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/rotations/{id}/health", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id")),
+    responses((status = 200, body = RotationHealth), Refusals))]
+/// The rotation's health over the last 13 weeks: findings with stable codes, plain
+/// explanations and the sources of their thresholds, and each member's share.
+pub async fn health(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+) -> Result<Json<RotationHealth>, ApiError> {
+    Ok(Json(rotations::health(&state.store, &actor, id).await?))
+}

@@ -1,0 +1,272 @@
+//! Rotations end to end through the JSON API, on both backends: a lead creates one,
+//! the team's people ask who is on call at instants across DST, bad input names its
+//! field and stores nothing, and health says what is wrong with a source.
+
+use serde_json::{Value, json};
+
+use aftercare_app::accounts;
+use aftercare_store::{Backend, PersonId, Store, TeamId, TeamRole};
+
+use crate::common::{TestApp, new_person, spawn_app};
+
+async fn person_in(store: &Store, team: TeamId, name: &str, role: TeamRole) -> PersonId {
+    let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
+    let p = store
+        .create_person(&new_person(name, &email, "Europe/Berlin"))
+        .await
+        .unwrap();
+    store.set_membership(team, p.id, role).await.unwrap();
+    p.id
+}
+
+async fn token_of(store: &Store, id: PersonId) -> String {
+    let s = accounts::start_session(store, id).await.unwrap();
+    let actor = accounts::by_session(store, &s.cookie)
+        .await
+        .unwrap()
+        .unwrap();
+    accounts::create_own_token(store, &actor, "mine")
+        .await
+        .unwrap()
+        .token
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app
+        .client
+        .request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            app.url(path),
+        )
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn rotations_lead_create_and_members_ask_who_is_on_call(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = &app.store;
+    let team = s.create_team("payments").await.unwrap().id;
+    let elsewhere = s.create_team("search").await.unwrap().id;
+    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead).await;
+    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member).await;
+    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member).await;
+    let outsider = person_in(s, elsewhere, "Otto Out", TeamRole::Lead).await;
+    let (lead_t, ana_t, out_t) = (
+        token_of(s, lead).await,
+        token_of(s, ana).await,
+        token_of(s, outsider).await,
+    );
+    let good = json!({
+        "team": "payments", "name": "primary", "time_zone": "Europe/Berlin",
+        "start": "2027-03-20T02:30", "shift_length": "1d", "members": [ana.0, ben.0, lead.0]
+    });
+
+    // A member cannot create one; another team's lead cannot either.
+    let (status, _) = call(
+        &app,
+        "POST",
+        &ana_t,
+        "/api/v1/rotations",
+        Some(good.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &app,
+        "POST",
+        &out_t,
+        "/api/v1/rotations",
+        Some(good.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Bad input names its field, and stores nothing.
+    for (field, value, named) in [
+        ("time_zone", json!("Mars/Olympus"), "time_zone"),
+        ("start", json!("next tuesday"), "start"),
+        ("shift_length", json!("0d"), "shift_length"),
+        ("shift_length", json!("3 fortnights"), "shift_length"),
+        ("members", json!([]), "members"),
+        ("members", json!([outsider.0]), "members"),
+        ("name", json!("  "), "name"),
+    ] {
+        let mut body = good.clone();
+        body[field] = value;
+        let (status, err) = call(&app, "POST", &lead_t, "/api/v1/rotations", Some(body)).await;
+        assert_eq!(status, 400, "{field}: {err}");
+        assert_eq!(err["error"]["field"], named, "{err}");
+    }
+    assert!(s.team_rotations(team).await.unwrap().is_empty());
+
+    let (status, made) = call(
+        &app,
+        "POST",
+        &lead_t,
+        "/api/v1/rotations",
+        Some(good.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(made["members"][0]["name"], "Ana Ahn");
+    // The same name again is a conflict, and stores nothing more.
+    let (status, _) = call(
+        &app,
+        "POST",
+        &lead_t,
+        "/api/v1/rotations",
+        Some(good.clone()),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(s.team_rotations(team).await.unwrap().len(), 1);
+
+    // Who is on call: the handoff at 02:30 does not exist on 28 March 2027 in Berlin
+    // (spring forward), so that day's shift begins at 03:30 CEST = 01:30Z.
+    let ask = |at: &str| format!("/api/v1/rotations/{id}/oncall?at={at}");
+    let (status, before) = call(&app, "GET", &ana_t, &ask("2027-03-28T01:00:00Z"), None).await;
+    assert_eq!(status, 200, "{before}");
+    let (_, after) = call(&app, "GET", &ana_t, &ask("2027-03-28T01:30:00Z"), None).await;
+    assert_eq!(
+        after["on_call"]["shift_start"], "2027-03-28T01:30:00Z",
+        "{after}"
+    );
+    assert_ne!(
+        before["on_call"]["person_id"],
+        after["on_call"]["person_id"]
+    );
+    // 20 March is day 0 (Ana), so 28 March is day 8: 8 mod 3 = 2, the lead.
+    assert_eq!(after["on_call"]["person_id"], lead.0);
+    // Before the rotation starts, nobody.
+    let (_, early) = call(&app, "GET", &ana_t, &ask("2027-01-01T00:00:00Z"), None).await;
+    assert_eq!(early["on_call"], Value::Null);
+    let (status, err) = call(&app, "GET", &ana_t, &ask("yesterday"), None).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["error"]["field"], "at");
+    // Other teams' people do not see it.
+    let (status, _) = call(
+        &app,
+        "GET",
+        &out_t,
+        &format!("/api/v1/rotations/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // The team's people list it; health names the small rotation with its source.
+    let (status, list) = call(
+        &app,
+        "GET",
+        &ana_t,
+        &format!("/api/v1/teams/{}/rotations", team.0),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(list["rotations"][0]["name"], "primary");
+    let (status, health) = call(
+        &app,
+        "GET",
+        &lead_t,
+        &format!("/api/v1/rotations/{id}/health"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{health}");
+    let small = health["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "rotation.too_small")
+        .expect("a rotation of 3 is too small");
+    assert!(
+        small["source"]
+            .as_str()
+            .unwrap()
+            .contains("Site Reliability Engineering")
+    );
+    assert_eq!(health["shares"].as_array().unwrap().len(), 3);
+
+    // The lead changes it: 12-hour shifts; a bad change stores nothing.
+    let mut bad = good.clone();
+    bad["shift_length"] = json!("12x");
+    let (status, _) = call(
+        &app,
+        "PUT",
+        &lead_t,
+        &format!("/api/v1/rotations/{id}"),
+        Some(bad),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        s.rotation(aftercare_store::RotationId(id))
+            .await
+            .unwrap()
+            .unwrap()
+            .rotation
+            .shift_length,
+        "1d"
+    );
+    let mut twelve = good.clone();
+    twelve["shift_length"] = json!("12h");
+    let (status, changed) = call(
+        &app,
+        "PUT",
+        &lead_t,
+        &format!("/api/v1/rotations/{id}"),
+        Some(twelve),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["shift_length"], "12h");
+    let audit = s.audit_log(Some(team), 10).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "rotation.update"));
+
+    let (status, _) = call(
+        &app,
+        "DELETE",
+        &ana_t,
+        &format!("/api/v1/rotations/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &app,
+        "DELETE",
+        &lead_t,
+        &format!("/api/v1/rotations/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &app,
+        "GET",
+        &lead_t,
+        &format!("/api/v1/rotations/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+crate::on_both!(rotations_lead_create_and_members_ask_who_is_on_call);
