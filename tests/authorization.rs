@@ -608,6 +608,15 @@ const ROWS: &[Row] = &[
         LeadOfA,
         "csrf={csrf}&name=alpha-{caller}",
     ),
+    // ---- pages: rotations
+    row("GET", "/teams/{id}/rotations", TeamA),
+    form(
+        "POST",
+        "/teams/{id}/rotations",
+        LeadOfA,
+        "csrf={csrf}&name=web-{caller}&time_zone=UTC&start=2027-01-04T09%3A00&shift_length=1w&members={other}",
+    ),
+    row("GET", "/rotations/{id}", TeamA),
     // ---- pages: integrations
     // Lists only the integrations of teams the caller leads (all, for admins).
     row("GET", "/integrations", SignedIn),
@@ -643,6 +652,12 @@ const ROWS: &[Row] = &[
     last(row("DELETE", "/api/v1/people/{id}", Admin)),
     last(row("DELETE", "/api/v1/integrations/{id}", LeadOfA)),
     last(row("DELETE", "/api/v1/incidents/{id}", LeadOfA)),
+    last(form(
+        "POST",
+        "/rotations/{id}/delete",
+        LeadOfA,
+        "csrf={csrf}",
+    )),
     last(form(
         "POST",
         "/incidents/{id}/delete",
@@ -716,6 +731,8 @@ struct World {
     resource2: i64,
     /// A rotation of team A (the lead and `other`); the API's delete row deletes it.
     rotation: i64,
+    /// Another, which the page's delete row deletes.
+    rotation2: i64,
     cookie: Option<String>,
     csrf: String,
     bearer: Option<String>,
@@ -945,6 +962,20 @@ async fn world(backend: Backend, caller: Caller) -> World {
         .rotation
         .id
         .0;
+    let rotation2 = s
+        .create_rotation(&aftercare_store::NewRotation {
+            team_id: team_a,
+            name: "authz 2".into(),
+            time_zone: "UTC".into(),
+            starts_local: "2027-01-04T09:00".into(),
+            shift_length: "12h".into(),
+            members: vec![other],
+        })
+        .await
+        .unwrap()
+        .rotation
+        .id
+        .0;
     let session_of = |id: PersonId| async move { accounts::start_session(s, id).await.unwrap() };
     let (cookie, csrf, bearer) = match caller {
         Caller::Anonymous => (None, String::new(), None),
@@ -993,6 +1024,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         resource: resource.0,
         resource2: resource2.0,
         rotation,
+        rotation2,
         cookie,
         csrf,
         bearer,
@@ -1032,7 +1064,9 @@ impl World {
             self.page.to_string()
         } else if path.starts_with("/api/v1/me/tokens/") {
             self.member_token_id.to_string()
-        } else if path.starts_with("/api/v1/rotations/") {
+        } else if path == "/rotations/{id}/delete" {
+            self.rotation2.to_string()
+        } else if path.starts_with("/api/v1/rotations/") || path.starts_with("/rotations/") {
             self.rotation.to_string()
         } else if path.contains("/integrations/") {
             self.integration.clone()

@@ -23,6 +23,7 @@ use crate::common::{TestApp, spawn_app};
 
 mod care;
 mod numbers;
+mod rotations;
 
 const WAIT: Duration = Duration::from_secs(20);
 const DEMO_PASSWORD: &str = "aftercare-demo";

@@ -13,6 +13,7 @@ mod org;
 mod pages;
 mod people;
 mod period;
+mod rotations;
 mod sso;
 mod teams;
 
@@ -132,6 +133,12 @@ pub fn routes() -> Routes {
         .route("/teams/{id}/answer", post(teams::answer))
         .route("/teams/{id}/rename", post(teams::rename))
         .route("/teams/{id}/delete", post(teams::delete))
+        .route(
+            "/teams/{id}/rotations",
+            get(rotations::rotations_page).post(rotations::create),
+        )
+        .route("/rotations/{id}", get(rotations::rotation_page))
+        .route("/rotations/{id}/delete", post(rotations::delete))
         .route(
             "/integrations",
             get(integrations::integrations_page).post(integrations::integrations_submit),
