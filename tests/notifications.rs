@@ -41,10 +41,15 @@ fn runner(store: Store, worker: &str) -> Runner {
 
 async fn wait_until_none_scheduled(store: &Store, within: Duration) {
     let start = std::time::Instant::now();
+    // The two counts are two queries: a job whose lease expired can move from running
+    // back to scheduled between them and be missed by both, so "none pending" must be
+    // seen on two polls in a row.
+    let mut quiet = 0;
     loop {
         let pending = store.count_jobs(JobState::Scheduled).await.unwrap()
             + store.count_jobs(JobState::Running).await.unwrap();
-        if pending == 0 {
+        quiet = if pending == 0 { quiet + 1 } else { 0 };
+        if quiet >= 2 {
             return;
         }
         assert!(start.elapsed() < within, "{pending} jobs still pending");
