@@ -20,6 +20,7 @@ crate::on_both!(
     events_v2_samples_are_refused_with_a_clear_message,
     opsgenie_acknowledgement_claims_the_page,
     pages_naming_nobody_go_to_whoever_is_on_call,
+    pages_naming_nobody_go_to_whoever_the_rotation_has_on_call,
     schedules_import_from_ical_whole_or_not_at_all,
     real_captures_are_accepted,
 );
@@ -557,6 +558,57 @@ async fn pages_naming_nobody_go_to_whoever_is_on_call(backend: Backend) {
     assert_eq!(
         app.store
             .notification_instants(ines.id, now - 3_600_000, now + 3_600_000)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        app.store
+            .unattributed(team.id, 0, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.stop().await;
+}
+
+async fn pages_naming_nobody_go_to_whoever_the_rotation_has_on_call(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app).await;
+    let path = integration(&app, Source::Alertmanager).await;
+    let team = app.store.team_by_name("payments").await.unwrap().unwrap();
+    let ines = app
+        .store
+        .person_by_email("ines.moreau@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    // No imported shifts: a rotation of one, Ines, started years ago.
+    app.store
+        .create_rotation(&aftercare_store::NewRotation {
+            team_id: team.id,
+            name: "primary".into(),
+            time_zone: "Europe/Berlin".into(),
+            starts_local: "2020-01-06T09:00".into(),
+            shift_length: "1w".into(),
+            members: vec![ines.id],
+        })
+        .await
+        .unwrap();
+    let now = Timestamp::now().as_millisecond();
+    let body = own("webhooks/alertmanager/firing.json");
+    let headers = signing::headers(
+        Source::Alertmanager,
+        &fixture_secret(Source::Alertmanager),
+        &body,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert_eq!(post(&app, &path, &headers, body).await.status(), 202);
+    assert_eq!(
+        app.store
+            .notification_instants(ines.id, now - 86_400_000, now + 86_400_000)
             .await
             .unwrap()
             .len(),

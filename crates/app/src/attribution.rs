@@ -118,12 +118,17 @@ pub async fn notifications_for(
             continue;
         }
         // The payload names nobody on the team: the member on call for the team at
-        // that instant, if a schedule says so; otherwise the page is kept as
-        // unattributed, with whom the sender named.
-        let on_call = store
+        // that instant, if an imported schedule or else one of the team's rotations
+        // says so; otherwise the page is kept as unattributed, with whom the sender
+        // named.
+        let on_call = match store
             .on_call(integration.team_id, page.at.as_millisecond())
             .await?
-            .filter(|pid| members.contains(pid));
+        {
+            Some(pid) => Some(pid),
+            None => crate::rotations::on_call_for_team(store, integration.team_id, page.at).await?,
+        }
+        .filter(|pid| members.contains(pid));
         match on_call {
             Some(pid) if outsiders.is_empty() => out.push(NewNotification {
                 person_id: Some(pid),

@@ -364,6 +364,23 @@ pub async fn on_call(
     })
 }
 
+/// Whom a team's rotations have on call at `at`, for a page that names nobody: the
+/// first of its rotations (by name) that has someone then. Imported shifts are asked
+/// first by the caller; a rotation whose stored definition no longer reads is passed over.
+pub async fn on_call_for_team(
+    store: &Store,
+    team: TeamId,
+    at: Timestamp,
+) -> Result<Option<PersonId>> {
+    for r in store.team_rotations(team).await? {
+        let Ok(rotation) = model(&r) else { continue };
+        if let Some(turn) = rotation.turn_at(at) {
+            return Ok(Some(PersonId(turn.member)));
+        }
+    }
+    Ok(None)
+}
+
 /// One member's share, named.
 #[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct ShareView {
