@@ -229,6 +229,17 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
             ids.push(person.id);
         }
         team_people.push((team_def.name, team.id, ids.clone()));
+        // The weekly rotation the demo's pages follow below: week k is member k.
+        store
+            .create_rotation(&aftercare_store::NewRotation {
+                team_id: team.id,
+                name: "primary".into(),
+                time_zone: "UTC".into(),
+                starts_local: start.strftime("%Y-%m-%dT%H:%M").to_string(),
+                shift_length: "1w".into(),
+                members: ids.clone(),
+            })
+            .await?;
         store
             .create_integration(&NewIntegration {
                 public_id: format!("demo-{}", team_def.name),
