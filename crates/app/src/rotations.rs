@@ -198,24 +198,31 @@ async fn names(store: &Store) -> Result<HashMap<PersonId, String>> {
 }
 
 fn on_call_at(
-    r: &RotationWithMembers,
     rotation: &Rotation,
     names: &HashMap<PersonId, String>,
     at: Timestamp,
 ) -> Option<OnCall> {
-    rotation
-        .turn_at(at)
-        .map(|turn| OnCall {
-            at,
-            person_id: PersonId(turn.member),
-            name: names
-                .get(&PersonId(turn.member))
-                .cloned()
-                .unwrap_or_default(),
-            shift_start: turn.start,
-            shift_end: turn.end,
-        })
-        .filter(|_| !r.members.is_empty())
+    rotation.turn_at(at).map(|turn| OnCall {
+        at,
+        person_id: PersonId(turn.member),
+        name: names
+            .get(&PersonId(turn.member))
+            .cloned()
+            .unwrap_or_default(),
+        shift_start: turn.start,
+        shift_end: turn.end,
+    })
+}
+
+/// How a rotation is described in the audit log.
+fn summary(r: &RotationWithMembers) -> String {
+    format!(
+        "{} people, {} shifts from {} {}",
+        r.members.len(),
+        r.rotation.shift_length,
+        r.rotation.starts_local,
+        r.rotation.time_zone
+    )
 }
 
 fn view(r: &RotationWithMembers, names: &HashMap<PersonId, String>) -> Result<RotationView> {
@@ -235,7 +242,7 @@ fn view(r: &RotationWithMembers, names: &HashMap<PersonId, String>) -> Result<Ro
                 name: names.get(p).cloned().unwrap_or_default(),
             })
             .collect(),
-        on_call_now: on_call_at(r, &rotation, names, Timestamp::now()),
+        on_call_now: on_call_at(&rotation, names, Timestamp::now()),
     })
 }
 
@@ -264,13 +271,7 @@ pub async fn create(store: &Store, actor: &Actor, input: &RotationInput) -> Resu
         "rotation.create",
         Some(team.id),
         &made.rotation.name,
-        &format!(
-            "{} people, {} shifts from {} {}",
-            made.members.len(),
-            made.rotation.shift_length,
-            made.rotation.starts_local,
-            made.rotation.time_zone
-        ),
+        &summary(&made),
     )
     .await?;
     view(&made, &names(store).await?)
@@ -302,13 +303,7 @@ pub async fn update(
         "rotation.update",
         Some(new.team_id),
         &changed.rotation.name,
-        &format!(
-            "{} people, {} shifts from {} {}",
-            changed.members.len(),
-            changed.rotation.shift_length,
-            changed.rotation.starts_local,
-            changed.rotation.time_zone
-        ),
+        &summary(&changed),
     )
     .await?;
     view(&changed, &names(store).await?)
@@ -360,8 +355,32 @@ pub async fn on_call(
     Ok(OnCallAnswer {
         rotation_id: id,
         at,
-        on_call: on_call_at(&r, &rotation, &names(store).await?, at),
+        on_call: on_call_at(&rotation, &names(store).await?, at),
     })
+}
+
+/// The next `count` shifts from the one covering `from` (or the first, before the
+/// rotation starts), worked out from one read of the rotation.
+pub async fn upcoming(
+    store: &Store,
+    actor: &Actor,
+    id: RotationId,
+    from: Timestamp,
+    count: usize,
+) -> Result<Vec<OnCall>> {
+    let r = visible(store, actor, id).await?;
+    let rotation = model(&r)?;
+    let names = names(store).await?;
+    let mut at = rotation.starts_at().map_or(from, |s| s.max(from));
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let Some(o) = on_call_at(&rotation, &names, at) else {
+            break;
+        };
+        at = o.shift_end;
+        out.push(o);
+    }
+    Ok(out)
 }
 
 /// Whom a team's rotations have on call at `at`, for a page that names nobody: the

@@ -259,22 +259,15 @@ pub(super) async fn rotation_page(
             rotation.start, zone
         ),
     };
-    let mut next = Vec::new();
-    let mut at = rotation
-        .on_call_now
-        .as_ref()
-        .map(|o| o.shift_start)
-        .unwrap_or_else(Timestamp::now);
-    for _ in 0..8 {
-        let answer = rotations::on_call(&state.store, &v, id, at).await?;
-        let Some(o) = answer.on_call else { break };
-        next.push(ShiftRow {
+    let next = rotations::upcoming(&state.store, &v, id, Timestamp::now(), 8)
+        .await?
+        .into_iter()
+        .map(|o| ShiftRow {
             name: o.name,
             start: when(o.shift_start, &zone),
             end: when(o.shift_end, &zone),
-        });
-        at = o.shift_end;
-    }
+        })
+        .collect();
     let (csrf, nav_name) = nav(&v);
     let page = RotationPage {
         csrf,
