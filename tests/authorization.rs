@@ -395,6 +395,37 @@ const ROWS: &[Row] = &[
     ),
     row("GET", "/api/v1/rotations/{id}/oncall", TeamA),
     row("GET", "/api/v1/rotations/{id}/health", TeamA),
+    // Cover: the world's rotation has the lead on call from 2027-01-04 and `other`
+    // the week after. Naming someone else (the bodies do) takes a lead's right.
+    api(
+        "POST",
+        "/api/v1/rotations/{id}/cover-requests",
+        LeadOfA,
+        r#"{"start":"2027-01-12T09:00","end":"2027-01-12T21:00","person":{other},"note":"{caller}"}"#,
+    ),
+    row("GET", "/api/v1/rotations/{id}/cover-requests", TeamA),
+    api(
+        "POST",
+        "/api/v1/cover-requests/{id}/take",
+        LeadOfA,
+        r#"{"person":{other}}"#,
+    ),
+    row("POST", "/api/v1/cover-requests/{id}/withdraw", LeadOfA),
+    api(
+        "POST",
+        "/api/v1/rotations/{id}/overrides",
+        LeadOfA,
+        r#"{"person":{other},"start":"2027-01-05T09:00","end":"2027-01-05T12:00"}"#,
+    ),
+    row("GET", "/api/v1/rotations/{id}/overrides", TeamA),
+    last(row("DELETE", "/api/v1/overrides/{id}", LeadOfA)),
+    // Overrides go before their rotation (deleting it deletes them).
+    last(form(
+        "POST",
+        "/overrides/{id}/delete",
+        LeadOfA,
+        "csrf={csrf}",
+    )),
     last(row("DELETE", "/api/v1/rotations/{id}", LeadOfA)),
     // Deliveries prove themselves with the sender's signature, not a role.
     row("POST", "/api/v1/ingest/{integration}", Nobody),
@@ -617,6 +648,29 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&name=web-{caller}&time_zone=UTC&start=2027-01-04T09%3A00&shift_length=1w&members={other}",
     ),
     row("GET", "/rotations/{id}", TeamA),
+    // Asking for oneself: only the lead is on call then; the others' answer is a
+    // refusal with a reason (400), which is theirs to read, not a lack of right.
+    form(
+        "POST",
+        "/rotations/{id}/cover",
+        TeamA,
+        "csrf={csrf}&start=2027-01-08T18%3A00&end=2027-01-08T20%3A00&note=web-{caller}",
+    ),
+    form(
+        "POST",
+        "/rotations/{id}/overrides",
+        LeadOfA,
+        "csrf={csrf}&person={other}&start=2027-01-05T13%3A00&end=2027-01-05T14%3A00",
+    ),
+    // Taking for oneself: the lead asked, so their own answer is a refusal with a
+    // reason (400), not a lack of right; admins outside the team likewise.
+    form("POST", "/cover-requests/{id}/take", TeamA, "csrf={csrf}"),
+    form(
+        "POST",
+        "/cover-requests/{id}/withdraw",
+        LeadOfA,
+        "csrf={csrf}",
+    ),
     // ---- pages: integrations
     // Lists only the integrations of teams the caller leads (all, for admins).
     row("GET", "/integrations", SignedIn),
@@ -733,6 +787,15 @@ struct World {
     rotation: i64,
     /// Another, which the page's delete row deletes.
     rotation2: i64,
+    /// Open cover requests of the lead's first shift on `rotation`: one to take, one
+    /// to withdraw, for the API's rows and the pages' each.
+    cover: i64,
+    cover2: i64,
+    cover3: i64,
+    cover4: i64,
+    /// An override on `rotation`, for the API's delete row and the page's.
+    override_id: i64,
+    override2: i64,
     cookie: Option<String>,
     csrf: String,
     bearer: Option<String>,
@@ -976,6 +1039,54 @@ async fn world(backend: Backend, caller: Caller) -> World {
         .rotation
         .id
         .0;
+    let mut covers = Vec::new();
+    for hour in [9, 10, 11, 12] {
+        let at = |h: i32| {
+            format!("2027-01-05T{h:02}:00:00Z")
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+                .as_millisecond()
+        };
+        covers.push(
+            s.create_cover_request(&aftercare_store::NewCoverRequest {
+                rotation_id: aftercare_store::RotationId(rotation),
+                person_id: lead,
+                starts_at: at(hour),
+                ends_at: at(hour + 1),
+                note: String::new(),
+                swap: None,
+                created_by: Some(lead),
+            })
+            .await
+            .unwrap()
+            .id
+            .0,
+        );
+    }
+    let mut overrides = Vec::new();
+    for day in [6, 7] {
+        let at = |h: i32| {
+            format!("2027-01-{day:02}T{h:02}:00:00Z")
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+                .as_millisecond()
+        };
+        overrides.push(
+            s.create_override(&aftercare_store::NewOverride {
+                rotation_id: aftercare_store::RotationId(rotation),
+                person_id: other,
+                starts_at: at(9),
+                ends_at: at(17),
+                replaces: Some(lead),
+                note: String::new(),
+                created_by: Some(lead),
+            })
+            .await
+            .unwrap()
+            .id
+            .0,
+        );
+    }
     let session_of = |id: PersonId| async move { accounts::start_session(s, id).await.unwrap() };
     let (cookie, csrf, bearer) = match caller {
         Caller::Anonymous => (None, String::new(), None),
@@ -1025,6 +1136,12 @@ async fn world(backend: Backend, caller: Caller) -> World {
         resource2: resource2.0,
         rotation,
         rotation2,
+        cover: covers[0],
+        cover2: covers[1],
+        cover3: covers[2],
+        cover4: covers[3],
+        override_id: overrides[0],
+        override2: overrides[1],
         cookie,
         csrf,
         bearer,
@@ -1064,6 +1181,18 @@ impl World {
             self.page.to_string()
         } else if path.starts_with("/api/v1/me/tokens/") {
             self.member_token_id.to_string()
+        } else if path == "/api/v1/cover-requests/{id}/take" {
+            self.cover.to_string()
+        } else if path == "/api/v1/cover-requests/{id}/withdraw" {
+            self.cover2.to_string()
+        } else if path == "/cover-requests/{id}/take" {
+            self.cover3.to_string()
+        } else if path == "/cover-requests/{id}/withdraw" {
+            self.cover4.to_string()
+        } else if path == "/api/v1/overrides/{id}" {
+            self.override_id.to_string()
+        } else if path == "/overrides/{id}/delete" {
+            self.override2.to_string()
         } else if path == "/rotations/{id}/delete" {
             self.rotation2.to_string()
         } else if path.starts_with("/api/v1/rotations/") || path.starts_with("/rotations/") {

@@ -64,11 +64,33 @@ impl Provider {
             "{} has no node_modules: run scripts/prepare-test-env (it runs npm ci there)",
             folder.display()
         );
+        // Node has once (in CI, under the whole suite's load) exited before
+        // printing its line with nothing on stderr; a second start has always
+        // worked. Up to three tries, each failure's evidence kept for the
+        // panic message should all three fail.
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Provider::try_start(&folder, redirect_uri, claims_in_id_token) {
+                Ok(provider) => return provider,
+                Err(failure) => failures.push(failure),
+            }
+        }
+        panic!(
+            "the OpenID provider did not start in three tries:\n{}",
+            failures.join("\n---\n")
+        )
+    }
+
+    fn try_start(
+        folder: &Path,
+        redirect_uri: &str,
+        claims_in_id_token: bool,
+    ) -> Result<Provider, String> {
         let dir = tempfile::tempdir().unwrap();
         let stderr = dir.path().join("provider.stderr");
         let mut child = Command::new("node")
             .arg("server.js")
-            .current_dir(&folder)
+            .current_dir(folder)
             .env("OIDC_CLIENT_ID", CLIENT_ID)
             .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
             .env("OIDC_REDIRECT_URI", redirect_uri)
@@ -103,13 +125,22 @@ impl Provider {
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_default();
         match line.trim().strip_prefix("listening ") {
-            Some(issuer) => provider.issuer = issuer.to_owned(),
-            None => panic!(
-                "the OpenID provider did not start; it printed {line:?} and on stderr:\n{}",
-                provider.stderr_text()
-            ),
+            Some(issuer) => {
+                provider.issuer = issuer.to_owned();
+                Ok(provider)
+            }
+            None => {
+                let status = match provider.child.try_wait() {
+                    Ok(Some(status)) => format!("it exited: {status}"),
+                    Ok(None) => "it was still running after 60 s".to_owned(),
+                    Err(e) => format!("its state is unknown: {e}"),
+                };
+                Err(format!(
+                    "{status}; it printed {line:?} and on stderr:\n{}",
+                    provider.stderr_text()
+                ))
+            }
         }
-        provider
     }
 
     pub fn stderr_text(&self) -> String {

@@ -9,6 +9,7 @@ pub mod burden;
 pub mod care;
 pub mod channels;
 pub mod checkins;
+pub mod cover;
 pub mod error;
 pub mod export;
 pub mod incidents;

@@ -10,9 +10,10 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use aftercare_oncall::health::{self, Finding, HealthInput, MemberFacts, Share};
-use aftercare_oncall::{Layer, Rotation, Schedule, ShiftLength};
+use aftercare_oncall::{Layer, Override, Rotation, Schedule, ShiftLength};
 use aftercare_store::{
-    IncidentScope, NewRotation, PersonId, RotationId, RotationWithMembers, Store, TeamId,
+    IncidentScope, NewRotation, OverrideId, PersonId, RotationId, RotationWithMembers, Store,
+    StoredOverride, TeamId,
 };
 
 use crate::error::{AppError, Result};
@@ -50,8 +51,12 @@ pub struct OnCall {
     pub at: Timestamp,
     pub person_id: PersonId,
     pub name: String,
+    /// When this stretch began and ends: the shift, or the override, cut where an
+    /// override starts or ends.
     pub shift_start: Timestamp,
     pub shift_end: Timestamp,
+    /// The override that put them there, if one did.
+    pub override_id: Option<OverrideId>,
 }
 
 #[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
@@ -188,7 +193,7 @@ async fn validated(store: &Store, input: &RotationInput) -> Result<NewRotation> 
     })
 }
 
-async fn names(store: &Store) -> Result<HashMap<PersonId, String>> {
+pub(crate) async fn names(store: &Store) -> Result<HashMap<PersonId, String>> {
     Ok(store
         .list_people()
         .await?
@@ -197,21 +202,103 @@ async fn names(store: &Store) -> Result<HashMap<PersonId, String>> {
         .collect())
 }
 
-fn on_call_at(
-    rotation: &Rotation,
+fn on_call_in(
+    schedule: &Schedule,
     names: &HashMap<PersonId, String>,
     at: Timestamp,
 ) -> Option<OnCall> {
-    rotation.turn_at(at).map(|turn| OnCall {
+    schedule.piece_at(at).map(|piece| OnCall {
         at,
-        person_id: PersonId(turn.member),
+        person_id: PersonId(piece.member),
         name: names
-            .get(&PersonId(turn.member))
+            .get(&PersonId(piece.member))
             .cloned()
             .unwrap_or_default(),
-        shift_start: turn.start,
-        shift_end: turn.end,
+        shift_start: piece.start,
+        shift_end: piece.end,
+        override_id: None,
     })
+}
+
+/// The rotation as one layer with its overrides that overlap `[from, to)` on top:
+/// exact for every question about instants inside that span.
+pub(crate) async fn schedule_over(
+    store: &Store,
+    r: &RotationWithMembers,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<(Schedule, Vec<StoredOverride>)> {
+    let rotation = model(r)?;
+    let stored = store
+        .rotation_overrides(r.rotation.id, from.as_millisecond(), to.as_millisecond())
+        .await?;
+    let overrides = stored
+        .iter()
+        .filter_map(|o| {
+            Some(Override {
+                member: o.person_id.0,
+                start: Timestamp::from_millisecond(o.starts_at).ok()?,
+                end: Timestamp::from_millisecond(o.ends_at).ok()?,
+            })
+        })
+        .collect();
+    Ok((
+        Schedule {
+            layers: vec![Layer {
+                name: r.rotation.name.clone(),
+                rotation,
+                window: None,
+            }],
+            overrides,
+        },
+        stored,
+    ))
+}
+
+/// The schedule loaded with every override that can bear on the piece around `at`:
+/// those overlapping its shift, and, when an override holds `at`, those overlapping it.
+pub(crate) async fn schedule_around(
+    store: &Store,
+    r: &RotationWithMembers,
+    at: Timestamp,
+) -> Result<(Schedule, Vec<StoredOverride>)> {
+    let rotation = model(r)?;
+    let just_after = at + SignedDuration::from_millis(1);
+    let (mut lo, mut hi) = rotation
+        .turn_at(at)
+        .map_or((at, just_after), |t| (t.start, t.end));
+    let (schedule, stored) = schedule_over(store, r, lo, hi).await?;
+    if let Some((_, None)) = schedule.on_call(at)
+        && let Some(o) = schedule
+            .overrides
+            .iter()
+            .rev()
+            .find(|o| o.start <= at && at < o.end)
+        && (o.start < lo || o.end > hi)
+    {
+        lo = lo.min(o.start);
+        hi = hi.max(o.end);
+        return schedule_over(store, r, lo, hi).await;
+    }
+    Ok((schedule, stored))
+}
+
+/// Who is on call at `at`, naming the override that put them there if one did.
+fn answer_at(
+    schedule: &Schedule,
+    stored: &[StoredOverride],
+    names: &HashMap<PersonId, String>,
+    at: Timestamp,
+) -> Option<OnCall> {
+    let mut o = on_call_in(schedule, names, at)?;
+    if let Some((_, None)) = schedule.on_call(at) {
+        o.override_id = stored
+            .iter()
+            .rev()
+            .find(|s| s.starts_at <= at.as_millisecond() && at.as_millisecond() < s.ends_at)
+            .map(|s| s.id);
+    }
+    Some(o)
 }
 
 /// How a rotation is described in the audit log.
@@ -225,8 +312,13 @@ fn summary(r: &RotationWithMembers) -> String {
     )
 }
 
-fn view(r: &RotationWithMembers, names: &HashMap<PersonId, String>) -> Result<RotationView> {
-    let rotation = model(r)?;
+async fn view(
+    store: &Store,
+    r: &RotationWithMembers,
+    names: &HashMap<PersonId, String>,
+) -> Result<RotationView> {
+    let now = Timestamp::now();
+    let (schedule, stored) = schedule_around(store, r, now).await?;
     Ok(RotationView {
         id: r.rotation.id,
         team_id: r.rotation.team_id,
@@ -242,12 +334,16 @@ fn view(r: &RotationWithMembers, names: &HashMap<PersonId, String>) -> Result<Ro
                 name: names.get(p).cloned().unwrap_or_default(),
             })
             .collect(),
-        on_call_now: on_call_at(&rotation, names, Timestamp::now()),
+        on_call_now: answer_at(&schedule, &stored, names, now),
     })
 }
 
 /// A rotation the actor may see (the team's people and admins).
-async fn visible(store: &Store, actor: &Actor, id: RotationId) -> Result<RotationWithMembers> {
+pub(crate) async fn visible(
+    store: &Store,
+    actor: &Actor,
+    id: RotationId,
+) -> Result<RotationWithMembers> {
     let r = store
         .rotation(id)
         .await?
@@ -274,7 +370,7 @@ pub async fn create(store: &Store, actor: &Actor, input: &RotationInput) -> Resu
         &summary(&made),
     )
     .await?;
-    view(&made, &names(store).await?)
+    view(store, &made, &names(store).await?).await
 }
 
 /// Replaces a rotation's definition; it may not move to another team.
@@ -306,7 +402,7 @@ pub async fn update(
         &summary(&changed),
     )
     .await?;
-    view(&changed, &names(store).await?)
+    view(store, &changed, &names(store).await?).await
 }
 
 pub async fn delete(store: &Store, actor: &Actor, id: RotationId) -> Result<()> {
@@ -328,19 +424,18 @@ pub async fn delete(store: &Store, actor: &Actor, id: RotationId) -> Result<()> 
 
 pub async fn get(store: &Store, actor: &Actor, id: RotationId) -> Result<RotationView> {
     let r = visible(store, actor, id).await?;
-    view(&r, &names(store).await?)
+    view(store, &r, &names(store).await?).await
 }
 
 /// A team's rotations (its people and admins).
 pub async fn of_team(store: &Store, actor: &Actor, team: TeamId) -> Result<Vec<RotationView>> {
     crate::teams::visible(store, actor, team).await?;
     let names = names(store).await?;
-    store
-        .team_rotations(team)
-        .await?
-        .iter()
-        .map(|r| view(r, &names))
-        .collect()
+    let mut out = Vec::new();
+    for r in store.team_rotations(team).await? {
+        out.push(view(store, &r, &names).await?);
+    }
+    Ok(out)
 }
 
 /// Who the rotation has on call at `at`.
@@ -351,16 +446,16 @@ pub async fn on_call(
     at: Timestamp,
 ) -> Result<OnCallAnswer> {
     let r = visible(store, actor, id).await?;
-    let rotation = model(&r)?;
+    let (schedule, stored) = schedule_around(store, &r, at).await?;
     Ok(OnCallAnswer {
         rotation_id: id,
         at,
-        on_call: on_call_at(&rotation, &names(store).await?, at),
+        on_call: answer_at(&schedule, &stored, &names(store).await?, at),
     })
 }
 
-/// The next `count` shifts from the one covering `from` (or the first, before the
-/// rotation starts), worked out from one read of the rotation.
+/// The next `count` stretches of the schedule, overrides included, from the one
+/// covering `from` (or the first, before the rotation starts).
 pub async fn upcoming(
     store: &Store,
     actor: &Actor,
@@ -371,14 +466,40 @@ pub async fn upcoming(
     let r = visible(store, actor, id).await?;
     let rotation = model(&r)?;
     let names = names(store).await?;
-    let mut at = rotation.starts_at().map_or(from, |s| s.max(from));
-    let mut out = Vec::with_capacity(count);
-    while out.len() < count {
-        let Some(o) = on_call_at(&rotation, &names, at) else {
-            break;
-        };
-        at = o.shift_end;
-        out.push(o);
+    let from = rotation.starts_at().map_or(from, |s| s.max(from));
+    // The first stretch keeps its real start; later ones come from the spans of a
+    // horizon that widens until it holds `count` of them (or reaches two years).
+    let (around, around_stored) = schedule_around(store, &r, from).await?;
+    let first = answer_at(&around, &around_stored, &names, from);
+    let mut out: Vec<OnCall> = first.into_iter().collect();
+    let limit = from + SignedDuration::from_hours(24 * 2 * 366);
+    let mut start = out.last().map_or(from, |o| o.shift_end);
+    let mut days = 28;
+    while out.len() < count && start < limit {
+        let to = (start + SignedDuration::from_hours(24 * days)).min(limit);
+        let (schedule, stored) = schedule_over(store, &r, start, to).await?;
+        let spans = schedule.spans(start, to);
+        if spans.is_empty() {
+            start = to;
+            continue;
+        }
+        let mut progressed = false;
+        for span in spans {
+            // A stretch reaching the horizon may run on past it: ask again, wider.
+            if out.len() >= count || (span.end >= to && to < limit) {
+                break;
+            }
+            if let Some(mut o) = answer_at(&schedule, &stored, &names, span.start) {
+                o.shift_start = span.start;
+                o.shift_end = span.end;
+                out.push(o);
+            }
+            start = span.end;
+            progressed = true;
+        }
+        if !progressed {
+            days *= 2;
+        }
     }
     Ok(out)
 }
@@ -391,10 +512,13 @@ pub async fn on_call_for_team(
     team: TeamId,
     at: Timestamp,
 ) -> Result<Option<PersonId>> {
+    let just_after = at + SignedDuration::from_millis(1);
     for r in store.team_rotations(team).await? {
-        let Ok(rotation) = model(&r) else { continue };
-        if let Some(turn) = rotation.turn_at(at) {
-            return Ok(Some(PersonId(turn.member)));
+        let Ok((schedule, _)) = schedule_over(store, &r, at, just_after).await else {
+            continue;
+        };
+        if let Some((member, _)) = schedule.on_call(at) {
+            return Ok(Some(PersonId(member)));
         }
     }
     Ok(None)
@@ -445,21 +569,13 @@ pub const HEALTH_WEEKS: i64 = 13;
 /// each member's share of the on-call, night, weekend and holiday hours.
 pub async fn health(store: &Store, actor: &Actor, id: RotationId) -> Result<RotationHealth> {
     let r = visible(store, actor, id).await?;
-    let rotation = model(&r)?;
     let zone = TimeZone::get(&r.rotation.time_zone)
         .map_err(|e| AppError::Internal(format!("stored zone: {e}")))?;
     let to = Timestamp::now();
     let from = to
         .checked_sub(SignedDuration::from_hours(24 * 7 * HEALTH_WEEKS))
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let schedule = Schedule {
-        layers: vec![Layer {
-            name: r.rotation.name.clone(),
-            rotation,
-            window: None,
-        }],
-        overrides: vec![],
-    };
+    let (schedule, _) = schedule_over(store, &r, from, to).await?;
     let spans = schedule.spans(from, to);
     let incidents: Vec<Timestamp> = store
         .list_incidents(

@@ -341,6 +341,29 @@ impl Schedule {
         })
     }
 
+    /// The whole piece of time around `t` that one person carries for one reason: the
+    /// override or the shift covering `t`, cut where another override starts or ends.
+    pub fn piece_at(&self, t: Timestamp) -> Option<OnCallSpan> {
+        let (_, layer) = self.on_call(t)?;
+        let (lo, hi) = match layer {
+            None => {
+                let o = self
+                    .overrides
+                    .iter()
+                    .rev()
+                    .find(|o| o.start <= t && t < o.end)?;
+                (o.start, o.end)
+            }
+            Some(i) => {
+                let turn = self.layers[i].rotation.turn_at(t)?;
+                (turn.start, turn.end)
+            }
+        };
+        self.spans(lo, hi)
+            .into_iter()
+            .find(|s| s.start <= t && t < s.end)
+    }
+
     /// The next instant after `t` at which the answer of [`Schedule::on_call`] may change.
     fn next_change(&self, t: Timestamp) -> Option<Timestamp> {
         let mut best: Option<Timestamp> = None;

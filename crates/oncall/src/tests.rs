@@ -153,6 +153,23 @@ fn follow_the_sun_layers_and_overrides() {
     assert_eq!(who, [10, 20, 99, 20, 10]);
     assert_eq!(spans[1].start, ts("2027-01-05T08:00:00Z"));
     assert_eq!(spans[2].end, ts("2027-01-05T13:00:00Z"));
+    // The piece around an instant: the override itself, and the shift it cuts.
+    let o = s.piece_at(ts("2027-01-05T12:00:00Z")).unwrap();
+    assert_eq!(
+        (o.member, o.start, o.end),
+        (99, ts("2027-01-05T11:00:00Z"), ts("2027-01-05T13:00:00Z"))
+    );
+    let after = s.piece_at(ts("2027-01-05T15:00:00Z")).unwrap();
+    assert_eq!(
+        (after.member, after.start),
+        (20, ts("2027-01-05T13:00:00Z"))
+    );
+    assert_eq!(after.end, ts("2027-01-05T20:00:00Z"));
+    let before = s.piece_at(ts("2027-01-05T09:00:00Z")).unwrap();
+    assert_eq!(
+        (before.start, before.end),
+        (ts("2027-01-05T08:00:00Z"), ts("2027-01-05T11:00:00Z"))
+    );
 }
 
 #[test]

@@ -94,3 +94,11 @@ id_type!(
     /// A rotation: people taking turns carrying a team's pager.
     RotationId
 );
+id_type!(
+    /// A request for someone else to carry a rotation's pager over a span.
+    CoverRequestId
+);
+id_type!(
+    /// Someone on call for a span instead of whoever the rotation says.
+    OverrideId
+);

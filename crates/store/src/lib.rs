@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod care;
+mod cover;
 mod error;
 mod identities;
 mod ids;
@@ -35,6 +36,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use accounts::*;
 pub use audit::*;
 pub use care::*;
+pub use cover::*;
 pub use error::StoreError;
 pub use identities::*;
 pub use ids::*;

@@ -4,6 +4,7 @@
 //! `aftercare-app`.
 
 mod care;
+mod cover;
 mod incidents;
 mod integrations;
 mod lens;
@@ -161,6 +162,11 @@ fn documented() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(rotations::on_call))
         .routes(routes!(rotations::health))
+        .routes(routes!(cover::request, cover::requests))
+        .routes(routes!(cover::take))
+        .routes(routes!(cover::withdraw))
+        .routes(routes!(cover::add_override, cover::overrides))
+        .routes(routes!(cover::remove_override))
         .routes(routes!(lens::check))
         // PagerDuty guarantees delivery up to 55 KB and drops payloads over 256 KB;
         // 1 MiB leaves room for every source without inviting abuse.

@@ -109,15 +109,7 @@ pub async fn on_call(
     Ids(id): Ids<RotationId>,
     Q(q): Q<AtQuery>,
 ) -> Result<Json<OnCallAnswer>, ApiError> {
-    let at = match q.at.as_deref().map(str::trim) {
-        None | Some("") => Timestamp::now(),
-        Some(text) => text.parse::<Timestamp>().map_err(|_| ApiError::Invalid {
-            field: "at".into(),
-            reason: format!(
-                "{text:?} is not an RFC 3339 instant with an offset, like 2027-03-28T01:30:00Z"
-            ),
-        })?,
-    };
+    let at = super::cover::instant_param("at", q.at.as_deref())?.unwrap_or_else(Timestamp::now);
     Ok(Json(
         rotations::on_call(&state.store, &actor, id, at).await?,
     ))

@@ -139,6 +139,14 @@ pub fn routes() -> Routes {
         )
         .route("/rotations/{id}", get(rotations::rotation_page))
         .route("/rotations/{id}/delete", post(rotations::delete))
+        .route("/rotations/{id}/cover", post(rotations::ask_cover))
+        .route("/rotations/{id}/overrides", post(rotations::add_override))
+        .route("/cover-requests/{id}/take", post(rotations::take_cover))
+        .route(
+            "/cover-requests/{id}/withdraw",
+            post(rotations::withdraw_cover),
+        )
+        .route("/overrides/{id}/delete", post(rotations::delete_override))
         .route(
             "/integrations",
             get(integrations::integrations_page).post(integrations::integrations_submit),

@@ -6,13 +6,16 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
+use aftercare_app::cover::{
+    self, CoverRequestInput, CoverRequestView, OverrideInput, OverrideView, TakeInput,
+};
 use aftercare_app::rotations::{self, RotationHealth, RotationInput, RotationView};
 use aftercare_app::{Actor, AppError};
-use aftercare_store::{PersonId, RotationId, TeamId};
+use aftercare_store::{CoverRequestId, OverrideId, PersonId, RotationId, TeamId};
 
 use super::{PageError, login_redirect, nav, refused, render};
 use crate::AppState;
@@ -217,6 +220,35 @@ struct ShiftRow {
     name: String,
     start: String,
     end: String,
+    /// Set when an override put them there.
+    by_override: bool,
+}
+
+/// A cover request as the page shows it, with what this viewer may do with it.
+struct CoverRow {
+    view: CoverRequestView,
+    span: String,
+    swap_span: String,
+    may_take: bool,
+    may_withdraw: bool,
+}
+
+struct OverrideRow {
+    view: OverrideView,
+    span: String,
+}
+
+/// The two forms on the page that can be refused: asking for cover and adding an
+/// override. What was typed is kept, and the refusal shown beside the form.
+#[derive(Default)]
+struct CoverDraft {
+    start: String,
+    end: String,
+    note: String,
+    swap_with: String,
+    swap_start: String,
+    swap_end: String,
+    person: String,
 }
 
 #[derive(Template)]
@@ -229,12 +261,199 @@ struct RotationPage {
     next: Vec<ShiftRow>,
     health: RotationHealth,
     can_lead: bool,
+    /// Whether the viewer takes turns here (and so may ask for cover).
+    in_rotation: bool,
+    open: Vec<CoverRow>,
+    closed: Vec<CoverRow>,
+    overrides: Vec<OverrideRow>,
+    /// Everyone in the team but the viewer (swaps), and everyone (overrides).
+    teammates: Vec<MemberChoice>,
+    everyone: Vec<MemberChoice>,
+    ask: CoverDraft,
+    ask_error: Option<(String, String)>,
+    add: CoverDraft,
+    add_error: Option<(String, String)>,
 }
 
 impl RotationPage {
     fn pct(&self, x: &f64) -> String {
         format!("{:.0}%", x * 100.0)
     }
+}
+
+fn span_text(start: Timestamp, end: Timestamp, zone: &str) -> String {
+    format!("{} to {}", when(start, zone), when(end, zone))
+}
+
+/// A `datetime-local` value in the rotation's zone.
+fn local_field(t: Timestamp, zone: &str) -> String {
+    match jiff::tz::TimeZone::get(zone) {
+        Ok(z) => t.to_zoned(z).strftime("%Y-%m-%dT%H:%M").to_string(),
+        Err(_) => t.strftime("%Y-%m-%dT%H:%M").to_string(),
+    }
+}
+
+/// Which form a refusal belongs to.
+enum Refused {
+    None,
+    Ask(CoverDraft, (String, String)),
+    Add(CoverDraft, (String, String)),
+}
+
+async fn rotation_view(
+    state: &AppState,
+    v: &Actor,
+    id: RotationId,
+    refused_form: Refused,
+) -> Result<Response, PageError> {
+    let rotation = match rotations::get(&state.store, v, id).await {
+        Ok(r) => r,
+        Err(AppError::Forbidden(why)) => return Ok(refused(v, &why)),
+        Err(e) => return Err(e.into()),
+    };
+    let health = rotations::health(&state.store, v, id).await?;
+    let zone = rotation.time_zone.clone();
+    let on_call_now = match &rotation.on_call_now {
+        Some(o) => format!(
+            "{}, until {}{}",
+            o.name,
+            when(o.shift_end, &zone),
+            if o.override_id.is_some() {
+                " (covering)"
+            } else {
+                ""
+            }
+        ),
+        None => format!(
+            "Nobody yet: the first shift starts {} {}",
+            rotation.start, zone
+        ),
+    };
+    let upcoming = rotations::upcoming(&state.store, v, id, Timestamp::now(), 8).await?;
+    let me = v.person_id();
+    let in_rotation = me.is_some_and(|p| rotation.members.iter().any(|m| m.person_id == p));
+    // The ask form starts at the viewer's next stretch on call, the usual thing to ask about.
+    let mine = upcoming.iter().find(|o| Some(o.person_id) == me);
+    let next = upcoming
+        .iter()
+        .map(|o| ShiftRow {
+            name: o.name.clone(),
+            start: when(o.shift_start, &zone),
+            end: when(o.shift_end, &zone),
+            by_override: o.override_id.is_some(),
+        })
+        .collect();
+    let can_lead = v.leads(rotation.team_id);
+    let team_people = state.store.team_members(rotation.team_id).await?;
+    let in_team = me.is_some_and(|p| team_people.iter().any(|m| m.person.id == p));
+    let row = |c: CoverRequestView| {
+        let own = me.is_some_and(|p| p == c.person.person_id)
+            || c.asked_by.as_ref().is_some_and(|a| Some(a.person_id) == me);
+        let is_open = matches!(c.status, aftercare_store::CoverStatus::Open);
+        let may_take = is_open
+            && in_team
+            && me != Some(c.person.person_id)
+            && c.swap.as_ref().is_none_or(|s| Some(s.with.person_id) == me);
+        CoverRow {
+            span: span_text(c.start, c.end, &zone),
+            swap_span: c
+                .swap
+                .as_ref()
+                .map(|s| span_text(s.start, s.end, &zone))
+                .unwrap_or_default(),
+            may_take,
+            may_withdraw: is_open && (own || can_lead),
+            view: c,
+        }
+    };
+    let mut open = Vec::new();
+    let mut closed = Vec::new();
+    for c in cover::requests(&state.store, v, id, true).await? {
+        if matches!(c.status, aftercare_store::CoverStatus::Open) {
+            if c.end > Timestamp::now() {
+                open.push(row(c));
+            }
+        } else {
+            closed.push(row(c));
+        }
+    }
+    // Most recently closed first, the last ten: the page's record of who did what.
+    closed.sort_by_key(|c| std::cmp::Reverse(c.view.closed_at));
+    closed.truncate(10);
+    let now = Timestamp::now();
+    let year = now + jiff::SignedDuration::from_hours(24 * 366);
+    let overrides = cover::overrides(&state.store, v, id, now, year)
+        .await?
+        .into_iter()
+        .map(|o| OverrideRow {
+            span: span_text(o.start, o.end, &zone),
+            view: o,
+        })
+        .collect();
+    let everyone: Vec<MemberChoice> = team_people
+        .into_iter()
+        .map(|m| MemberChoice {
+            checked: false,
+            id: m.person.id,
+            name: m.person.name,
+        })
+        .collect();
+    let teammates = everyone
+        .iter()
+        .filter(|m| Some(m.id) != me)
+        .map(|m| MemberChoice {
+            checked: false,
+            id: m.id,
+            name: m.name.clone(),
+        })
+        .collect();
+    let default_ask = || CoverDraft {
+        start: mine
+            .map(|o| local_field(o.shift_start, &zone))
+            .unwrap_or_default(),
+        end: mine
+            .map(|o| local_field(o.shift_end, &zone))
+            .unwrap_or_default(),
+        ..CoverDraft::default()
+    };
+    let (ask, ask_error, add, add_error, status) = match refused_form {
+        Refused::None => (
+            default_ask(),
+            None,
+            CoverDraft::default(),
+            None,
+            StatusCode::OK,
+        ),
+        Refused::Ask(d, e) => (
+            d,
+            Some(e),
+            CoverDraft::default(),
+            None,
+            StatusCode::BAD_REQUEST,
+        ),
+        Refused::Add(d, e) => (default_ask(), None, d, Some(e), StatusCode::BAD_REQUEST),
+    };
+    let (csrf, nav_name) = nav(v);
+    let page = RotationPage {
+        csrf,
+        nav_name,
+        can_lead,
+        in_rotation,
+        rotation,
+        on_call_now,
+        next,
+        health,
+        open,
+        closed,
+        overrides,
+        teammates,
+        everyone,
+        ask,
+        ask_error,
+        add,
+        add_error,
+    };
+    Ok((status, render(&page)).into_response())
 }
 
 pub(super) async fn rotation_page(
@@ -245,40 +464,190 @@ pub(super) async fn rotation_page(
     let Some(v) = actor else {
         return Ok(login_redirect());
     };
-    let rotation = match rotations::get(&state.store, &v, id).await {
-        Ok(r) => r,
-        Err(AppError::Forbidden(why)) => return Ok(refused(&v, &why)),
-        Err(e) => return Err(e.into()),
+    rotation_view(&state, &v, id, Refused::None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct CoverForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    note: String,
+    /// Empty for plain cover.
+    #[serde(default)]
+    swap_with: String,
+    #[serde(default)]
+    swap_start: String,
+    #[serde(default)]
+    swap_end: String,
+    /// The override form's person.
+    #[serde(default)]
+    person: String,
+}
+
+impl CoverForm {
+    fn draft(&self) -> CoverDraft {
+        CoverDraft {
+            start: self.start.clone(),
+            end: self.end.clone(),
+            note: self.note.clone(),
+            swap_with: self.swap_with.clone(),
+            swap_start: self.swap_start.clone(),
+            swap_end: self.swap_end.clone(),
+            person: self.person.clone(),
+        }
+    }
+}
+
+fn optional_id(field: &str, text: &str) -> Result<Option<PersonId>, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse()
+        .map(Some)
+        .map_err(|_| AppError::invalid(field, format!("{t:?} is not a person's id")))
+}
+
+fn optional_text(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Field-level refusals go back beside the form; the rest as on every form.
+fn form_refusal(e: AppError) -> Result<(String, String), AppError> {
+    match e {
+        AppError::Invalid { field, reason } => Ok((field, reason)),
+        AppError::Conflict(why) => Ok(("start".into(), why)),
+        other => Err(other),
+    }
+}
+
+pub(super) async fn ask_cover(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<RotationId>,
+    Form(form): Form<CoverForm>,
+) -> Result<Response, PageError> {
+    let Some(v) = auth::form_actor(&state, &headers, &form.csrf).await? else {
+        return Ok(login_redirect());
     };
-    let health = rotations::health(&state.store, &v, id).await?;
-    let zone = rotation.time_zone.clone();
-    let on_call_now = match &rotation.on_call_now {
-        Some(o) => format!("{}, until {}", o.name, when(o.shift_end, &zone)),
-        None => format!(
-            "Nobody yet: the first shift starts {} {}",
-            rotation.start, zone
-        ),
+    let outcome = async {
+        let input = CoverRequestInput {
+            start: form.start.clone(),
+            end: form.end.clone(),
+            note: optional_text(&form.note),
+            person: None,
+            swap_with: optional_id("swap_with", &form.swap_with)?,
+            swap_start: optional_text(&form.swap_start),
+            swap_end: optional_text(&form.swap_end),
+        };
+        cover::request(&state.store, &v, id, &input).await
+    }
+    .await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/rotations/{id}#cover")).into_response()),
+        Err(AppError::Forbidden(why)) => Ok(refused(&v, &why)),
+        Err(e) => match form_refusal(e) {
+            Ok(why) => rotation_view(&state, &v, id, Refused::Ask(form.draft(), why)).await,
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+pub(super) async fn add_override(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<RotationId>,
+    Form(form): Form<CoverForm>,
+) -> Result<Response, PageError> {
+    let Some(v) = auth::form_actor(&state, &headers, &form.csrf).await? else {
+        return Ok(login_redirect());
     };
-    let next = rotations::upcoming(&state.store, &v, id, Timestamp::now(), 8)
-        .await?
-        .into_iter()
-        .map(|o| ShiftRow {
-            name: o.name,
-            start: when(o.shift_start, &zone),
-            end: when(o.shift_end, &zone),
-        })
-        .collect();
-    let (csrf, nav_name) = nav(&v);
-    let page = RotationPage {
-        csrf,
-        nav_name,
-        can_lead: v.leads(rotation.team_id),
-        rotation,
-        on_call_now,
-        next,
-        health,
+    let outcome = async {
+        let person = optional_id("person", &form.person)?
+            .ok_or_else(|| AppError::invalid("person", "is required: who covers the span"))?;
+        let input = OverrideInput {
+            person,
+            start: form.start.clone(),
+            end: form.end.clone(),
+            note: optional_text(&form.note),
+        };
+        cover::add_override(&state.store, &v, id, &input).await
+    }
+    .await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/rotations/{id}#overrides")).into_response()),
+        Err(AppError::Forbidden(why)) => Ok(refused(&v, &why)),
+        Err(e) => match form_refusal(e) {
+            Ok(why) => rotation_view(&state, &v, id, Refused::Add(form.draft(), why)).await,
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+pub(super) async fn take_cover(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<CoverRequestId>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    // Back to the rotation when the refusal page offers a way back.
+    let back = match state.store.cover_request(id).await? {
+        Some(x) => format!("/rotations/{}", x.rotation_id),
+        None => "/".to_string(),
     };
-    Ok(render(&page))
+    super::forms::act(&state, &headers, &form.csrf, &back, async |v| {
+        let taken = cover::take(&state.store, v, id, &TakeInput::default()).await?;
+        Ok(format!("/rotations/{}#cover", taken.rotation_id))
+    })
+    .await
+}
+
+pub(super) async fn withdraw_cover(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<CoverRequestId>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    // Back to the rotation when the refusal page offers a way back.
+    let back = match state.store.cover_request(id).await? {
+        Some(x) => format!("/rotations/{}", x.rotation_id),
+        None => "/".to_string(),
+    };
+    super::forms::act(&state, &headers, &form.csrf, &back, async |v| {
+        let closed = cover::withdraw(&state.store, v, id).await?;
+        Ok(format!("/rotations/{}#cover", closed.rotation_id))
+    })
+    .await
+}
+
+pub(super) async fn delete_override(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<OverrideId>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    // Back to the rotation when the refusal page offers a way back.
+    let back = match state.store.rotation_override(id).await? {
+        Some(x) => format!("/rotations/{}", x.rotation_id),
+        None => "/".to_string(),
+    };
+    super::forms::act(&state, &headers, &form.csrf, &back, async |v| {
+        let rotation = state
+            .store
+            .rotation_override(id)
+            .await?
+            .map(|o| o.rotation_id)
+            .ok_or_else(|| AppError::NotFound(format!("override {id}")))?;
+        cover::remove_override(&state.store, v, id).await?;
+        Ok(format!("/rotations/{rotation}#overrides"))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
