@@ -1,5 +1,6 @@
-//! `aftercare rotation create|list|oncall|health|delete`: a team's rotations through the
-//! same use-cases as the API and the pages (acting as the operator: an admin).
+//! `aftercare rotation create|list|oncall|health|delete`, its overrides and cover
+//! requests: a team's rotations through the same use-cases as the API and the pages
+//! (acting as the operator: an admin).
 //!
 //! `aftercare rotation solve`: the fair rotation generator on an `aftercare-rotation/1`
 //! instance (`../shared/bench/rotation/FORMAT.md`'s contract), printing an
@@ -13,9 +14,10 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use aftercare_app::Actor;
+use aftercare_app::cover::{self, OverrideInput};
 use aftercare_app::rotations::{self, RotationInput, RotationView};
 use aftercare_rotation::{Instance, SolveOptions, solve};
-use aftercare_store::{RotationId, Store};
+use aftercare_store::{OverrideId, RotationId, Store};
 
 use crate::{Db, open_existing};
 
@@ -89,6 +91,51 @@ pub(crate) enum RotationCommand {
         db: Db,
         id: i64,
     },
+    /// Put someone on call over a span instead of whoever the rotation says.
+    Override {
+        #[command(flatten)]
+        db: Db,
+        /// The rotation's id.
+        id: i64,
+        /// Who covers: their email.
+        #[arg(long)]
+        person: String,
+        /// From: an RFC 3339 instant, or a local time in the rotation's zone (2027-03-28T20:00).
+        #[arg(long)]
+        from: String,
+        /// Until, written the same way.
+        #[arg(long)]
+        until: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// A rotation's overrides in the coming year, with who arranged each.
+    Overrides {
+        #[command(flatten)]
+        db: Db,
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an override by its id.
+    RemoveOverride {
+        #[command(flatten)]
+        db: Db,
+        /// The override's id (from `rotation overrides`).
+        id: i64,
+    },
+    /// A rotation's cover requests and swap offers, open and settled, with who did what.
+    CoverRequests {
+        #[command(flatten)]
+        db: Db,
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn utc(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 fn print_rotation(r: &RotationView) {
@@ -235,6 +282,110 @@ async fn with_store(command: RotationCommand) -> anyhow::Result<()> {
             let store = open_existing(&db).await?;
             rotations::delete(&store, &actor, RotationId(id)).await?;
             println!("Deleted rotation {id}.");
+            Ok(())
+        }
+        RotationCommand::Override {
+            db,
+            id,
+            person,
+            from,
+            until,
+            note,
+        } => {
+            let store = open_existing(&db).await?;
+            let p = store
+                .person_by_email(person.trim())
+                .await?
+                .with_context(|| format!("--person: no person with email {person}"))?;
+            let made = cover::add_override(
+                &store,
+                &actor,
+                RotationId(id),
+                &OverrideInput {
+                    person: p.id,
+                    start: from,
+                    end: until,
+                    note,
+                },
+            )
+            .await?;
+            println!(
+                "Override #{}: {} on call {} to {}{}.",
+                made.id,
+                made.person.name,
+                utc(made.start),
+                utc(made.end),
+                made.replaces
+                    .map(|r| format!(" instead of {}", r.name))
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+        RotationCommand::Overrides { db, id, json } => {
+            let store = open_existing(&db).await?;
+            let now = jiff::Timestamp::now();
+            let year = now + jiff::SignedDuration::from_hours(24 * 366);
+            let list = cover::overrides(&store, &actor, RotationId(id), now, year).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            if list.is_empty() {
+                println!("No overrides ahead: the rotation's order holds.");
+            }
+            for o in &list {
+                println!(
+                    "#{} {} {} to {}{}; arranged by {}",
+                    o.id,
+                    o.person.name,
+                    utc(o.start),
+                    utc(o.end),
+                    o.replaces
+                        .as_ref()
+                        .map(|r| format!(" instead of {}", r.name))
+                        .unwrap_or_default(),
+                    o.arranged_by
+                        .as_ref()
+                        .map_or("the operator", |b| b.name.as_str())
+                );
+            }
+            Ok(())
+        }
+        RotationCommand::RemoveOverride { db, id } => {
+            let store = open_existing(&db).await?;
+            cover::remove_override(&store, &actor, OverrideId(id)).await?;
+            println!("Removed override {id}.");
+            Ok(())
+        }
+        RotationCommand::CoverRequests { db, id, json } => {
+            let store = open_existing(&db).await?;
+            let list = cover::requests(&store, &actor, RotationId(id), true).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            if list.is_empty() {
+                println!("No cover requests.");
+            }
+            for c in &list {
+                let settled = match (&c.taken_by, &c.closed_by) {
+                    (Some(t), _) => format!("taken by {}", t.name),
+                    (None, Some(b)) => format!("withdrawn by {}", b.name),
+                    (None, None) => "open".to_string(),
+                };
+                println!(
+                    "#{} {}'s {} to {}{}: {}",
+                    c.id,
+                    c.person.name,
+                    utc(c.start),
+                    utc(c.end),
+                    c.swap
+                        .as_ref()
+                        .map(|s| format!(" (swap with {})", s.with.name))
+                        .unwrap_or_default(),
+                    settled
+                );
+            }
             Ok(())
         }
     }

@@ -546,6 +546,80 @@ async fn rotations_from_the_shell(backend: Backend) {
         text(&out)
     );
     assert!(text(&out).0.contains("Source: Google"), "{:?}", text(&out));
+    // Overrides from the shell: Kai covers Noor's day 8 evening, local to the rotation.
+    let out = aftercare(
+        &db.url,
+        &[
+            "rotation",
+            "override",
+            &id,
+            "--person",
+            "kai.tanaka@example.org",
+            "--from",
+            "2027-03-28T18:00",
+            "--until",
+            "2027-03-28T17:00",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("end: must be after the start"),
+        "{:?}",
+        text(&out)
+    );
+    let out = aftercare(
+        &db.url,
+        &[
+            "rotation",
+            "override",
+            &id,
+            "--person",
+            "kai.tanaka@example.org",
+            "--from",
+            "2027-03-28T18:00",
+            "--until",
+            "2027-03-28T23:00",
+            "--note",
+            "Noor's concert",
+        ],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(
+        text(&out).0.contains("instead of Noor Haddad"),
+        "{:?}",
+        text(&out)
+    );
+    let out = aftercare(
+        &db.url,
+        &[
+            "rotation",
+            "oncall",
+            &id,
+            "--at",
+            "2027-03-28T17:00:00Z",
+            "--json",
+        ],
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["on_call"]["name"], "Kai Tanaka");
+    let out = aftercare(&db.url, &["rotation", "overrides", &id, "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let override_id = list[0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(list[0]["note"], "Noor's concert");
+    let out = aftercare(&db.url, &["rotation", "remove-override", &override_id]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = aftercare(&db.url, &["rotation", "overrides", &id]);
+    assert!(
+        text(&out).0.contains("No overrides ahead"),
+        "{:?}",
+        text(&out)
+    );
+    let out = aftercare(&db.url, &["rotation", "cover-requests", &id]);
+    assert!(
+        text(&out).0.contains("No cover requests"),
+        "{:?}",
+        text(&out)
+    );
     let out = aftercare(&db.url, &["rotation", "delete", &id]);
     assert!(out.status.success(), "{:?}", text(&out));
     let out = aftercare(&db.url, &["rotation", "list", "--team", "payments"]);

@@ -9,6 +9,7 @@ mod browser;
 mod care;
 mod cli;
 mod common;
+mod cover;
 mod import_cli;
 mod incidents;
 mod ingest;

@@ -4,7 +4,9 @@
 
 use aftercare_store::{Backend, PersonId, Store, TeamRole};
 
-use super::{Browser, ONE_BROWSER, Screen, check_accessible, fill, find, log_in, snap, text};
+use super::{
+    Browser, ONE_BROWSER, Screen, check_accessible, count, fill, find, log_in, snap, text,
+};
 use crate::common::{new_person, spawn_app};
 
 async fn someone(store: &Store, name: &str, email: &str, password: &str) -> PersonId {
@@ -89,6 +91,103 @@ async fn a_lead_adds_a_rotation_and_sees_a_health_finding_with_its_source_in_chr
             check_accessible(&c).await;
             snap(&c, "rotation-health").await;
             assert_eq!(store.team_rotations(team).await.unwrap().len(), 1);
+        })
+        .await;
+}
+
+/// Item 2's story: Ana, on call this week, asks for cover for tomorrow night (a first
+/// try with the end before the start is refused beside the form, what she typed kept);
+/// Ben signs in, sees her request on the rotation page and takes it; the page then
+/// shows him covering that night and the request settled with his name.
+#[tokio::test]
+async fn a_person_asks_for_cover_and_a_teammate_takes_it_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn_app(Backend::Sqlite).await;
+    let s = app.store.clone();
+    // An admin exists, so the server is past its first-run setup.
+    s.create_admin(
+        &new_person("Ada Admin", "ada@example.org", "UTC"),
+        "not-a-usable-hash",
+        false,
+    )
+    .await
+    .unwrap();
+    let team = s.ensure_team("payments").await.unwrap().id;
+    let ana = someone(&s, "Ana Ahn", "ana@example.org", "ana's password").await;
+    let ben = someone(&s, "Ben Bauer", "ben@example.org", "ben's password").await;
+    for p in [ana, ben] {
+        s.set_membership(team, p, TeamRole::Member).await.unwrap();
+    }
+    // Weekly in UTC from yesterday 09:00: Ana's week now, whatever day the test runs.
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let day = move |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap();
+    let rotation = s
+        .create_rotation(&aftercare_store::NewRotation {
+            team_id: team,
+            name: "primary".into(),
+            time_zone: "UTC".into(),
+            starts_local: format!("{}T09:00", day(-1)),
+            shift_length: "1w".into(),
+            members: vec![ana, ben],
+        })
+        .await
+        .unwrap()
+        .rotation
+        .id;
+    let (from, until) = (format!("{}T18:00", day(1)), format!("{}T09:00", day(2)));
+    let base = app.url("");
+    let store = s.clone();
+    Browser::launch(&Screen::Desktop)
+        .await
+        .run("cover", move |c| async move {
+            log_in(&c, &base, "ana@example.org", "ana's password").await;
+            c.goto(&format!("{base}/rotations/{rotation}")).await.expect("rotation page");
+            find(&c, "#no-open-cover").await;
+            find(&c, "#ask-cover-box summary").await.click().await.expect("open the form");
+            let set = |name: &str, value: &str| {
+                format!("document.querySelector('#ask-cover [name={name}]').value = '{value}'; return null;")
+            };
+            // The end before the start: refused beside the form, what was typed kept.
+            c.execute(&set("start", &from), vec![]).await.expect("start");
+            c.execute(&set("end", &format!("{}T09:00", day(1))), vec![]).await.expect("end");
+            fill(&c, "note", "my sister's wedding").await;
+            find(&c, "#ask-cover button[type=submit]").await.click().await.expect("ask");
+            let err = text(&c, "#cover-error").await;
+            assert!(err.starts_with("end:"), "{err}");
+            let kept: String = find(&c, "#ask-cover [name=note]").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(kept, "my sister's wedding");
+            assert!(store.cover_requests(rotation, false).await.unwrap().is_empty());
+            check_accessible(&c).await;
+            c.execute(&set("end", &until), vec![]).await.expect("end");
+            find(&c, "#ask-cover button[type=submit]").await.click().await.expect("ask");
+            let asked = text(&c, "#cover .cover-request").await;
+            assert!(asked.contains("Ana Ahn asks for cover"), "{asked}");
+            assert!(asked.contains("my sister's wedding"), "{asked}");
+            // She may withdraw her own request but not take it.
+            assert_eq!(count(&c, "#cover .cover-request button.take").await, 0);
+            assert_eq!(count(&c, "#cover .cover-request button.withdraw").await, 1);
+            snap(&c, "cover-asked").await;
+
+            c.delete_all_cookies().await.expect("sign out");
+            log_in(&c, &base, "ben@example.org", "ben's password").await;
+            c.goto(&format!("{base}/rotations/{rotation}")).await.expect("rotation page");
+            let seen = text(&c, "#cover .cover-request").await;
+            assert!(seen.contains("Ana Ahn asks for cover"), "{seen}");
+            find(&c, "#cover .cover-request button.take").await.click().await.expect("take it");
+            find(&c, "#no-open-cover").await;
+            let history = text(&c, "#cover-history").await;
+            assert!(history.contains("taken by Ben Bauer"), "{history}");
+            let next = text(&c, "#next-shifts").await;
+            assert!(next.contains("Ben Bauer covering"), "{next}");
+            let overrides = text(&c, "#override-list").await;
+            assert!(overrides.contains("Ben Bauer") && overrides.contains("Ana Ahn"), "{overrides}");
+            check_accessible(&c).await;
+            snap(&c, "cover-taken").await;
+            let put = store.rotation_overrides(rotation, 0, i64::MAX).await.unwrap();
+            assert_eq!(put.len(), 1);
+            assert_eq!((put[0].person_id, put[0].replaces_person_id), (ben, Some(ana)));
         })
         .await;
 }

@@ -40,6 +40,10 @@ mod bulk_import;
 #[path = "conformance/jobs.rs"]
 mod jobs;
 
+/// Cover requests and overrides, run the same way.
+#[path = "conformance/cover.rs"]
+mod cover;
+
 conformance!(
     people_are_upserted_by_email,
     admins_are_created_whole,
