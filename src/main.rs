@@ -275,6 +275,22 @@ enum ImportCommand {
         db: Db,
         file: std::path::PathBuf,
     },
+    /// An iCalendar export (PagerDuty, Opsgenie, any calendar) brought into a rotation:
+    /// its shifts become the rotation's overrides for the spans it covers; all or none.
+    Ical {
+        #[command(flatten)]
+        db: Db,
+        file: std::path::PathBuf,
+        /// The rotation's name.
+        #[arg(long)]
+        rotation: String,
+        /// The rotation's team, when two teams use the name.
+        #[arg(long)]
+        team: Option<String>,
+        /// The schedule to bring in, when the export holds several.
+        #[arg(long)]
+        schedule: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -578,6 +594,46 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     done.stored, done.already_there
                 );
             }
+            Ok(())
+        }
+        Command::Import {
+            command:
+                ImportCommand::Ical {
+                    db,
+                    file,
+                    rotation,
+                    team,
+                    schedule,
+                },
+        } => {
+            let store = open_existing(&db).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let actor = aftercare_app::Actor::command_line();
+            let id = aftercare_app::rotation_import::rotation_named(
+                &store,
+                &actor,
+                &rotation,
+                team.as_deref(),
+            )
+            .await?;
+            let done = aftercare_app::rotation_import::import_ical(
+                &store,
+                &actor,
+                id,
+                &text,
+                schedule.as_deref(),
+            )
+            .await?;
+            eprintln!(
+                "{} shifts imported into rotation {rotation:?}{}: {}",
+                done.overrides,
+                match (done.from, done.to) {
+                    (Some(a), Some(b)) => format!(" from {a} to {b}"),
+                    _ => String::new(),
+                },
+                done.people.join(", ")
+            );
             Ok(())
         }
         Command::Integration {

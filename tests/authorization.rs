@@ -394,6 +394,8 @@ const ROWS: &[Row] = &[
         r#"{"team":"{team}","name":"authz","time_zone":"Europe/London","start":"2027-01-04T09:00","shift_length":"12h","members":[{other}]}"#,
     ),
     row("GET", "/api/v1/rotations/{id}/oncall", TeamA),
+    // The body is not a calendar: a lead's answer is the 400 saying so.
+    row("POST", "/api/v1/rotations/{id}/import", LeadOfA),
     row("GET", "/api/v1/rotations/{id}/health", TeamA),
     // Cover: the world's rotation has the lead on call from 2027-01-04 and `other`
     // the week after. Naming someone else (the bodies do) takes a lead's right.
@@ -655,6 +657,13 @@ const ROWS: &[Row] = &[
         "/rotations/{id}/cover",
         TeamA,
         "csrf={csrf}&start=2027-01-08T18%3A00&end=2027-01-08T20%3A00&note=web-{caller}",
+    ),
+    // Not a calendar: a lead's answer is the form shown again with why (400).
+    form(
+        "POST",
+        "/rotations/{id}/import",
+        LeadOfA,
+        "csrf={csrf}&calendar=not+a+calendar",
     ),
     form(
         "POST",

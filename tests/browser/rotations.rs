@@ -91,6 +91,25 @@ async fn a_lead_adds_a_rotation_and_sees_a_health_finding_with_its_source_in_chr
             check_accessible(&c).await;
             snap(&c, "rotation-health").await;
             assert_eq!(store.team_rotations(team).await.unwrap().len(), 1);
+            // She brings in next month's schedule from the old paging tool: a calendar
+            // naming someone unknown is refused beside the form, text kept; then a good one.
+            let paste = |who: &str| {
+                format!(
+                    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20270104T090000Z\r\nDTEND:20270111T090000Z\r\nSUMMARY:On Call - {who} - Payments Primary\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+                )
+            };
+            find(&c, "#import-box summary").await.click().await.expect("open import");
+            let set = |text: String| {
+                format!("document.querySelector('#import-ical [name=calendar]').value = {}; return null;", serde_json::to_string(&text).unwrap())
+            };
+            c.execute(&set(paste("Nobody Known")), vec![]).await.expect("paste");
+            find(&c, "#import-ical button[type=submit]").await.click().await.expect("import");
+            let err = text(&c, "#import-error").await;
+            assert!(err.contains("Nobody Known"), "{err}");
+            c.execute(&set(paste("Ana Ahn")), vec![]).await.expect("paste");
+            find(&c, "#import-ical button[type=submit]").await.click().await.expect("import");
+            let overrides = text(&c, "#override-list").await;
+            assert!(overrides.contains("Ana Ahn") && overrides.contains("imported from Payments Primary"), "{overrides}");
         })
         .await;
 }

@@ -26,6 +26,7 @@ pub mod people;
 pub mod policy;
 pub mod pulse;
 pub mod record;
+pub mod rotation_import;
 pub mod rotations;
 pub mod schedule;
 pub mod sso;

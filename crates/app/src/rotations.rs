@@ -127,7 +127,7 @@ fn field_of(e: &aftercare_oncall::RotationError) -> &'static str {
 }
 
 /// The rotation as `aftercare-oncall` computes with it.
-fn model(r: &RotationWithMembers) -> Result<Rotation> {
+pub(crate) fn model(r: &RotationWithMembers) -> Result<Rotation> {
     let c = check_definition(
         &r.rotation.time_zone,
         &r.rotation.starts_local,

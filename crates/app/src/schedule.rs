@@ -33,6 +33,36 @@ pub async fn import_schedule(
     }
     let shifts = aftercare_schedule::parse_ical(ical)
         .map_err(|e| AppError::Malformed(format!("calendar: {e}")))?;
+    let rows: Vec<aftercare_store::NewShift> = people_of(store, &shifts)
+        .await?
+        .into_iter()
+        .zip(&shifts)
+        .map(|(person_id, s)| aftercare_store::NewShift {
+            person_id,
+            starts_at: s.start.as_millisecond(),
+            ends_at: s.end.as_millisecond(),
+        })
+        .collect();
+    let schedule = shifts.iter().find_map(|s| s.schedule.clone());
+    let source = match &schedule {
+        Some(name) => format!("ical:{name}"),
+        None => "ical".to_string(),
+    };
+    let stored = store.replace_shifts(team.id, &source, &rows).await?;
+    Ok(ImportedSchedule {
+        shifts: stored,
+        from: shifts.iter().map(|s| s.start).min(),
+        to: shifts.iter().map(|s| s.end).max(),
+        source,
+    })
+}
+
+/// The person each shift names, by email and else by name, in the shifts' order; if
+/// any shift names someone Aftercare does not know, an error listing every one of them.
+pub(crate) async fn people_of(
+    store: &Store,
+    shifts: &[aftercare_schedule::Shift],
+) -> Result<Vec<PersonId>> {
     let people: std::collections::HashMap<String, PersonId> =
         store.person_ids_by_email().await?.into_iter().collect();
     let by_name: std::collections::HashMap<String, PersonId> = store
@@ -42,8 +72,8 @@ pub async fn import_schedule(
         .map(|p| (p.name.to_lowercase(), p.id))
         .collect();
     let mut unknown = std::collections::BTreeSet::new();
-    let mut rows = Vec::with_capacity(shifts.len());
-    for s in &shifts {
+    let mut found_all = Vec::with_capacity(shifts.len());
+    for s in shifts {
         let found = s
             .person
             .email
@@ -56,11 +86,7 @@ pub async fn import_schedule(
                     .and_then(|n| by_name.get(&n.to_lowercase()))
             });
         match found {
-            Some(&person_id) => rows.push(aftercare_store::NewShift {
-                person_id,
-                starts_at: s.start.as_millisecond(),
-                ends_at: s.end.as_millisecond(),
-            }),
+            Some(&person_id) => found_all.push(person_id),
             None => {
                 let who = s
                     .person
@@ -80,18 +106,7 @@ pub async fn import_schedule(
             list.join("; ")
         )));
     }
-    let schedule = shifts.iter().find_map(|s| s.schedule.clone());
-    let source = match &schedule {
-        Some(name) => format!("ical:{name}"),
-        None => "ical".to_string(),
-    };
-    let stored = store.replace_shifts(team.id, &source, &rows).await?;
-    Ok(ImportedSchedule {
-        shifts: stored,
-        from: shifts.iter().map(|s| s.start).min(),
-        to: shifts.iter().map(|s| s.end).max(),
-        source,
-    })
+    Ok(found_all)
 }
 
 /// A shift as listed: who, when, from which source.

@@ -24,6 +24,16 @@
     // cells' data-sort (numbers as numbers). Without a script the table keeps
     // the server's order, which is already the useful one.
     root.querySelectorAll('table[data-sortable]').forEach(sortable);
+    // A chosen calendar file is read into the form's text field, so one form takes a
+    // file or pasted text alike (without a script, paste it).
+    root.querySelectorAll('input[type=file][data-into]').forEach(function (input) {
+      input.addEventListener('change', function () {
+        var target = input.form && input.form.elements[input.getAttribute('data-into')];
+        var file = input.files && input.files[0];
+        if (!target || !file) return;
+        file.text().then(function (text) { target.value = text; });
+      });
+    });
     // The hint is true only once the headings are buttons.
     root.querySelectorAll('.sort-hint').forEach(function (hint) { hint.hidden = false; });
   }

@@ -141,6 +141,8 @@ pub struct StoredOverride {
     pub replaces_person_id: Option<PersonId>,
     pub cover_request_id: Option<CoverRequestId>,
     pub note: String,
+    /// `manual`, `cover` or `import`.
+    pub source: String,
     pub created_by: Option<PersonId>,
     pub created_at: i64,
 }
@@ -153,7 +155,7 @@ macro_rules! cover_columns {
 }
 macro_rules! override_columns {
     () => {
-        "id, rotation_id, person_id, starts_at, ends_at, replaces_person_id, cover_request_id, note, created_by, created_at"
+        "id, rotation_id, person_id, starts_at, ends_at, replaces_person_id, cover_request_id, note, source, created_by, created_at"
     };
 }
 
@@ -240,7 +242,7 @@ impl Store {
             } else {
                 let mut ids = Vec::with_capacity(overrides.len());
                 for o in overrides {
-                    let oid: OverrideId = sqlx::query_scalar("INSERT INTO rotation_overrides (rotation_id, person_id, starts_at, ends_at, replaces_person_id, cover_request_id, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+                    let oid: OverrideId = sqlx::query_scalar("INSERT INTO rotation_overrides (rotation_id, person_id, starts_at, ends_at, replaces_person_id, cover_request_id, note, source, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'cover', $8, $9) RETURNING id")
                         .bind(o.rotation_id).bind(o.person_id).bind(o.starts_at).bind(o.ends_at)
                         .bind(o.replaces).bind(id).bind(&o.note).bind(o.created_by).bind(now)
                         .fetch_one(&mut *tx).await?;
@@ -319,6 +321,35 @@ impl Store {
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, StoredOverride>(sql).bind(rotation).bind(from).bind(to).fetch_all(p).await)?,
         )
+    }
+
+    /// Brings an imported schedule into a rotation in one transaction: the overrides an
+    /// earlier import put on `[from, to)` go, `overrides` (marked `import`) come in.
+    /// Overrides people arranged by hand or by cover are left alone. Returns how many
+    /// were stored.
+    pub async fn replace_imported_overrides(
+        &self,
+        rotation: RotationId,
+        from: i64,
+        to: i64,
+        overrides: &[NewOverride],
+    ) -> Result<u64> {
+        let now = now_ms();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            sqlx::query("DELETE FROM rotation_overrides WHERE rotation_id = $1 AND source = 'import' AND starts_at < $3 AND ends_at > $2")
+                .bind(rotation).bind(from).bind(to)
+                .execute(&mut *tx).await?;
+            for o in overrides {
+                sqlx::query("INSERT INTO rotation_overrides (rotation_id, person_id, starts_at, ends_at, replaces_person_id, note, source, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'import', $7, $8)")
+                    .bind(rotation).bind(o.person_id).bind(o.starts_at).bind(o.ends_at)
+                    .bind(o.replaces).bind(&o.note).bind(o.created_by).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(overrides.len() as u64)
     }
 
     /// Removes an override; `false` if there was none.

@@ -162,6 +162,7 @@ fn documented() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(rotations::on_call))
         .routes(routes!(rotations::health))
+        .routes(limited(routes!(rotations::import), crate::SCHEDULE_LIMIT))
         .routes(routes!(cover::request, cover::requests))
         .routes(routes!(cover::take))
         .routes(routes!(cover::withdraw))

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use aftercare_app::rotation_import::{self, ImportedIntoRotation};
 use aftercare_app::rotations::{self, OnCallAnswer, RotationHealth, RotationInput, RotationView};
 use aftercare_store::{RotationId, TeamId};
 
@@ -126,4 +127,32 @@ pub async fn health(
     Ids(id): Ids<RotationId>,
 ) -> Result<Json<RotationHealth>, ApiError> {
     Ok(Json(rotations::health(&state.store, &actor, id).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The schedule to bring in, when the export holds several.
+    pub schedule: Option<String>,
+}
+
+#[utoipa::path(post, path = "/rotations/{id}/import", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id"), ImportQuery),
+    request_body(content = String, content_type = "text/calendar", description = "An iCalendar export of an on-call schedule (PagerDuty, Opsgenie, any calendar)"),
+    responses((status = 201, body = ImportedIntoRotation), Refusals))]
+/// Bring an existing schedule into the rotation: the export's shifts become its
+/// overrides for the spans they cover (all or none); re-importing replaces them.
+pub async fn import(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+    Q(q): Q<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportedIntoRotation>), ApiError> {
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::Malformed("body: not UTF-8 text; send the .ics file as text/calendar".into())
+    })?;
+    let done =
+        rotation_import::import_ical(&state.store, &actor, id, text, q.schedule.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(done)))
 }

@@ -141,6 +141,7 @@ pub fn routes() -> Routes {
         .route("/rotations/{id}/delete", post(rotations::delete))
         .route("/rotations/{id}/cover", post(rotations::ask_cover))
         .route("/rotations/{id}/overrides", post(rotations::add_override))
+        .route("/rotations/{id}/import", post(rotations::import_ical))
         .route("/cover-requests/{id}/take", post(rotations::take_cover))
         .route(
             "/cover-requests/{id}/withdraw",

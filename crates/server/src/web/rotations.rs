@@ -273,6 +273,9 @@ struct RotationPage {
     ask_error: Option<(String, String)>,
     add: CoverDraft,
     add_error: Option<(String, String)>,
+    import_text: String,
+    import_schedule: String,
+    import_error: Option<(String, String)>,
 }
 
 impl RotationPage {
@@ -298,6 +301,8 @@ enum Refused {
     None,
     Ask(CoverDraft, (String, String)),
     Add(CoverDraft, (String, String)),
+    /// The calendar text and schedule name.
+    Import(String, String, (String, String)),
 }
 
 async fn rotation_view(
@@ -416,22 +421,20 @@ async fn rotation_view(
             .unwrap_or_default(),
         ..CoverDraft::default()
     };
-    let (ask, ask_error, add, add_error, status) = match refused_form {
-        Refused::None => (
-            default_ask(),
-            None,
-            CoverDraft::default(),
-            None,
-            StatusCode::OK,
-        ),
-        Refused::Ask(d, e) => (
-            d,
-            Some(e),
-            CoverDraft::default(),
-            None,
-            StatusCode::BAD_REQUEST,
-        ),
-        Refused::Add(d, e) => (default_ask(), None, d, Some(e), StatusCode::BAD_REQUEST),
+    let mut import = (String::new(), String::new(), None);
+    let (ask, ask_error, add, add_error) = match refused_form {
+        Refused::None => (default_ask(), None, CoverDraft::default(), None),
+        Refused::Ask(d, e) => (d, Some(e), CoverDraft::default(), None),
+        Refused::Add(d, e) => (default_ask(), None, d, Some(e)),
+        Refused::Import(text, schedule, e) => {
+            import = (text, schedule, Some(e));
+            (default_ask(), None, CoverDraft::default(), None)
+        }
+    };
+    let status = if ask_error.is_some() || add_error.is_some() || import.2.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
     };
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
@@ -452,6 +455,9 @@ async fn rotation_view(
         ask_error,
         add,
         add_error,
+        import_text: import.0,
+        import_schedule: import.1,
+        import_error: import.2,
     };
     Ok((status, render(&page)).into_response())
 }
@@ -588,6 +594,57 @@ pub(super) async fn add_override(
             Err(e) => Err(e.into()),
         },
     }
+}
+
+#[derive(Deserialize)]
+pub(super) struct ImportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    calendar: String,
+    #[serde(default)]
+    schedule: String,
+}
+
+pub(super) async fn import_ical(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<RotationId>,
+    Form(form): Form<ImportForm>,
+) -> Result<Response, PageError> {
+    let Some(v) = auth::form_actor(&state, &headers, &form.csrf).await? else {
+        return Ok(login_redirect());
+    };
+    let schedule = optional_text(&form.schedule);
+    let outcome = if form.calendar.trim().is_empty() {
+        Err(AppError::invalid(
+            "calendar",
+            "is required: choose the exported .ics file or paste its text",
+        ))
+    } else {
+        aftercare_app::rotation_import::import_ical(
+            &state.store,
+            &v,
+            id,
+            &form.calendar,
+            schedule.as_deref(),
+        )
+        .await
+    };
+    let refusal = match outcome {
+        Ok(_) => return Ok(Redirect::to(&format!("/rotations/{id}#overrides")).into_response()),
+        Err(AppError::Forbidden(why)) => return Ok(refused(&v, &why)),
+        Err(AppError::Malformed(why)) => ("calendar".to_string(), why),
+        Err(AppError::Invalid { field, reason }) => (field, reason),
+        Err(e) => return Err(e.into()),
+    };
+    rotation_view(
+        &state,
+        &v,
+        id,
+        Refused::Import(form.calendar, form.schedule, refusal),
+    )
+    .await
 }
 
 pub(super) async fn take_cover(
