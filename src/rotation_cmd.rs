@@ -15,6 +15,7 @@ use clap::Subcommand;
 
 use aftercare_app::Actor;
 use aftercare_app::cover::{self, OverrideInput};
+use aftercare_app::proposals;
 use aftercare_app::rotations::{self, RotationInput, RotationView};
 use aftercare_rotation::{Instance, SolveOptions, solve};
 use aftercare_store::{OverrideId, RotationId, Store};
@@ -123,6 +124,21 @@ pub(crate) enum RotationCommand {
         db: Db,
         /// The override's id (from `rotation overrides`).
         id: i64,
+    },
+    /// Ask the fair rotation generator for the rotation's next weeks; print each
+    /// person's load before and after, and with --accept apply it.
+    Propose {
+        #[command(flatten)]
+        db: Db,
+        id: i64,
+        /// How many weeks ahead (1 to 53).
+        #[arg(long, default_value_t = 13)]
+        weeks: u32,
+        /// Apply the proposal at once (otherwise it waits, as proposal N, for a lead).
+        #[arg(long)]
+        accept: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// A rotation's cover requests and swap offers, open and settled, with who did what.
     CoverRequests {
@@ -355,6 +371,54 @@ async fn with_store(command: RotationCommand) -> anyhow::Result<()> {
             let store = open_existing(&db).await?;
             cover::remove_override(&store, &actor, OverrideId(id)).await?;
             println!("Removed override {id}.");
+            Ok(())
+        }
+        RotationCommand::Propose {
+            db,
+            id,
+            weeks,
+            accept,
+            json,
+        } => {
+            let store = open_existing(&db).await?;
+            let mut p = proposals::propose(
+                &store,
+                &actor,
+                RotationId(id),
+                &proposals::ProposeInput { weeks: Some(weeks) },
+            )
+            .await?;
+            if accept && p.reason.is_none() {
+                p = proposals::accept(&store, &actor, p.id).await?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+                return Ok(());
+            }
+            println!(
+                "Proposal {} ({}): {} to {}, generator {}{}",
+                p.id,
+                p.status,
+                utc(p.from),
+                utc(p.to),
+                p.solver,
+                p.spread
+                    .map(|s| format!(", spread {s:.2} shifts"))
+                    .unwrap_or_default()
+            );
+            if let Some(reason) = &p.reason {
+                println!("  no schedule keeps every rule: {reason}");
+            }
+            println!(
+                "{:<24} {:>8} {:>8} {:>7}",
+                "person", "before", "after", "shifts"
+            );
+            for l in &p.loads {
+                println!(
+                    "{:<24} {:>8.2} {:>8.2} {:>7}",
+                    l.person.name, l.before, l.after, l.shifts
+                );
+            }
             Ok(())
         }
         RotationCommand::CoverRequests { db, id, json } => {

@@ -406,6 +406,11 @@ const ROWS: &[Row] = &[
         r#"{"start":"2027-01-12T09:00","end":"2027-01-12T21:00","person":{other},"note":"{caller}"}"#,
     ),
     row("GET", "/api/v1/rotations/{id}/cover-requests", TeamA),
+    row("POST", "/api/v1/rotations/{id}/proposals", LeadOfA),
+    row("GET", "/api/v1/rotations/{id}/proposals", TeamA),
+    row("GET", "/api/v1/proposals/{id}", TeamA),
+    row("POST", "/api/v1/proposals/{id}/accept", LeadOfA),
+    row("POST", "/api/v1/proposals/{id}/discard", LeadOfA),
     api(
         "POST",
         "/api/v1/cover-requests/{id}/take",
@@ -650,6 +655,15 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&name=web-{caller}&time_zone=UTC&start=2027-01-04T09%3A00&shift_length=1w&members={other}",
     ),
     row("GET", "/rotations/{id}", TeamA),
+    form(
+        "POST",
+        "/rotations/{id}/proposals",
+        LeadOfA,
+        "csrf={csrf}&weeks=4",
+    ),
+    row("GET", "/proposals/{id}", TeamA),
+    form("POST", "/proposals/{id}/accept", LeadOfA, "csrf={csrf}"),
+    form("POST", "/proposals/{id}/discard", LeadOfA, "csrf={csrf}"),
     // Asking for oneself: only the lead is on call then; the others' answer is a
     // refusal with a reason (400), which is theirs to read, not a lack of right.
     form(
@@ -805,6 +819,9 @@ struct World {
     /// An override on `rotation`, for the API's delete row and the page's.
     override_id: i64,
     override2: i64,
+    /// Proposals for `rotation`: one to read, and one each to accept and discard by the
+    /// API and by the pages.
+    plans: [i64; 5],
     cookie: Option<String>,
     csrf: String,
     bearer: Option<String>,
@@ -1096,6 +1113,31 @@ async fn world(backend: Backend, caller: Caller) -> World {
             .0,
         );
     }
+    // One real proposal from the generator, and copies of it to decide on.
+    let first = aftercare_app::proposals::propose(
+        s,
+        &aftercare_app::Actor::command_line(),
+        aftercare_store::RotationId(rotation),
+        &aftercare_app::proposals::ProposeInput { weeks: Some(4) },
+    )
+    .await
+    .unwrap();
+    let stored = s.plan(first.id).await.unwrap().unwrap();
+    let mut plans = [first.id.0; 5];
+    for slot in plans.iter_mut().skip(1) {
+        *slot = s
+            .create_plan(&aftercare_store::NewPlan {
+                rotation_id: stored.rotation_id,
+                starts_at: stored.starts_at,
+                ends_at: stored.ends_at,
+                body: stored.body.clone(),
+                created_by: None,
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+    }
     let session_of = |id: PersonId| async move { accounts::start_session(s, id).await.unwrap() };
     let (cookie, csrf, bearer) = match caller {
         Caller::Anonymous => (None, String::new(), None),
@@ -1151,6 +1193,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         cover4: covers[3],
         override_id: overrides[0],
         override2: overrides[1],
+        plans,
         cookie,
         csrf,
         bearer,
@@ -1202,6 +1245,16 @@ impl World {
             self.override_id.to_string()
         } else if path == "/overrides/{id}/delete" {
             self.override2.to_string()
+        } else if path == "/api/v1/proposals/{id}" || path == "/proposals/{id}" {
+            self.plans[0].to_string()
+        } else if path == "/api/v1/proposals/{id}/accept" {
+            self.plans[1].to_string()
+        } else if path == "/api/v1/proposals/{id}/discard" {
+            self.plans[2].to_string()
+        } else if path == "/proposals/{id}/accept" {
+            self.plans[3].to_string()
+        } else if path == "/proposals/{id}/discard" {
+            self.plans[4].to_string()
         } else if path == "/rotations/{id}/delete" {
             self.rotation2.to_string()
         } else if path.starts_with("/api/v1/rotations/") || path.starts_with("/rotations/") {

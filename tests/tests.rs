@@ -19,6 +19,7 @@ mod notifications;
 #[path = "support/oidc_provider.rs"]
 mod oidc_provider;
 mod overview;
+mod proposals;
 #[path = "support/real_data.rs"]
 mod real_data;
 mod rotations;

@@ -210,3 +210,96 @@ async fn a_person_asks_for_cover_and_a_teammate_takes_it_in_chromium() {
         })
         .await;
 }
+
+/// Item 7's story: a lead asks for next quarter's schedule from the rotation's page,
+/// reviews everyone's load before and after and each shift's person, and accepts it;
+/// the rotation's next shifts are then the proposal's.
+#[tokio::test]
+async fn a_lead_proposes_reviews_and_accepts_next_quarter_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn_app(Backend::Sqlite).await;
+    let s = app.store.clone();
+    s.create_admin(
+        &new_person("Ada Admin", "ada@example.org", "UTC"),
+        "not-a-usable-hash",
+        false,
+    )
+    .await
+    .unwrap();
+    let team = s.ensure_team("payments").await.unwrap().id;
+    let lead = someone(&s, "Lena Lead", "lena@example.org", "lena's password").await;
+    s.set_membership(team, lead, TeamRole::Lead).await.unwrap();
+    let mut members = Vec::new();
+    for (i, name) in [
+        "Ana Ahn",
+        "Ben Bauer",
+        "Cara Chen",
+        "Dev Das",
+        "Eli Eze",
+        "Fay Fong",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = someone(&s, name, &format!("m{i}@example.org"), "a password").await;
+        s.set_membership(team, id, TeamRole::Member).await.unwrap();
+        members.push(id);
+    }
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let rotation = s
+        .create_rotation(&aftercare_store::NewRotation {
+            team_id: team,
+            name: "primary".into(),
+            time_zone: "UTC".into(),
+            starts_local: format!(
+                "{}T09:00",
+                today.checked_sub(jiff::Span::new().days(30)).unwrap()
+            ),
+            shift_length: "1w".into(),
+            members,
+        })
+        .await
+        .unwrap()
+        .rotation
+        .id;
+    let base = app.url("");
+    let store = s.clone();
+    Browser::launch(&Screen::Desktop)
+        .await
+        .run("propose", move |c| async move {
+            log_in(&c, &base, "lena@example.org", "lena's password").await;
+            c.goto(&format!("{base}/rotations/{rotation}"))
+                .await
+                .expect("rotation page");
+            find(&c, "#propose button[type=submit]")
+                .await
+                .click()
+                .await
+                .expect("propose");
+            let status = text(&c, "#proposal-status").await;
+            assert!(status.contains("proposed"), "{status}");
+            let loads = text(&c, "#loads").await;
+            for name in ["Ana Ahn", "Fay Fong"] {
+                assert!(loads.contains(name), "{loads}");
+            }
+            assert_eq!(count(&c, "#proposed-shifts tbody tr").await, 13);
+            check_accessible(&c).await;
+            snap(&c, "proposal").await;
+            // What the first proposed shift says, to find it on the rotation afterwards.
+            let first_who = text(&c, "#proposed-shifts tbody tr:first-child td:nth-child(3)").await;
+            find(&c, "#accept").await.click().await.expect("accept");
+            find(&c, "#next-shifts").await;
+            let plans = text(&c, "#plans").await;
+            assert!(plans.contains("accepted"), "{plans}");
+            let second_row = text(&c, "#next-shifts tbody tr:nth-child(2)").await;
+            assert!(
+                second_row.contains(&first_who),
+                "{second_row} vs {first_who}"
+            );
+            let plan = &store.rotation_plans(rotation).await.unwrap()[0];
+            assert_eq!(plan.status, "accepted");
+        })
+        .await;
+}

@@ -24,6 +24,7 @@ pub mod pages;
 pub mod passwords;
 pub mod people;
 pub mod policy;
+pub mod proposals;
 pub mod pulse;
 pub mod record;
 pub mod rotation_import;

@@ -305,8 +305,9 @@ impl Store {
         )
     }
 
-    /// A rotation's overrides that overlap `[from, to)` (milliseconds), in the order
-    /// they were made: a later one wins where two overlap.
+    /// A rotation's overrides that overlap `[from, to)` (milliseconds), in the order in
+    /// which they apply (a later one wins where two overlap): imported and planned ones
+    /// first, then those people made, each group oldest first.
     pub async fn rotation_overrides(
         &self,
         rotation: RotationId,
@@ -316,7 +317,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             override_columns!(),
-            " FROM rotation_overrides WHERE rotation_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY created_at, id"
+            " FROM rotation_overrides WHERE rotation_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY CASE WHEN source IN ('import', 'plan') THEN 0 ELSE 1 END, created_at, id"
         );
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, StoredOverride>(sql).bind(rotation).bind(from).bind(to).fetch_all(p).await)?,

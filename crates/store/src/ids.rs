@@ -102,3 +102,7 @@ id_type!(
     /// Someone on call for a span instead of whoever the rotation says.
     OverrideId
 );
+id_type!(
+    /// A proposed schedule for a rotation, from the fair rotation generator.
+    PlanId
+);

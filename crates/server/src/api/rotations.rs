@@ -9,9 +9,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use aftercare_app::proposals::{self, ProposalView, ProposeInput};
 use aftercare_app::rotation_import::{self, ImportedIntoRotation};
 use aftercare_app::rotations::{self, OnCallAnswer, RotationHealth, RotationInput, RotationView};
-use aftercare_store::{RotationId, TeamId};
+use aftercare_store::{PlanId, RotationId, TeamId};
 
 use super::{Ids, Q};
 use crate::AppState;
@@ -155,4 +156,81 @@ pub async fn import(
     let done =
         rotation_import::import_ical(&state.store, &actor, id, text, q.schedule.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(done)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalList {
+    pub proposals: Vec<ProposalView>,
+}
+
+#[utoipa::path(post, path = "/rotations/{id}/proposals", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id")),
+    request_body = ProposeInput,
+    responses((status = 201, body = ProposalView), Refusals))]
+/// Ask the fair rotation generator for the rotation's next weeks (13 unless said): the
+/// proposal shows each shift's person and each person's load before and after, and
+/// changes nothing until a lead accepts it.
+pub async fn propose(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ProposalView>), ApiError> {
+    let input: ProposeInput = if body.iter().all(u8::is_ascii_whitespace) {
+        ProposeInput::default()
+    } else {
+        parse_json(&body)?
+    };
+    let made = proposals::propose(&state.store, &actor, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+#[utoipa::path(get, path = "/rotations/{id}/proposals", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rotation's id")),
+    responses((status = 200, body = ProposalList), Refusals))]
+/// A rotation's proposals, newest first.
+pub async fn proposals_of(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<RotationId>,
+) -> Result<Json<ProposalList>, ApiError> {
+    Ok(Json(ProposalList {
+        proposals: proposals::of_rotation(&state.store, &actor, id).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/proposals/{id}", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The proposal's id")),
+    responses((status = 200, body = ProposalView), Refusals))]
+/// One proposal.
+pub async fn proposal(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<PlanId>,
+) -> Result<Json<ProposalView>, ApiError> {
+    Ok(Json(proposals::get(&state.store, &actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/proposals/{id}/accept", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The proposal's id")),
+    responses((status = 200, body = ProposalView), Refusals))]
+/// Accept a proposal: its shifts become the rotation's schedule for its span.
+pub async fn accept(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<PlanId>,
+) -> Result<Json<ProposalView>, ApiError> {
+    Ok(Json(proposals::accept(&state.store, &actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/proposals/{id}/discard", tag = "rotations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The proposal's id")),
+    responses((status = 200, body = ProposalView), Refusals))]
+/// Discard a proposal.
+pub async fn discard(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<PlanId>,
+) -> Result<Json<ProposalView>, ApiError> {
+    Ok(Json(proposals::discard(&state.store, &actor, id).await?))
 }

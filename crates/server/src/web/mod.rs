@@ -13,6 +13,7 @@ mod org;
 mod pages;
 mod people;
 mod period;
+mod proposals;
 mod rotations;
 mod sso;
 mod teams;
@@ -142,6 +143,10 @@ pub fn routes() -> Routes {
         .route("/rotations/{id}/cover", post(rotations::ask_cover))
         .route("/rotations/{id}/overrides", post(rotations::add_override))
         .route("/rotations/{id}/import", post(rotations::import_ical))
+        .route("/rotations/{id}/proposals", post(proposals::propose))
+        .route("/proposals/{id}", get(proposals::proposal_page))
+        .route("/proposals/{id}/accept", post(proposals::accept))
+        .route("/proposals/{id}/discard", post(proposals::discard))
         .route("/cover-requests/{id}/take", post(rotations::take_cover))
         .route(
             "/cover-requests/{id}/withdraw",

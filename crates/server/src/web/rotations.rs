@@ -51,7 +51,7 @@ struct RotationsPage {
     error: Option<(String, String)>,
 }
 
-fn when(t: Timestamp, zone: &str) -> String {
+pub(super) fn when(t: Timestamp, zone: &str) -> String {
     match jiff::tz::TimeZone::get(zone) {
         Ok(z) => t.to_zoned(z).strftime("%a %Y-%m-%d %H:%M %Z").to_string(),
         Err(_) => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
@@ -276,6 +276,14 @@ struct RotationPage {
     import_text: String,
     import_schedule: String,
     import_error: Option<(String, String)>,
+    /// The rotation's proposals from the generator, newest first.
+    plans: Vec<PlanLine>,
+}
+
+struct PlanLine {
+    id: aftercare_store::PlanId,
+    status: String,
+    span: String,
 }
 
 impl RotationPage {
@@ -436,6 +444,26 @@ async fn rotation_view(
     } else {
         StatusCode::OK
     };
+    let plans = if can_lead {
+        state
+            .store
+            .rotation_plans(id)
+            .await?
+            .into_iter()
+            .take(5)
+            .map(|p| PlanLine {
+                id: p.id,
+                status: p.status,
+                span: span_text(
+                    Timestamp::from_millisecond(p.starts_at).unwrap_or(Timestamp::UNIX_EPOCH),
+                    Timestamp::from_millisecond(p.ends_at).unwrap_or(Timestamp::UNIX_EPOCH),
+                    &zone,
+                ),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
@@ -455,6 +483,7 @@ async fn rotation_view(
         ask_error,
         add,
         add_error,
+        plans,
         import_text: import.0,
         import_schedule: import.1,
         import_error: import.2,

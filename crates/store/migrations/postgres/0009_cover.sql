@@ -42,9 +42,11 @@ CREATE TABLE rotation_overrides (
     replaces_person_id  BIGINT NULL REFERENCES people(id) ON DELETE SET NULL,
     cover_request_id    BIGINT NULL REFERENCES cover_requests(id) ON DELETE SET NULL,
     note                TEXT NOT NULL DEFAULT '',
-    -- `manual` (a lead put it on), `cover` (a taken request) or `import` (an iCal
-    -- export brought into the rotation; re-importing replaces these, and only these).
-    source              TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'cover', 'import')),
+    -- `manual` (a lead put it on), `cover` (a taken request), `import` (an iCal export
+    -- brought into the rotation; re-importing replaces these, and only these) or `plan`
+    -- (an accepted proposal from the generator). Bulk ones (`import`, `plan`) sit under
+    -- the ones people made, whatever their age: a hand-made choice wins.
+    source              TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'cover', 'import', 'plan')),
     created_by          BIGINT NULL REFERENCES people(id) ON DELETE SET NULL,
     created_at          BIGINT NOT NULL,
     CHECK (ends_at > starts_at)
