@@ -204,6 +204,22 @@ const ROWS: &[Row] = &[
         r#"{"passphrase":"a long enough passphrase","text":"authz"}"#,
     ),
     row("GET", "/api/v1/me/journal/guide", Owner),
+    // ---- time off: one's own; the team sees spans, a rotation its collisions
+    row("GET", "/api/v1/me/time-off", Owner),
+    api(
+        "POST",
+        "/api/v1/me/time-off",
+        Owner,
+        r#"{"start":"2027-07-01","end":"2027-07-02","kind":"leave"}"#,
+    ),
+    api(
+        "PUT",
+        "/api/v1/me/time-off/{id}",
+        TokenOwner,
+        r#"{"start":"2027-07-01","end":"2027-07-03","kind":"family","note":"{caller}"}"#,
+    ),
+    row("GET", "/api/v1/teams/{id}/time-off", TeamA),
+    row("GET", "/api/v1/rotations/{id}/collisions", TeamA),
     // Every owner has a journal by now (the row above): a wrong passphrase is a 400 naming it.
     api(
         "POST",
@@ -662,6 +678,13 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&weeks=4",
     ),
     row("GET", "/proposals/{id}", TeamA),
+    row("GET", "/time-off", Owner),
+    form(
+        "POST",
+        "/time-off",
+        Owner,
+        "csrf={csrf}&start=2027-08-02&end=2027-08-03&kind=appointment",
+    ),
     form("POST", "/proposals/{id}/accept", LeadOfA, "csrf={csrf}"),
     form("POST", "/proposals/{id}/discard", LeadOfA, "csrf={csrf}"),
     // Asking for oneself: only the lead is on call then; the others' answer is a
@@ -742,6 +765,13 @@ const ROWS: &[Row] = &[
         "csrf={csrf}",
     )),
     last(row("DELETE", "/api/v1/me/journal/{id}", TokenOwner)),
+    last(row("DELETE", "/api/v1/me/time-off/{id}", TokenOwner)),
+    last(form(
+        "POST",
+        "/time-off/{id}/delete",
+        TokenOwner,
+        "csrf={csrf}",
+    )),
     last(form(
         "POST",
         "/journal/{id}/delete",
@@ -819,6 +849,8 @@ struct World {
     /// An override on `rotation`, for the API's delete row and the page's.
     override_id: i64,
     override2: i64,
+    /// The member's time off: one for the API's rows, one for the page's delete.
+    time_off: [i64; 2],
     /// Proposals for `rotation`: one to read, and one each to accept and discard by the
     /// API and by the pages.
     plans: [i64; 5],
@@ -1113,6 +1145,21 @@ async fn world(backend: Backend, caller: Caller) -> World {
             .0,
         );
     }
+    let mut time_off = [0; 2];
+    for (i, slot) in time_off.iter_mut().enumerate() {
+        *slot = s
+            .add_time_off(&aftercare_store::NewTimeOff {
+                person_id: member,
+                starts_at: 1_900_000_000_000 + i as i64 * 86_400_000,
+                ends_at: 1_900_000_000_000 + (i as i64 + 1) * 86_400_000,
+                kind: "leave".into(),
+                note: "the member's own".into(),
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+    }
     // One real proposal from the generator, and copies of it to decide on.
     let first = aftercare_app::proposals::propose(
         s,
@@ -1194,6 +1241,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         override_id: overrides[0],
         override2: overrides[1],
         plans,
+        time_off,
         cookie,
         csrf,
         bearer,
@@ -1245,6 +1293,10 @@ impl World {
             self.override_id.to_string()
         } else if path == "/overrides/{id}/delete" {
             self.override2.to_string()
+        } else if path == "/api/v1/me/time-off/{id}" {
+            self.time_off[0].to_string()
+        } else if path == "/time-off/{id}/delete" {
+            self.time_off[1].to_string()
         } else if path == "/api/v1/proposals/{id}" || path == "/proposals/{id}" {
             self.plans[0].to_string()
         } else if path == "/api/v1/proposals/{id}/accept" {

@@ -26,4 +26,5 @@ mod rotations;
 #[path = "support/smtp_server.rs"]
 mod smtp_server;
 mod sso_and_email;
+mod time_off;
 mod web_views;

@@ -303,3 +303,87 @@ async fn a_lead_proposes_reviews_and_accepts_next_quarter_in_chromium() {
         })
         .await;
 }
+
+/// Item 3's story: Ana marks an appointment on the time-off page (a first try with the
+/// end before the start is refused beside the form, what she typed kept); her
+/// rotation's page then warns that her shift meets it, names who could cover, and one
+/// click asks the team to cover that span.
+#[tokio::test]
+async fn time_off_warns_on_the_rotation_and_asks_for_cover_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn_app(Backend::Sqlite).await;
+    let s = app.store.clone();
+    s.create_admin(
+        &new_person("Ada Admin", "ada@example.org", "UTC"),
+        "not-a-usable-hash",
+        false,
+    )
+    .await
+    .unwrap();
+    let team = s.ensure_team("payments").await.unwrap().id;
+    let ana = someone(&s, "Ana Ahn", "ana@example.org", "ana's password").await;
+    let ben = someone(&s, "Ben Bauer", "ben@example.org", "a password").await;
+    let cara = someone(&s, "Cara Chen", "cara@example.org", "a password").await;
+    for p in [ana, ben, cara] {
+        s.set_membership(team, p, TeamRole::Member).await.unwrap();
+    }
+    // Weekly from yesterday 09:00 London: Ana's week now, Ben's next.
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/London").unwrap())
+        .date();
+    let day = move |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap();
+    let rotation = s
+        .create_rotation(&aftercare_store::NewRotation {
+            team_id: team,
+            name: "primary".into(),
+            time_zone: "Europe/London".into(),
+            starts_local: format!("{}T09:00", day(-1)),
+            shift_length: "1w".into(),
+            members: vec![ana, ben, cara],
+        })
+        .await
+        .unwrap()
+        .rotation
+        .id;
+    let base = app.url("");
+    let store = s.clone();
+    Browser::launch(&Screen::Desktop)
+        .await
+        .run("time-off", move |c| async move {
+            log_in(&c, &base, "ana@example.org", "ana's password").await;
+            find(&c, "nav a[href='/time-off']").await.click().await.expect("time off link");
+            find(&c, "#no-time-off").await;
+            let set = |name: &str, value: &str| {
+                format!("document.querySelector('#add-time-off [name={name}]').value = '{value}'; return null;")
+            };
+            c.execute(&set("start", &day(2).to_string()), vec![]).await.expect("start");
+            c.execute(&set("start_time", "14:00"), vec![]).await.expect("start time");
+            c.execute(&set("end", &day(1).to_string()), vec![]).await.expect("end");
+            c.execute(&set("kind", "appointment"), vec![]).await.expect("kind");
+            fill(&c, "note", "the dentist").await;
+            find(&c, "#add-time-off button[type=submit]").await.click().await.expect("mark");
+            let err = text(&c, "#time-off-error").await;
+            assert!(err.starts_with("end:"), "{err}");
+            let kept: String = find(&c, "#add-time-off [name=note]").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(kept, "the dentist");
+            check_accessible(&c).await;
+            c.execute(&set("end", &day(2).to_string()), vec![]).await.expect("end");
+            c.execute(&set("end_time", "17:00"), vec![]).await.expect("end time");
+            find(&c, "#add-time-off button[type=submit]").await.click().await.expect("mark");
+            let listed = text(&c, "#time-off").await;
+            assert!(listed.contains("appointment") && listed.contains("the dentist"), "{listed}");
+            c.goto(&format!("{base}/rotations/{rotation}")).await.expect("rotation page");
+            let warning = text(&c, "#collisions .collision").await;
+            assert!(warning.contains("Ana Ahn is on call"), "{warning}");
+            assert!(warning.contains("Could cover: Cara Chen"), "{warning}");
+            check_accessible(&c).await;
+            snap(&c, "collision").await;
+            find(&c, "#collisions button.ask-for-collision").await.click().await.expect("ask");
+            let asked = text(&c, "#cover .cover-request").await;
+            assert!(asked.contains("Ana Ahn asks for cover"), "{asked}");
+            let open = store.cover_requests(rotation, true).await.unwrap();
+            assert_eq!(open.len(), 1);
+            assert_eq!(open[0].ends_at - open[0].starts_at, 3 * 3_600_000);
+        })
+        .await;
+}

@@ -33,6 +33,7 @@ pub mod schedule;
 pub mod sso;
 pub mod support;
 pub mod teams;
+pub mod time_off;
 pub mod validate;
 
 pub use error::{AppError, Result};

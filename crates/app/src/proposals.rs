@@ -2,8 +2,9 @@
 //! the rotation's own shifts over the horizon, each weighted by how hard it is to carry
 //! (night and weekend hours weigh more), everyone's load carried over from the last
 //! quarter, and `aftercare-rotation`'s solver for the fairest assignment that keeps the
-//! rules. A lead reviews the proposal (each person's load before and after) and accepts
-//! it, which puts it on the rotation as overrides; or discards it.
+//! rules, nobody given a shift that meets their time off. A lead reviews the proposal
+//! (each person's load before and after) and accepts it, which puts it on the rotation
+//! as overrides; or discards it.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -194,6 +195,7 @@ pub async fn propose(
         .filter(|s| s.end == from && r.members.len() > 1)
         .map(|s| s.member);
     let first_end = turns[0].end;
+    let away = crate::time_off::unavailable(store, &r.members, from, to).await?;
     let milli = |x: f64| ((x * WEIGHT_SCALE as f64).round() as i64).clamp(0, 10 * WEIGHT_SCALE);
     let local = |t: Timestamp| {
         t.to_zoned(zone.clone())
@@ -221,14 +223,16 @@ pub async fn propose(
             .iter()
             .map(|p| Person {
                 id: p.0.to_string(),
-                unavailable: if handing_over == Some(p.0) {
-                    vec![Span {
+                unavailable: away
+                    .get(p)
+                    .into_iter()
+                    .flatten()
+                    .map(|&(start, end)| Span { start, end })
+                    .chain((handing_over == Some(p.0)).then_some(Span {
                         start: from,
                         end: first_end,
-                    }]
-                } else {
-                    Vec::new()
-                },
+                    }))
+                    .collect(),
                 prior_milli: (prior.get(&p.0).copied().unwrap_or(0.0) * WEIGHT_SCALE as f64).round()
                     as i64,
                 capacity_pct: 100,

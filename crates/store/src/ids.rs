@@ -106,3 +106,7 @@ id_type!(
     /// A proposed schedule for a rotation, from the fair rotation generator.
     PlanId
 );
+id_type!(
+    /// A span of time off: leave, a family event, an appointment.
+    TimeOffId
+);

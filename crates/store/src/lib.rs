@@ -26,6 +26,7 @@ mod rotations;
 mod shifts;
 mod teams;
 pub mod testing;
+mod time_off;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -53,6 +54,7 @@ pub use plans::*;
 pub use rotations::*;
 pub use shifts::*;
 pub use teams::*;
+pub use time_off::*;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

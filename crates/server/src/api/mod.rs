@@ -17,6 +17,7 @@ mod pages;
 mod people;
 mod rotations;
 mod teams;
+mod time_off;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
@@ -167,6 +168,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(rotations::proposal))
         .routes(routes!(rotations::accept))
         .routes(routes!(rotations::discard))
+        .routes(routes!(time_off::list, time_off::add))
+        .routes(routes!(time_off::update, time_off::remove))
+        .routes(routes!(time_off::team))
+        .routes(routes!(time_off::collisions))
         .routes(routes!(cover::request, cover::requests))
         .routes(routes!(cover::take))
         .routes(routes!(cover::withdraw))

@@ -17,6 +17,7 @@ mod proposals;
 mod rotations;
 mod sso;
 mod teams;
+mod time_off;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
@@ -145,6 +146,11 @@ pub fn routes() -> Routes {
         .route("/rotations/{id}/import", post(rotations::import_ical))
         .route("/rotations/{id}/proposals", post(proposals::propose))
         .route("/proposals/{id}", get(proposals::proposal_page))
+        .route(
+            "/time-off",
+            get(time_off::time_off_page).post(time_off::add),
+        )
+        .route("/time-off/{id}/delete", post(time_off::delete))
         .route("/proposals/{id}/accept", post(proposals::accept))
         .route("/proposals/{id}/discard", post(proposals::discard))
         .route("/cover-requests/{id}/take", post(rotations::take_cover))

@@ -278,6 +278,19 @@ struct RotationPage {
     import_error: Option<(String, String)>,
     /// The rotation's proposals from the generator, newest first.
     plans: Vec<PlanLine>,
+    /// Shifts ahead that meet their person's time off.
+    collisions: Vec<CollisionRow>,
+    /// The viewer's person id (0 for a caller who is nobody).
+    me_id: i64,
+}
+
+struct CollisionRow {
+    view: aftercare_app::time_off::Collision,
+    shift: String,
+    away: String,
+    /// The overlap, as the ask form's local fields.
+    ask_start: String,
+    ask_end: String,
 }
 
 struct PlanLine {
@@ -464,6 +477,17 @@ async fn rotation_view(
     } else {
         Vec::new()
     };
+    let collisions = aftercare_app::time_off::collisions(&state.store, v, id)
+        .await?
+        .into_iter()
+        .map(|c| CollisionRow {
+            shift: span_text(c.shift_start, c.shift_end, &zone),
+            away: span_text(c.away_start, c.away_end, &zone),
+            ask_start: local_field(c.shift_start.max(c.away_start).max(now), &zone),
+            ask_end: local_field(c.shift_end.min(c.away_end), &zone),
+            view: c,
+        })
+        .collect();
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
@@ -484,6 +508,8 @@ async fn rotation_view(
         add,
         add_error,
         plans,
+        collisions,
+        me_id: me.map_or(0, |p| p.0),
         import_text: import.0,
         import_schedule: import.1,
         import_error: import.2,
@@ -576,7 +602,8 @@ pub(super) async fn ask_cover(
             start: form.start.clone(),
             end: form.end.clone(),
             note: optional_text(&form.note),
-            person: None,
+            // A lead asking on someone's behalf (the collision warnings' button).
+            person: optional_id("person", &form.person)?,
             swap_with: optional_id("swap_with", &form.swap_with)?,
             swap_start: optional_text(&form.swap_start),
             swap_end: optional_text(&form.swap_end),
