@@ -52,6 +52,23 @@ enum BenchCommand {
     Burden(BurdenArgs),
     /// Webhook ingest throughput and latency over loopback, beside sqlite3's naive rate.
     Ingest(IngestArgs),
+    /// A fair schedule proposed for a big rotation with time off, as the rotation page
+    /// asks for one (issue 9: 40 people, a year of 12-hour shifts, under 10 s).
+    Propose(ProposeArgs),
+}
+
+#[derive(Args)]
+struct ProposeArgs {
+    /// A database to create the rotation in (a fresh one: sqlite://PATH?mode=rwc).
+    #[arg(long, env = "AFTERCARE_DATABASE_URL")]
+    database_url: String,
+    #[arg(long, default_value_t = 40)]
+    people: usize,
+    #[arg(long, default_value_t = 52)]
+    weeks: u32,
+    /// Timed runs; the median and the slowest are reported.
+    #[arg(long, default_value_t = 3)]
+    repeat: usize,
 }
 
 #[derive(Args)]
@@ -112,11 +129,22 @@ struct IngestArgs {
     json: bool,
 }
 
+mod propose;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         BenchCommand::Burden(a) => burden_bench(a).await,
         BenchCommand::Ingest(a) => ingest(a).await,
+        BenchCommand::Propose(a) => {
+            propose::run(propose::ProposeBench {
+                database_url: a.database_url,
+                people: a.people,
+                weeks: a.weeks,
+                repeat: a.repeat,
+            })
+            .await
+        }
     }
 }
 
