@@ -204,6 +204,10 @@ const ROWS: &[Row] = &[
         r#"{"passphrase":"a long enough passphrase","text":"authz"}"#,
     ),
     row("GET", "/api/v1/me/journal/guide", Owner),
+    // ---- calendar feeds: one's own; the feed itself answers only to its secret
+    row("GET", "/api/v1/me/feeds", Owner),
+    api("POST", "/api/v1/me/feeds", Owner, r#"{"kind":"person"}"#),
+    row("GET", "/ical/{token}", Nobody),
     // ---- time off: one's own; the team sees spans, a rotation its collisions
     row("GET", "/api/v1/me/time-off", Owner),
     api(
@@ -679,6 +683,8 @@ const ROWS: &[Row] = &[
     ),
     row("GET", "/proposals/{id}", TeamA),
     row("GET", "/time-off", Owner),
+    row("GET", "/feeds", Owner),
+    form("POST", "/feeds", Owner, "csrf={csrf}&kind=person"),
     form(
         "POST",
         "/time-off",
@@ -766,6 +772,13 @@ const ROWS: &[Row] = &[
     )),
     last(row("DELETE", "/api/v1/me/journal/{id}", TokenOwner)),
     last(row("DELETE", "/api/v1/me/time-off/{id}", TokenOwner)),
+    last(row("DELETE", "/api/v1/me/feeds/{id}", TokenOwner)),
+    last(form(
+        "POST",
+        "/feeds/{id}/delete",
+        TokenOwner,
+        "csrf={csrf}",
+    )),
     last(form(
         "POST",
         "/time-off/{id}/delete",
@@ -849,6 +862,8 @@ struct World {
     /// An override on `rotation`, for the API's delete row and the page's.
     override_id: i64,
     override2: i64,
+    /// The member's calendar feeds: one for the API's revoke row, one for the page's.
+    feeds: [i64; 2],
     /// The member's time off: one for the API's rows, one for the page's delete.
     time_off: [i64; 2],
     /// Proposals for `rotation`: one to read, and one each to accept and discard by the
@@ -1145,6 +1160,15 @@ async fn world(backend: Backend, caller: Caller) -> World {
             .0,
         );
     }
+    let mut feeds = [0; 2];
+    for (i, slot) in feeds.iter_mut().enumerate() {
+        *slot = s
+            .create_feed(&format!("authz-feed-{i}"), "person", member.0, member)
+            .await
+            .unwrap()
+            .id
+            .0;
+    }
     let mut time_off = [0; 2];
     for (i, slot) in time_off.iter_mut().enumerate() {
         *slot = s
@@ -1242,6 +1266,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         override2: overrides[1],
         plans,
         time_off,
+        feeds,
         cookie,
         csrf,
         bearer,
@@ -1293,6 +1318,10 @@ impl World {
             self.override_id.to_string()
         } else if path == "/overrides/{id}/delete" {
             self.override2.to_string()
+        } else if path == "/api/v1/me/feeds/{id}" {
+            self.feeds[0].to_string()
+        } else if path == "/feeds/{id}/delete" {
+            self.feeds[1].to_string()
         } else if path == "/api/v1/me/time-off/{id}" {
             self.time_off[0].to_string()
         } else if path == "/time-off/{id}/delete" {

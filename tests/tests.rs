@@ -10,6 +10,7 @@ mod care;
 mod cli;
 mod common;
 mod cover;
+mod feeds;
 mod import_cli;
 mod incidents;
 mod ingest;

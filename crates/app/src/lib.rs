@@ -12,6 +12,7 @@ pub mod checkins;
 pub mod cover;
 pub mod error;
 pub mod export;
+pub mod feeds;
 pub mod incidents;
 pub mod integrations;
 pub mod jobs;

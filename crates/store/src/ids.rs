@@ -110,3 +110,7 @@ id_type!(
     /// A span of time off: leave, a family event, an appointment.
     TimeOffId
 );
+id_type!(
+    /// A calendar feed's secret URL.
+    FeedId
+);

@@ -5,6 +5,7 @@
 
 mod care;
 mod cover;
+mod feeds;
 mod incidents;
 mod integrations;
 mod lens;
@@ -168,6 +169,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(rotations::proposal))
         .routes(routes!(rotations::accept))
         .routes(routes!(rotations::discard))
+        .routes(routes!(feeds::list, feeds::create))
+        .routes(routes!(feeds::revoke))
         .routes(routes!(time_off::list, time_off::add))
         .routes(routes!(time_off::update, time_off::remove))
         .routes(routes!(time_off::team))

@@ -4,6 +4,7 @@
 mod account;
 mod calendar;
 mod care;
+mod feeds;
 mod forms;
 mod inbox;
 mod incidents;
@@ -151,6 +152,9 @@ pub fn routes() -> Routes {
             get(time_off::time_off_page).post(time_off::add),
         )
         .route("/time-off/{id}/delete", post(time_off::delete))
+        .route("/feeds", get(feeds::feeds_page).post(feeds::create))
+        .route("/feeds/{id}/delete", post(feeds::delete))
+        .route("/ical/{token}", get(feeds::calendar))
         .route("/proposals/{id}/accept", post(proposals::accept))
         .route("/proposals/{id}/discard", post(proposals::discard))
         .route("/cover-requests/{id}/take", post(rotations::take_cover))
