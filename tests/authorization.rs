@@ -426,6 +426,19 @@ const ROWS: &[Row] = &[
         r#"{"start":"2027-01-12T09:00","end":"2027-01-12T21:00","person":{other},"note":"{caller}"}"#,
     ),
     row("GET", "/api/v1/rotations/{id}/cover-requests", TeamA),
+    api(
+        "POST",
+        "/api/v1/rotations/{id}/drills",
+        LeadOfA,
+        r#"{"at":"2027-02-01T10:00","scenario":"failover {caller}"}"#,
+    ),
+    row("GET", "/api/v1/rotations/{id}/drills", TeamA),
+    api(
+        "POST",
+        "/api/v1/drills/{id}/held",
+        LeadOfA,
+        r#"{"participants":[{other}]}"#,
+    ),
     row("POST", "/api/v1/rotations/{id}/proposals", LeadOfA),
     row("GET", "/api/v1/rotations/{id}/proposals", TeamA),
     row("GET", "/api/v1/proposals/{id}", TeamA),
@@ -446,6 +459,8 @@ const ROWS: &[Row] = &[
     ),
     row("GET", "/api/v1/rotations/{id}/overrides", TeamA),
     last(row("DELETE", "/api/v1/overrides/{id}", LeadOfA)),
+    last(row("DELETE", "/api/v1/drills/{id}", LeadOfA)),
+    last(form("POST", "/drills/{id}/delete", LeadOfA, "csrf={csrf}")),
     // Overrides go before their rotation (deleting it deletes them).
     last(form(
         "POST",
@@ -682,6 +697,18 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&weeks=4",
     ),
     row("GET", "/proposals/{id}", TeamA),
+    form(
+        "POST",
+        "/rotations/{id}/drills",
+        LeadOfA,
+        "csrf={csrf}&at=2027-02-01T10%3A00&scenario=failover",
+    ),
+    form(
+        "POST",
+        "/drills/{id}/held",
+        LeadOfA,
+        "csrf={csrf}&participants={other}",
+    ),
     row("GET", "/time-off", Owner),
     row("GET", "/feeds", Owner),
     form("POST", "/feeds", Owner, "csrf={csrf}&kind=person"),
@@ -862,6 +889,8 @@ struct World {
     /// An override on `rotation`, for the API's delete row and the page's.
     override_id: i64,
     override2: i64,
+    /// Past fire drills of `rotation`: to record and to delete, by the API and the pages.
+    drills: [i64; 4],
     /// The member's calendar feeds: one for the API's revoke row, one for the page's.
     feeds: [i64; 2],
     /// The member's time off: one for the API's rows, one for the page's delete.
@@ -1160,6 +1189,20 @@ async fn world(backend: Backend, caller: Caller) -> World {
             .0,
         );
     }
+    let mut drills = [0; 4];
+    for slot in drills.iter_mut() {
+        *slot = s
+            .schedule_drill(
+                aftercare_store::RotationId(rotation),
+                1_793_000_000_000,
+                "the database fails over",
+                Some(lead),
+            )
+            .await
+            .unwrap()
+            .id
+            .0;
+    }
     let mut feeds = [0; 2];
     for (i, slot) in feeds.iter_mut().enumerate() {
         *slot = s
@@ -1267,6 +1310,7 @@ async fn world(backend: Backend, caller: Caller) -> World {
         plans,
         time_off,
         feeds,
+        drills,
         cookie,
         csrf,
         bearer,
@@ -1318,6 +1362,14 @@ impl World {
             self.override_id.to_string()
         } else if path == "/overrides/{id}/delete" {
             self.override2.to_string()
+        } else if path == "/api/v1/drills/{id}/held" {
+            self.drills[0].to_string()
+        } else if path == "/api/v1/drills/{id}" {
+            self.drills[1].to_string()
+        } else if path == "/drills/{id}/held" {
+            self.drills[2].to_string()
+        } else if path == "/drills/{id}/delete" {
+            self.drills[3].to_string()
         } else if path == "/api/v1/me/feeds/{id}" {
             self.feeds[0].to_string()
         } else if path == "/feeds/{id}/delete" {

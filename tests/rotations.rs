@@ -269,4 +269,147 @@ async fn rotations_lead_create_and_members_ask_who_is_on_call(backend: Backend) 
     assert_eq!(status, 404);
 }
 
-crate::on_both!(rotations_lead_create_and_members_ask_who_is_on_call);
+crate::on_both!(
+    rotations_lead_create_and_members_ask_who_is_on_call,
+    fire_drills_feed_rotation_health
+);
+
+/// Fire drills through the API on both backends: a lead schedules one (a member cannot;
+/// refusals name their field), records who took part once held, and rotation health
+/// goes from "nobody has had one" to naming only those who have not.
+async fn fire_drills_feed_rotation_health(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = &app.store;
+    let team = s.create_team("payments").await.unwrap().id;
+    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead).await;
+    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member).await;
+    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member).await;
+    let (lead_t, ana_t) = (token_of(s, lead).await, token_of(s, ana).await);
+    let (status, made) = call(
+        &app,
+        "POST",
+        &lead_t,
+        "/api/v1/rotations",
+        Some(json!({
+            "team": "payments", "name": "primary", "time_zone": "Europe/Berlin",
+            "start": "2026-01-05T09:00", "shift_length": "1w", "members": [ana.0, ben.0, lead.0]
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    let r = made["id"].as_i64().unwrap();
+    let codes = |h: &Value| -> Vec<String> {
+        h["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, h) = call(
+        &app,
+        "GET",
+        &ana_t,
+        &format!("/api/v1/rotations/{r}/health"),
+        None,
+    )
+    .await;
+    assert!(
+        codes(&h).contains(&"drills.none_in_six_months".to_string()),
+        "{h}"
+    );
+    let drills = format!("/api/v1/rotations/{r}/drills");
+    let good = json!({"at": "2026-11-20T10:00", "scenario": "the payments database fails over"});
+    let (status, _) = call(&app, "POST", &ana_t, &drills, Some(good.clone())).await;
+    assert_eq!(status, 403);
+    for (body, field) in [
+        (json!({"at": "soon", "scenario": "x"}), "at"),
+        (
+            json!({"at": "2026-11-20T10:00", "scenario": " "}),
+            "scenario",
+        ),
+    ] {
+        let (status, err) = call(&app, "POST", &lead_t, &drills, Some(body)).await;
+        assert_eq!(
+            (status, err["error"]["field"].clone()),
+            (400, json!(field)),
+            "{err}"
+        );
+    }
+    let (status, d) = call(&app, "POST", &lead_t, &drills, Some(good)).await;
+    assert_eq!(status, 201, "{d}");
+    assert!(d["held_at"].is_null());
+    let held = format!("/api/v1/drills/{}/held", d["id"]);
+    let (status, err) = call(
+        &app,
+        "POST",
+        &lead_t,
+        &held,
+        Some(json!({"participants": [999_999]})),
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["field"].clone()),
+        (400, json!("participants")),
+        "{err}"
+    );
+    let (status, done) = call(
+        &app,
+        "POST",
+        &lead_t,
+        &held,
+        Some(json!({"participants": [ana.0, lead.0]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["held_at"], "2026-11-20T09:00:00Z");
+    assert_eq!(done["participants"].as_array().unwrap().len(), 2);
+    // Now only Ben has had none.
+    let (_, h) = call(
+        &app,
+        "GET",
+        &ana_t,
+        &format!("/api/v1/rotations/{r}/health"),
+        None,
+    )
+    .await;
+    let c = codes(&h);
+    assert!(!c.contains(&"drills.none_in_six_months".to_string()), "{h}");
+    let without = h["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "drills.some_without")
+        .unwrap();
+    let named: Vec<&str> = without["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["Ben Bauer"]);
+    let (status, list) = call(&app, "GET", &ana_t, &drills, None).await;
+    assert_eq!((status, list["drills"].as_array().unwrap().len()), (200, 1));
+    let (status, _) = call(
+        &app,
+        "DELETE",
+        &lead_t,
+        &format!("/api/v1/drills/{}", d["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, h) = call(
+        &app,
+        "GET",
+        &ana_t,
+        &format!("/api/v1/rotations/{r}/health"),
+        None,
+    )
+    .await;
+    assert!(
+        codes(&h).contains(&"drills.none_in_six_months".to_string()),
+        "{h}"
+    );
+    app.stop().await;
+}

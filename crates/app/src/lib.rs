@@ -10,6 +10,7 @@ pub mod care;
 pub mod channels;
 pub mod checkins;
 pub mod cover;
+pub mod drills;
 pub mod error;
 pub mod export;
 pub mod feeds;

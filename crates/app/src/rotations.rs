@@ -588,8 +588,9 @@ pub async fn health(store: &Store, actor: &Actor, id: RotationId) -> Result<Rota
         .iter()
         .filter_map(|i| Timestamp::from_millisecond(i.started_at).ok())
         .collect();
-    // Shadow shifts and fire drills are not recorded yet: nobody counts as a newcomer
-    // and nobody has had a drill, which is what the health check then says.
+    // Each member's last fire drill of this rotation. Shadow shifts are not recorded
+    // yet: nobody counts as a newcomer.
+    let drilled: HashMap<PersonId, i64> = store.last_drills(id).await?.into_iter().collect();
     let members: Vec<MemberFacts> = r
         .members
         .iter()
@@ -597,7 +598,9 @@ pub async fn health(store: &Store, actor: &Actor, id: RotationId) -> Result<Rota
             member: p.0,
             newcomer: false,
             shadow_shifts: 0,
-            last_fire_drill: None,
+            last_fire_drill: drilled
+                .get(p)
+                .and_then(|&ms| Timestamp::from_millisecond(ms).ok()),
         })
         .collect();
     let checked = health::check(&HealthInput {

@@ -114,3 +114,7 @@ id_type!(
     /// A calendar feed's secret URL.
     FeedId
 );
+id_type!(
+    /// A fire drill: a practice incident for a rotation.
+    DrillId
+);

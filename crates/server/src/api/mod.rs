@@ -5,6 +5,7 @@
 
 mod care;
 mod cover;
+mod drills;
 mod feeds;
 mod incidents;
 mod integrations;
@@ -169,6 +170,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(rotations::proposal))
         .routes(routes!(rotations::accept))
         .routes(routes!(rotations::discard))
+        .routes(routes!(drills::schedule, drills::list))
+        .routes(routes!(drills::record))
+        .routes(routes!(drills::delete))
         .routes(routes!(feeds::list, feeds::create))
         .routes(routes!(feeds::revoke))
         .routes(routes!(time_off::list, time_off::add))

@@ -4,6 +4,7 @@
 mod account;
 mod calendar;
 mod care;
+mod drills;
 mod feeds;
 mod forms;
 mod inbox;
@@ -152,6 +153,9 @@ pub fn routes() -> Routes {
             get(time_off::time_off_page).post(time_off::add),
         )
         .route("/time-off/{id}/delete", post(time_off::delete))
+        .route("/rotations/{id}/drills", post(drills::schedule))
+        .route("/drills/{id}/held", post(drills::record))
+        .route("/drills/{id}/delete", post(drills::delete))
         .route("/feeds", get(feeds::feeds_page).post(feeds::create))
         .route("/feeds/{id}/delete", post(feeds::delete))
         .route("/ical/{token}", get(feeds::calendar))

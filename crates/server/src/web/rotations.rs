@@ -282,6 +282,16 @@ struct RotationPage {
     collisions: Vec<CollisionRow>,
     /// The viewer's person id (0 for a caller who is nobody).
     me_id: i64,
+    drills: Vec<DrillRow>,
+}
+
+struct DrillRow {
+    view: aftercare_app::drills::DrillView,
+    when: String,
+    /// Held time as the form's local field, or the scheduled one.
+    when_field: String,
+    /// Past and not yet recorded: the lead's form to record who took part shows.
+    to_record: bool,
 }
 
 struct CollisionRow {
@@ -488,6 +498,16 @@ async fn rotation_view(
             view: c,
         })
         .collect();
+    let drills = aftercare_app::drills::of_rotation(&state.store, v, id)
+        .await?
+        .into_iter()
+        .map(|d| DrillRow {
+            when: when(d.held_at.unwrap_or(d.scheduled_at), &zone),
+            when_field: local_field(d.held_at.unwrap_or(d.scheduled_at), &zone),
+            to_record: d.held_at.is_none() && d.scheduled_at <= now,
+            view: d,
+        })
+        .collect();
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
@@ -510,6 +530,7 @@ async fn rotation_view(
         plans,
         collisions,
         me_id: me.map_or(0, |p| p.0),
+        drills,
         import_text: import.0,
         import_schedule: import.1,
         import_error: import.2,
