@@ -731,6 +731,12 @@ const ROWS: &[Row] = &[
     // Not a calendar: a lead's answer is the form shown again with why (400).
     form(
         "POST",
+        "/rotations/{id}/edit",
+        LeadOfA,
+        "csrf={csrf}&name=authz&time_zone=Europe%2FLondon&start=2027-01-04T09%3A00&shift_length=1w&members={other}",
+    ),
+    form(
+        "POST",
         "/rotations/{id}/import",
         LeadOfA,
         "csrf={csrf}&calendar=not+a+calendar",

@@ -110,6 +110,19 @@ async fn a_lead_adds_a_rotation_and_sees_a_health_finding_with_its_source_in_chr
             find(&c, "#import-ical button[type=submit]").await.click().await.expect("import");
             let overrides = text(&c, "#override-list").await;
             assert!(overrides.contains("Ana Ahn") && overrides.contains("imported from Payments Primary"), "{overrides}");
+            // She changes the rotation: a bad length is refused beside the form, then 2w.
+            find(&c, "#edit-box summary").await.click().await.expect("open edit");
+            let edit = |v: &str| format!("document.querySelector('#edit-rotation [name=shift_length]').value = '{v}'; return null;");
+            c.execute(&edit("fortnightly"), vec![]).await.expect("length");
+            find(&c, "#edit-rotation button[type=submit]").await.click().await.expect("save");
+            let err = text(&c, "#edit-error").await;
+            assert!(err.starts_with("shift_length:"), "{err}");
+            c.execute(&edit("2w"), vec![]).await.expect("length");
+            find(&c, "#edit-rotation button[type=submit]").await.click().await.expect("save");
+            find(&c, "#on-call-now").await;
+            let r = &store.team_rotations(team).await.unwrap()[0];
+            assert_eq!(r.rotation.shift_length, "2w");
+            assert_eq!(r.members.len(), 3);
         })
         .await;
 }

@@ -143,6 +143,7 @@ pub fn routes() -> Routes {
         )
         .route("/rotations/{id}", get(rotations::rotation_page))
         .route("/rotations/{id}/delete", post(rotations::delete))
+        .route("/rotations/{id}/edit", post(rotations::edit))
         .route("/rotations/{id}/cover", post(rotations::ask_cover))
         .route("/rotations/{id}/overrides", post(rotations::add_override))
         .route("/rotations/{id}/import", post(rotations::import_ical))

@@ -283,6 +283,11 @@ struct RotationPage {
     /// The viewer's person id (0 for a caller who is nobody).
     me_id: i64,
     drills: Vec<DrillRow>,
+    /// The edit form (leads): the rotation as it is, or as typed when refused; the
+    /// team's people in the rotation's order first.
+    edit: Draft,
+    edit_members: Vec<MemberChoice>,
+    edit_error: Option<(String, String)>,
 }
 
 struct DrillRow {
@@ -334,6 +339,8 @@ enum Refused {
     Add(CoverDraft, (String, String)),
     /// The calendar text and schedule name.
     Import(String, String, (String, String)),
+    /// The edit form: what was typed, the members ticked.
+    Edit(Draft, Vec<PersonId>, (String, String)),
 }
 
 async fn rotation_view(
@@ -434,6 +441,23 @@ async fn rotation_view(
             name: m.person.name,
         })
         .collect();
+    let edit_members: Vec<MemberChoice> = {
+        let mut order: Vec<PersonId> = rotation.members.iter().map(|m| m.person_id).collect();
+        for m in &everyone {
+            if !order.contains(&m.id) {
+                order.push(m.id);
+            }
+        }
+        order
+            .into_iter()
+            .filter_map(|id| everyone.iter().find(|m| m.id == id))
+            .map(|m| MemberChoice {
+                checked: false,
+                id: m.id,
+                name: m.name.clone(),
+            })
+            .collect()
+    };
     let teammates = everyone
         .iter()
         .filter(|m| Some(m.id) != me)
@@ -453,6 +477,20 @@ async fn rotation_view(
         ..CoverDraft::default()
     };
     let mut import = (String::new(), String::new(), None);
+    let mut edit = (
+        Draft {
+            name: rotation.name.clone(),
+            time_zone: rotation.time_zone.clone(),
+            start: rotation.start.clone(),
+            shift_length: rotation.shift_length.clone(),
+        },
+        rotation
+            .members
+            .iter()
+            .map(|m| m.person_id)
+            .collect::<Vec<_>>(),
+        None,
+    );
     let (ask, ask_error, add, add_error) = match refused_form {
         Refused::None => (default_ask(), None, CoverDraft::default(), None),
         Refused::Ask(d, e) => (d, Some(e), CoverDraft::default(), None),
@@ -461,12 +499,17 @@ async fn rotation_view(
             import = (text, schedule, Some(e));
             (default_ask(), None, CoverDraft::default(), None)
         }
+        Refused::Edit(draft, chosen, e) => {
+            edit = (draft, chosen, Some(e));
+            (default_ask(), None, CoverDraft::default(), None)
+        }
     };
-    let status = if ask_error.is_some() || add_error.is_some() || import.2.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status =
+        if ask_error.is_some() || add_error.is_some() || import.2.is_some() || edit.2.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
     let plans = if can_lead {
         state
             .store
@@ -508,6 +551,13 @@ async fn rotation_view(
             view: d,
         })
         .collect();
+    let edit_members = edit_members
+        .into_iter()
+        .map(|m| MemberChoice {
+            checked: edit.1.contains(&m.id),
+            ..m
+        })
+        .collect();
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
@@ -531,6 +581,9 @@ async fn rotation_view(
         collisions,
         me_id: me.map_or(0, |p| p.0),
         drills,
+        edit: edit.0,
+        edit_members,
+        edit_error: edit.2,
         import_text: import.0,
         import_schedule: import.1,
         import_error: import.2,
@@ -782,6 +835,50 @@ pub(super) async fn delete_override(
         Ok(format!("/rotations/{rotation}#overrides"))
     })
     .await
+}
+
+pub(super) async fn edit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<RotationId>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = RotationForm::from_fields(fields);
+    let Some(v) = auth::form_actor(&state, &headers, &form.csrf).await? else {
+        return Ok(login_redirect());
+    };
+    let mut members = Vec::new();
+    for m in &form.members {
+        match m.parse::<PersonId>() {
+            Ok(p) => members.push(p),
+            Err(_) => {
+                let why = ("members".to_string(), format!("{m:?} is not a person's id"));
+                return rotation_view(&state, &v, id, Refused::Edit(draft(&form), members, why))
+                    .await;
+            }
+        }
+    }
+    let team = match rotations::get(&state.store, &v, id).await {
+        Ok(r) => r.team_id,
+        Err(AppError::Forbidden(why)) => return Ok(refused(&v, &why)),
+        Err(e) => return Err(e.into()),
+    };
+    let input = RotationInput {
+        team: team.to_string(),
+        name: form.name.clone(),
+        time_zone: form.time_zone.clone(),
+        start: form.start.clone(),
+        shift_length: form.shift_length.clone(),
+        members: members.clone(),
+    };
+    let why = match rotations::update(&state.store, &v, id, &input).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/rotations/{id}")).into_response()),
+        Err(AppError::Forbidden(why)) => return Ok(refused(&v, &why)),
+        Err(AppError::Invalid { field, reason }) => (field, reason),
+        Err(AppError::Conflict(why)) => ("name".to_string(), why),
+        Err(e) => return Err(e.into()),
+    };
+    rotation_view(&state, &v, id, Refused::Edit(draft(&form), members, why)).await
 }
 
 #[derive(Deserialize)]
