@@ -230,7 +230,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
         }
         team_people.push((team_def.name, team.id, ids.clone()));
         // The weekly rotation the demo's pages follow below: week k is member k.
-        store
+        let rotation = store
             .create_rotation(&aftercare_store::NewRotation {
                 team_id: team.id,
                 name: "primary".into(),
@@ -240,6 +240,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
                 members: ids.clone(),
             })
             .await?;
+        demo_rotation_life(store, &rotation, &ids, start, now).await?;
         store
             .create_integration(&NewIntegration {
                 public_id: format!("demo-{}", team_def.name),
@@ -427,4 +428,62 @@ async fn care(
         }
     }
     Ok(made)
+}
+
+/// What a rotation's page has to show in the tour: someone's leave that meets their
+/// next shift (a collision warning), an open request for cover next week, and a fire
+/// drill held two months ago that not everyone took part in.
+async fn demo_rotation_life(
+    store: &Store,
+    rotation: &aftercare_store::RotationWithMembers,
+    ids: &[aftercare_store::PersonId],
+    start: jiff::Timestamp,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    let week = 7 * 86_400_000_i64;
+    let day = 86_400_000_i64;
+    let begun = start.as_millisecond();
+    let this_week = (now.as_millisecond() - begun).div_euclid(week);
+    let shift_of = |k: i64| begun + k * week;
+    let person_of = |k: i64| ids[(k.rem_euclid(ids.len() as i64)) as usize];
+    // The person on call in two weeks has three days of leave in that week.
+    let later = this_week + 2;
+    store
+        .add_time_off(&aftercare_store::NewTimeOff {
+            person_id: person_of(later),
+            starts_at: shift_of(later) + 2 * day,
+            ends_at: shift_of(later) + 5 * day,
+            kind: "leave".into(),
+            note: "a long weekend away".into(),
+        })
+        .await?;
+    // Next week's person asks for cover for one night.
+    let next = this_week + 1;
+    store
+        .create_cover_request(&aftercare_store::NewCoverRequest {
+            rotation_id: rotation.rotation.id,
+            person_id: person_of(next),
+            starts_at: shift_of(next) + 2 * day + 9 * 3_600_000,
+            ends_at: shift_of(next) + 3 * day,
+            note: "a school concert".into(),
+            swap: None,
+            created_by: Some(person_of(next)),
+        })
+        .await?;
+    let drill = store
+        .schedule_drill(
+            rotation.rotation.id,
+            now.as_millisecond() - 60 * day,
+            "the primary database fails over",
+            ids.first().copied(),
+        )
+        .await?;
+    store
+        .record_drill(
+            drill.id,
+            now.as_millisecond() - 60 * day,
+            &ids[..ids.len().min(2)],
+        )
+        .await?;
+    Ok(())
 }

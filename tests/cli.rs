@@ -710,3 +710,51 @@ fn rotation_solve_answers_instances_and_names_what_cannot_be_met() {
     assert!(!out.status.success());
     assert!(text(&out).1.contains("timezone"), "{}", text(&out).1);
 }
+
+/// The demo organisation's rotations show what a rotation's page is for: a collision of
+/// someone's leave with their shift (and who could cover), an open cover request, and a
+/// fire drill that not everyone has had.
+#[tokio::test]
+async fn the_demo_rotations_show_time_off_cover_and_drills() {
+    let db = database(Backend::Sqlite).await;
+    let out = aftercare(&db.url, &["demo"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let store = db.store().await.unwrap();
+    let actor = aftercare_app::Actor::command_line();
+    let teams = store.list_teams().await.unwrap();
+    assert!(!teams.is_empty());
+    for t in teams {
+        for r in store.team_rotations(t.id).await.unwrap() {
+            let id = r.rotation.id;
+            let collisions = aftercare_app::time_off::collisions(&store, &actor, id)
+                .await
+                .unwrap();
+            assert_eq!(collisions.len(), 1, "{}: {collisions:?}", t.name);
+            assert!(!collisions[0].could_cover.is_empty(), "{}", t.name);
+            assert_eq!(
+                store.cover_requests(id, true).await.unwrap().len(),
+                1,
+                "{}",
+                t.name
+            );
+            let health = aftercare_app::rotations::health(&store, &actor, id)
+                .await
+                .unwrap();
+            let codes: Vec<&str> = health.findings.iter().map(|f| f.code.as_str()).collect();
+            assert!(
+                !codes.contains(&"drills.none_in_six_months"),
+                "{}: {codes:?}",
+                t.name
+            );
+            if r.members.len() > 2 {
+                assert!(
+                    codes.contains(&"drills.some_without"),
+                    "{}: {codes:?}",
+                    t.name
+                );
+            }
+        }
+    }
+    store.close().await;
+    db.cleanup().await.unwrap();
+}
