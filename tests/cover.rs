@@ -7,59 +7,9 @@
 
 use serde_json::{Value, json};
 
-use aftercare_store::{Backend, PersonId, Store, TeamId, TeamRole};
+use aftercare_store::{Backend, TeamRole};
 
-use crate::common::{TestApp, new_person, spawn_app};
-
-async fn person_in(store: &Store, team: TeamId, name: &str, role: TeamRole) -> PersonId {
-    let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-    let p = store
-        .create_person(&new_person(name, &email, "Europe/London"))
-        .await
-        .unwrap();
-    store.set_membership(team, p.id, role).await.unwrap();
-    p.id
-}
-
-async fn token_of(store: &Store, id: PersonId) -> String {
-    let s = aftercare_app::accounts::start_session(store, id)
-        .await
-        .unwrap();
-    let actor = aftercare_app::accounts::by_session(store, &s.cookie)
-        .await
-        .unwrap()
-        .unwrap();
-    aftercare_app::accounts::create_own_token(store, &actor, "mine")
-        .await
-        .unwrap()
-        .token
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(
-            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-            app.url(path),
-        )
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
+use crate::common::{TestApp, call, person_in, spawn_app, token_of};
 
 async fn who_at(app: &TestApp, token: &str, rotation: i64, at: &str) -> Value {
     let (status, body) = call(
@@ -92,11 +42,11 @@ async fn cover_swaps_and_overrides_through_the_api(backend: Backend) {
     let s = &app.store;
     let team = s.create_team("payments").await.unwrap().id;
     let elsewhere = s.create_team("search").await.unwrap().id;
-    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member).await;
-    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member).await;
-    let cara = person_in(s, team, "Cara Chen", TeamRole::Member).await;
-    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead).await;
-    let outsider = person_in(s, elsewhere, "Otto Out", TeamRole::Lead).await;
+    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member, "Europe/London").await;
+    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member, "Europe/London").await;
+    let cara = person_in(s, team, "Cara Chen", TeamRole::Member, "Europe/London").await;
+    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead, "Europe/London").await;
+    let outsider = person_in(s, elsewhere, "Otto Out", TeamRole::Lead, "Europe/London").await;
     let (ana_t, ben_t, cara_t, lead_t, out_t) = (
         token_of(s, ana).await,
         token_of(s, ben).await,

@@ -7,36 +7,9 @@
 
 use serde_json::{Value, json};
 
-use aftercare_store::{Backend, PersonId, Store, TeamId, TeamRole};
+use aftercare_store::{Backend, PersonId, TeamRole};
 
-use crate::common::{TestApp, new_person, spawn_app};
-
-async fn person_in(store: &Store, team: TeamId, name: &str) -> PersonId {
-    let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-    let p = store
-        .create_person(&new_person(name, &email, "Europe/London"))
-        .await
-        .unwrap();
-    store
-        .set_membership(team, p.id, TeamRole::Member)
-        .await
-        .unwrap();
-    p.id
-}
-
-async fn token_of(store: &Store, id: PersonId) -> String {
-    let s = aftercare_app::accounts::start_session(store, id)
-        .await
-        .unwrap();
-    let actor = aftercare_app::accounts::by_session(store, &s.cookie)
-        .await
-        .unwrap()
-        .unwrap();
-    aftercare_app::accounts::create_own_token(store, &actor, "mine")
-        .await
-        .unwrap()
-        .token
-}
+use crate::common::{TestApp, person_in, spawn_app, token_of};
 
 async fn make_feed(app: &TestApp, token: &str, body: Value) -> (String, i64) {
     let res = app
@@ -69,9 +42,9 @@ async fn feeds_show_the_schedule_to_calendar_apps(backend: Backend) {
     let app = spawn_app(backend).await;
     let s = &app.store;
     let team = s.create_team("payments").await.unwrap().id;
-    let ana = person_in(s, team, "Ana Ahn").await;
-    let ben = person_in(s, team, "Ben Bauer").await;
-    let cara = person_in(s, team, "Cara Chen").await;
+    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member, "Europe/London").await;
+    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member, "Europe/London").await;
+    let cara = person_in(s, team, "Cara Chen", TeamRole::Member, "Europe/London").await;
     let ana_t = token_of(s, ana).await;
     // Daily handoffs at 09:00 London from a week ago: across the spring and autumn
     // changes within the year ahead.

@@ -4,68 +4,19 @@
 
 use serde_json::{Value, json};
 
-use aftercare_app::accounts;
-use aftercare_store::{Backend, PersonId, Store, TeamId, TeamRole};
+use aftercare_store::{Backend, TeamRole};
 
-use crate::common::{TestApp, new_person, spawn_app};
-
-async fn person_in(store: &Store, team: TeamId, name: &str, role: TeamRole) -> PersonId {
-    let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-    let p = store
-        .create_person(&new_person(name, &email, "Europe/Berlin"))
-        .await
-        .unwrap();
-    store.set_membership(team, p.id, role).await.unwrap();
-    p.id
-}
-
-async fn token_of(store: &Store, id: PersonId) -> String {
-    let s = accounts::start_session(store, id).await.unwrap();
-    let actor = accounts::by_session(store, &s.cookie)
-        .await
-        .unwrap()
-        .unwrap();
-    accounts::create_own_token(store, &actor, "mine")
-        .await
-        .unwrap()
-        .token
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(
-            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-            app.url(path),
-        )
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
+use crate::common::{call, person_in, spawn_app, token_of};
 
 async fn rotations_lead_create_and_members_ask_who_is_on_call(backend: Backend) {
     let app = spawn_app(backend).await;
     let s = &app.store;
     let team = s.create_team("payments").await.unwrap().id;
     let elsewhere = s.create_team("search").await.unwrap().id;
-    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead).await;
-    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member).await;
-    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member).await;
-    let outsider = person_in(s, elsewhere, "Otto Out", TeamRole::Lead).await;
+    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead, "Europe/Berlin").await;
+    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member, "Europe/Berlin").await;
+    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member, "Europe/Berlin").await;
+    let outsider = person_in(s, elsewhere, "Otto Out", TeamRole::Lead, "Europe/Berlin").await;
     let (lead_t, ana_t, out_t) = (
         token_of(s, lead).await,
         token_of(s, ana).await,
@@ -281,9 +232,9 @@ async fn fire_drills_feed_rotation_health(backend: Backend) {
     let app = spawn_app(backend).await;
     let s = &app.store;
     let team = s.create_team("payments").await.unwrap().id;
-    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead).await;
-    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member).await;
-    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member).await;
+    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead, "Europe/Berlin").await;
+    let ana = person_in(s, team, "Ana Ahn", TeamRole::Member, "Europe/Berlin").await;
+    let ben = person_in(s, team, "Ben Bauer", TeamRole::Member, "Europe/Berlin").await;
     let (lead_t, ana_t) = (token_of(s, lead).await, token_of(s, ana).await);
     let (status, made) = call(
         &app,

@@ -4,61 +4,11 @@
 //! rotation warns of the shift it meets and says who could cover; a proposal plans
 //! around it.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use aftercare_store::{Backend, PersonId, Store, TeamId, TeamRole};
+use aftercare_store::{Backend, TeamRole};
 
-use crate::common::{TestApp, new_person, spawn_app};
-
-async fn person_in(store: &Store, team: TeamId, name: &str, role: TeamRole) -> PersonId {
-    let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-    let p = store
-        .create_person(&new_person(name, &email, "Europe/London"))
-        .await
-        .unwrap();
-    store.set_membership(team, p.id, role).await.unwrap();
-    p.id
-}
-
-async fn token_of(store: &Store, id: PersonId) -> String {
-    let s = aftercare_app::accounts::start_session(store, id)
-        .await
-        .unwrap();
-    let actor = aftercare_app::accounts::by_session(store, &s.cookie)
-        .await
-        .unwrap()
-        .unwrap();
-    aftercare_app::accounts::create_own_token(store, &actor, "mine")
-        .await
-        .unwrap()
-        .token
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(
-            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-            app.url(path),
-        )
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
+use crate::common::{call, person_in, spawn_app, token_of};
 
 async fn time_off_is_planned_around(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -74,9 +24,9 @@ async fn time_off_is_planned_around(backend: Backend) {
     ];
     let mut people = Vec::new();
     for name in names {
-        people.push(person_in(s, team, name, TeamRole::Member).await);
+        people.push(person_in(s, team, name, TeamRole::Member, "Europe/London").await);
     }
-    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead).await;
+    let lead = person_in(s, team, "Lena Lead", TeamRole::Lead, "Europe/London").await;
     let (ana_t, ben_t, lead_t) = (
         token_of(s, people[0]).await,
         token_of(s, people[1]).await,

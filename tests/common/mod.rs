@@ -297,3 +297,61 @@ pub fn always() -> aftercare_burden::PersonHours {
         sleep_window: DailyWindow::parse("00:00", "00:00").unwrap(),
     }
 }
+
+/// Someone in `team` with `role`, their email made from their name, living in `zone`.
+pub async fn person_in(
+    store: &Store,
+    team: aftercare_store::TeamId,
+    name: &str,
+    role: aftercare_store::TeamRole,
+    zone: &str,
+) -> aftercare_store::PersonId {
+    let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
+    let p = store
+        .create_person(&new_person(name, &email, zone))
+        .await
+        .unwrap();
+    store.set_membership(team, p.id, role).await.unwrap();
+    p.id
+}
+
+/// A personal token the person made for themselves: it acts as them, own data included.
+pub async fn token_of(store: &Store, id: aftercare_store::PersonId) -> String {
+    let s = accounts::start_session(store, id).await.unwrap();
+    let actor = accounts::by_session(store, &s.cookie)
+        .await
+        .unwrap()
+        .unwrap();
+    accounts::create_own_token(store, &actor, "mine")
+        .await
+        .unwrap()
+        .token
+}
+
+/// An API call with a bearer token: the status, and the body as JSON (or, when it is
+/// not JSON, as one string).
+pub async fn call(
+    app: &TestApp,
+    method: &str,
+    token: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = app
+        .client
+        .request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            app.url(path),
+        )
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
