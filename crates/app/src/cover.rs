@@ -17,6 +17,7 @@ use aftercare_store::{
 };
 
 use crate::error::{AppError, Result};
+use crate::incidents::ts as at;
 use crate::people::audit;
 use crate::policy::Actor;
 use crate::rotations::{RotationMember, names, schedule_over, visible as rotation};
@@ -142,10 +143,6 @@ pub fn instant_in(zone: &TimeZone, field: &str, text: &str) -> Result<Timestamp>
 
 fn millis(t: Timestamp) -> i64 {
     t.as_millisecond()
-}
-
-fn at(ms: i64) -> Timestamp {
-    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 struct Span {

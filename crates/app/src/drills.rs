@@ -13,6 +13,7 @@ use aftercare_store::{DrillId, DrillWithPeople, PersonId, RotationId, Store};
 
 use crate::cover::instant_in;
 use crate::error::{AppError, Result};
+use crate::incidents::ts as at;
 use crate::people::audit;
 use crate::policy::Actor;
 use crate::rotations::{RotationMember, names, visible};
@@ -45,10 +46,6 @@ pub struct DrillView {
     /// When it was held; `null` while it is still to come (or was not recorded).
     pub held_at: Option<Timestamp>,
     pub participants: Vec<RotationMember>,
-}
-
-fn at(ms: i64) -> Timestamp {
-    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 async fn view(store: &Store, d: &DrillWithPeople) -> Result<DrillView> {

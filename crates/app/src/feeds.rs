@@ -75,7 +75,7 @@ async fn view(store: &Store, f: &StoredFeed) -> Result<FeedView> {
         id: f.id,
         kind: f.kind.clone(),
         subject: subject_name(store, f).await?,
-        created_at: Timestamp::from_millisecond(f.created_at).unwrap_or(Timestamp::UNIX_EPOCH),
+        created_at: crate::incidents::ts(f.created_at),
     })
 }
 

@@ -89,7 +89,7 @@ pub struct IncidentInput {
     pub resolved_at: Option<Timestamp>,
 }
 
-fn ts(ms: i64) -> Timestamp {
+pub(crate) fn ts(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 

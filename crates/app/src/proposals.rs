@@ -18,6 +18,7 @@ use aftercare_rotation::{SolveOptions, Status, solve};
 use aftercare_store::{NewOverride, NewPlan, PersonId, PlanId, RotationId, Store, StoredPlan};
 
 use crate::error::{AppError, Result};
+use crate::incidents::ts as at;
 use crate::people::audit;
 use crate::policy::Actor;
 use crate::rotations::{RotationMember, model, names, schedule_over, visible};
@@ -131,10 +132,6 @@ fn member(names: &HashMap<PersonId, String>, p: PersonId) -> RotationMember {
         person_id: p,
         name: names.get(&p).cloned().unwrap_or_default(),
     }
-}
-
-fn at(ms: i64) -> Timestamp {
-    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// Asks the generator for the rotation's next `weeks` (its leads and admins) and keeps

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use aftercare_store::{NewTimeOff, PersonId, RotationId, Store, StoredTimeOff, TeamId, TimeOffId};
 
 use crate::error::{AppError, Result};
+use crate::incidents::ts as at;
 use crate::policy::Actor;
 use crate::rotations::{RotationMember, names, schedule_over, visible};
 
@@ -71,10 +72,6 @@ pub struct Collision {
     /// Members free then and not on call just before or after, least on call in the
     /// coming weeks first (at most three).
     pub could_cover: Vec<RotationMember>,
-}
-
-fn at(ms: i64) -> Timestamp {
-    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// Reads `start` or `end` as a date, a local date-time in `zone`, or an instant; a date

@@ -99,17 +99,11 @@ pub(super) async fn create(
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<FeedId>,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     super::forms::act(&state, &headers, &form.csrf, "/feeds", async |v| {
         feeds::revoke(&state.store, v, id).await?;

@@ -50,6 +50,13 @@ where
     }
 }
 
+/// A form that carries nothing but its CSRF token (a button: take, accept, delete).
+#[derive(serde::Deserialize)]
+pub(crate) struct CsrfOnly {
+    #[serde(default)]
+    pub(crate) csrf: String,
+}
+
 /// A page shown after a form (e.g. an invite link to copy), with a 200.
 pub(crate) fn shown<T: Template>(page: &T) -> Response {
     (StatusCode::OK, render(page)).into_response()

@@ -107,17 +107,11 @@ pub(super) async fn propose(
     .await
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn accept(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<PlanId>,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     let back = format!("/proposals/{id}");
     super::forms::act(&state, &headers, &form.csrf, &back, async |v| {
@@ -131,7 +125,7 @@ pub(super) async fn discard(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<PlanId>,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     let back = format!("/proposals/{id}");
     super::forms::act(&state, &headers, &form.csrf, &back, async |v| {

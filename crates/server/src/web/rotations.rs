@@ -781,7 +781,7 @@ pub(super) async fn take_cover(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<CoverRequestId>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     // Back to the rotation when the refusal page offers a way back.
     let back = match state.store.cover_request(id).await? {
@@ -799,7 +799,7 @@ pub(super) async fn withdraw_cover(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<CoverRequestId>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     // Back to the rotation when the refusal page offers a way back.
     let back = match state.store.cover_request(id).await? {
@@ -817,7 +817,7 @@ pub(super) async fn delete_override(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<OverrideId>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     // Back to the rotation when the refusal page offers a way back.
     let back = match state.store.rotation_override(id).await? {
@@ -881,17 +881,11 @@ pub(super) async fn edit(
     rotation_view(&state, &v, id, Refused::Edit(draft(&form), members, why)).await
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<RotationId>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     let back = format!("/rotations/{id}");
     super::forms::act(&state, &headers, &form.csrf, &back, async |v| {

@@ -163,17 +163,11 @@ pub(super) async fn add(
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<TimeOffId>,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<super::forms::CsrfOnly>,
 ) -> Result<Response, PageError> {
     super::forms::act(&state, &headers, &form.csrf, "/time-off", async |v| {
         time_off::remove(&state.store, v, id).await?;
