@@ -6,11 +6,13 @@
 mod burden_cmd;
 mod care_cmd;
 mod demo;
+mod holidays_cmd;
 mod import;
 mod incident_cmd;
 mod lens_cmd;
 mod pages_cmd;
 mod rotation_cmd;
+mod schedule_cmd;
 
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -167,7 +169,12 @@ enum Command {
     /// On-call schedules.
     Schedule {
         #[command(subcommand)]
-        command: ScheduleCommand,
+        command: schedule_cmd::ScheduleCommand,
+    },
+    /// Public-holiday calendars, and the one each rotation follows.
+    Holidays {
+        #[command(subcommand)]
+        command: holidays_cmd::HolidaysCommand,
     },
 }
 
@@ -290,19 +297,6 @@ enum ImportCommand {
         /// The schedule to bring in, when the export holds several.
         #[arg(long)]
         schedule: Option<String>,
-    },
-}
-
-#[derive(Subcommand)]
-enum ScheduleCommand {
-    /// Import a team's shifts from an iCalendar export (PagerDuty, Opsgenie, ...):
-    /// all shifts or none; re-importing replaces the shifts the export covers.
-    Import {
-        #[command(flatten)]
-        db: Db,
-        #[arg(long)]
-        team: String,
-        file: std::path::PathBuf,
     },
 }
 
@@ -499,6 +493,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
             jobs.poll = std::time::Duration::from_millis(jobs_poll_ms.max(10));
             jobs.lease = std::time::Duration::from_millis(jobs_lease_ms.max(1_000));
+            jobs.rest_sweep = true;
             let runner = aftercare_app::jobs::Runner::new(store.clone(), delivery, jobs);
             let mut runner_stop = stopped.clone();
             let runner = tokio::spawn(runner.run(async move {
@@ -719,31 +714,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Schedule {
-            command: ScheduleCommand::Import { db, team, file },
-        } => {
-            let store = open_existing(&db).await?;
-            let t = store
-                .team_by_name(&team)
-                .await?
-                .with_context(|| format!("--team: no team called {team:?}"))?;
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("{}: cannot read", file.display()))?;
-            let actor = Actor::command_line();
-            let right = actor.lead(t.id, "import its schedule")?;
-            let done = aftercare_app::schedule::import_schedule(&store, &right, &t, &text)
-                .await
-                .with_context(|| file.display().to_string())?;
-            let span = match (done.from, done.to) {
-                (Some(f), Some(t)) => format!(" from {f} to {t}"),
-                _ => String::new(),
-            };
-            eprintln!(
-                "{} shifts imported for {team}{span} ({})",
-                done.shifts, done.source
-            );
-            Ok(())
-        }
+        Command::Schedule { command } => schedule_cmd::run(command).await,
+        Command::Holidays { command } => holidays_cmd::run(command).await,
         // Both run before the runtime starts (see `main`).
         Command::Lens(_) | Command::Rotation { .. } => Ok(()),
     }

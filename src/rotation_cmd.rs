@@ -140,6 +140,27 @@ pub(crate) enum RotationCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A team's rest after bad nights: show it, or set hours per disrupted night and on/off.
+    RestPolicy {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        team: String,
+        /// Hours of late start per disrupted night (0 to 12, quarter hours).
+        #[arg(long)]
+        hours: Option<f64>,
+        /// Turn rest after bad nights off (or back on with --on).
+        #[arg(long, conflicts_with = "on")]
+        off: bool,
+        #[arg(long)]
+        on: bool,
+    },
+    /// Look now at whoever every rotation has on call, and record the rest their shift
+    /// has earned (`aftercare serve` does this every quarter hour).
+    RestSweep {
+        #[command(flatten)]
+        db: Db,
+    },
     /// A rotation's cover requests and swap offers, open and settled, with who did what.
     CoverRequests {
         #[command(flatten)]
@@ -419,6 +440,48 @@ async fn with_store(command: RotationCommand) -> anyhow::Result<()> {
                     l.person.name, l.before, l.after, l.shifts
                 );
             }
+            Ok(())
+        }
+        RotationCommand::RestPolicy {
+            db,
+            team,
+            hours,
+            off,
+            on,
+        } => {
+            let store = open_existing(&db).await?;
+            let t = store
+                .team_by_name(&team)
+                .await?
+                .with_context(|| format!("--team: no team called {team:?}"))?;
+            let mut p = aftercare_app::rest::policy(&store, &actor, t.id).await?;
+            if hours.is_some() || off || on {
+                p = aftercare_app::rest::set_policy(
+                    &store,
+                    &actor,
+                    t.id,
+                    &aftercare_app::rest::RestPolicyInput {
+                        hours_per_night: hours.unwrap_or(p.hours_per_night),
+                        enabled: if off { false } else { on || p.enabled },
+                    },
+                )
+                .await?;
+            }
+            println!(
+                "{team}: rest after bad nights {}, {} hours per disrupted night. {}",
+                if p.enabled { "on" } else { "off" },
+                p.hours_per_night,
+                p.source
+            );
+            Ok(())
+        }
+        RotationCommand::RestSweep { db } => {
+            let store = open_existing(&db).await?;
+            let done = aftercare_app::rest::sweep(&store, jiff::Timestamp::now()).await?;
+            println!(
+                "Rest recorded for {} shifts; {} nights offered to their rotations.",
+                done.earned, done.offered
+            );
             Ok(())
         }
         RotationCommand::CoverRequests { db, id, json } => {

@@ -76,6 +76,8 @@ enum Access {
     TokenOwner,
     /// What belongs to team A's lead alone (their checklist): the lead, signed in.
     LeadOwner,
+    /// The lead of any team, and admins (organisation-wide calendars).
+    AnyLead,
 }
 
 impl Access {
@@ -93,6 +95,7 @@ impl Access {
             Access::Invitee => matches!(c, Member | MemberToken | CliToken),
             Access::TokenOwner => matches!(c, Member | MemberToken),
             Access::LeadOwner => matches!(c, Lead),
+            Access::AnyLead => matches!(c, OtherLead | Lead | Admin | AdminToken),
         }
     }
 }
@@ -458,6 +461,61 @@ const ROWS: &[Row] = &[
         r#"{"person":{other},"start":"2027-01-05T09:00","end":"2027-01-05T12:00"}"#,
     ),
     row("GET", "/api/v1/rotations/{id}/overrides", TeamA),
+    // ---- schedules: the team's people see them; its lead and admins change them
+    api(
+        "POST",
+        "/api/v1/schedules",
+        LeadOfA,
+        r#"{"team":"{team}","name":"s-{caller}","layers":[{"rotation":{rotation}}]}"#,
+    ),
+    row("GET", "/api/v1/teams/{id}/schedules", TeamA),
+    row("GET", "/api/v1/schedules/{id}", TeamA),
+    api(
+        "PUT",
+        "/api/v1/schedules/{id}",
+        LeadOfA,
+        r#"{"team":"{team}","name":"authz","layers":[{"rotation":{rotation},"tier":"secondary"}]}"#,
+    ),
+    row("GET", "/api/v1/schedules/{id}/oncall", TeamA),
+    row("GET", "/api/v1/schedules/{id}/spans", TeamA),
+    // ---- rest after bad nights: one's own rest; a team's policy
+    row("GET", "/api/v1/me/rest", Owner),
+    // The member's own rest: to anyone else it is not there (404).
+    api(
+        "PUT",
+        "/api/v1/me/rest/{id}",
+        TokenOwner,
+        r#"{"taken":"taken"}"#,
+    ),
+    row("GET", "/api/v1/teams/{id}/rest-policy", TeamA),
+    api(
+        "PUT",
+        "/api/v1/teams/{id}/rest-policy",
+        LeadOfA,
+        r#"{"hours_per_night":4}"#,
+    ),
+    // ---- holiday calendars: public dates anyone signed in reads; leads and admins import
+    api(
+        "POST",
+        "/api/v1/holiday-calendars",
+        AnyLead,
+        r#"{"name":"h-{caller}","region":"Testland","ical":"BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270101\nSUMMARY:New Year\nEND:VEVENT\nEND:VCALENDAR\n"}"#,
+    ),
+    row("GET", "/api/v1/holiday-calendars", SignedIn),
+    row("GET", "/api/v1/holiday-calendars/{id}", SignedIn),
+    api(
+        "PUT",
+        "/api/v1/holiday-calendars/{id}",
+        AnyLead,
+        r#"{"name":"r-{caller}","region":"Testland","ical":"BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270101\nSUMMARY:New Year\nEND:VEVENT\nEND:VCALENDAR\n"}"#,
+    ),
+    row("GET", "/api/v1/rotations/{id}/holidays", TeamA),
+    api(
+        "PUT",
+        "/api/v1/rotations/{id}/holidays",
+        LeadOfA,
+        r#"{"calendar":null}"#,
+    ),
     last(row("DELETE", "/api/v1/overrides/{id}", LeadOfA)),
     last(row("DELETE", "/api/v1/drills/{id}", LeadOfA)),
     last(form("POST", "/drills/{id}/delete", LeadOfA, "csrf={csrf}")),
@@ -465,6 +523,21 @@ const ROWS: &[Row] = &[
     last(form(
         "POST",
         "/overrides/{id}/delete",
+        LeadOfA,
+        "csrf={csrf}",
+    )),
+    last(row("DELETE", "/api/v1/holiday-calendars/{id}", AnyLead)),
+    last(form(
+        "POST",
+        "/holidays/{id}/delete",
+        AnyLead,
+        "csrf={csrf}",
+    )),
+    // Schedules go before their rotation (deleting it deletes their layers).
+    last(row("DELETE", "/api/v1/schedules/{id}", LeadOfA)),
+    last(form(
+        "POST",
+        "/schedules/{id}/delete",
         LeadOfA,
         "csrf={csrf}",
     )),
@@ -690,6 +763,52 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&name=web-{caller}&time_zone=UTC&start=2027-01-04T09%3A00&shift_length=1w&members={other}",
     ),
     row("GET", "/rotations/{id}", TeamA),
+    // ---- pages: rest
+    row("GET", "/rest", Owner),
+    form("POST", "/rest/{id}", TokenOwner, "csrf={csrf}&taken=taken"),
+    form(
+        "POST",
+        "/teams/{id}/rest-policy",
+        LeadOfA,
+        "csrf={csrf}&hours_per_night=4&enabled=on",
+    ),
+    // ---- pages: holiday calendars
+    row("GET", "/holidays", SignedIn),
+    form(
+        "POST",
+        "/holidays",
+        AnyLead,
+        "csrf={csrf}&name=web-{caller}&region=Testland&ical=BEGIN%3AVCALENDAR%0D%0ABEGIN%3AVEVENT%0D%0ADTSTART%3BVALUE%3DDATE%3A20270101%0D%0AEND%3AVEVENT%0D%0AEND%3AVCALENDAR%0D%0A",
+    ),
+    row("GET", "/holidays/{id}", SignedIn),
+    form(
+        "POST",
+        "/holidays/{id}/replace",
+        AnyLead,
+        "csrf={csrf}&name=wr-{caller}&region=Testland&ical=BEGIN%3AVCALENDAR%0D%0ABEGIN%3AVEVENT%0D%0ADTSTART%3BVALUE%3DDATE%3A20270101%0D%0AEND%3AVEVENT%0D%0AEND%3AVCALENDAR%0D%0A",
+    ),
+    form(
+        "POST",
+        "/rotations/{id}/holidays",
+        LeadOfA,
+        "csrf={csrf}&calendar=",
+    ),
+    // ---- pages: schedules
+    row("GET", "/teams/{id}/schedules", TeamA),
+    form(
+        "POST",
+        "/teams/{id}/schedules",
+        LeadOfA,
+        "csrf={csrf}&name=web-{caller}&layer_rotation={rotation}&layer_tier=primary",
+    ),
+    row("GET", "/schedules/{id}", TeamA),
+    row("GET", "/schedules/{id}/spans.csv", TeamA),
+    form(
+        "POST",
+        "/schedules/{id}/edit",
+        LeadOfA,
+        "csrf={csrf}&name=authz&layer_rotation={rotation}&layer_tier=secondary",
+    ),
     form(
         "POST",
         "/rotations/{id}/proposals",
@@ -886,6 +1005,13 @@ struct World {
     rotation: i64,
     /// Another, which the page's delete row deletes.
     rotation2: i64,
+    /// Schedules of team A stacking `rotation`: the API's delete row deletes the first,
+    /// the page's the second.
+    schedules: [i64; 2],
+    /// Holiday calendars: the API's rows use the first, the page's delete the second.
+    calendars: [i64; 2],
+    /// Rest the member earned.
+    rest: i64,
     /// Open cover requests of the lead's first shift on `rotation`: one to take, one
     /// to withdraw, for the API's rows and the pages' each.
     cover: i64,
@@ -1147,6 +1273,43 @@ async fn world(backend: Backend, caller: Caller) -> World {
         .rotation
         .id
         .0;
+    let mut schedules = [0; 2];
+    for (i, name) in ["authz", "authz 2"].into_iter().enumerate() {
+        schedules[i] = s
+            .create_schedule(&aftercare_store::NewSchedule {
+                team_id: team_a,
+                name: name.into(),
+                layers: vec![aftercare_store::StoredLayer {
+                    tier: "primary".into(),
+                    rotation_id: aftercare_store::RotationId(rotation),
+                    window_start: None,
+                    window_end: None,
+                    window_zone: None,
+                }],
+            })
+            .await
+            .unwrap()
+            .schedule
+            .id
+            .0;
+    }
+    let mut calendars = [0; 2];
+    for (i, name) in ["authz holidays", "authz holidays 2"]
+        .into_iter()
+        .enumerate()
+    {
+        calendars[i] = s
+            .create_holiday_calendar(&aftercare_store::NewHolidayCalendar {
+                name: name.into(),
+                region: "Testland".into(),
+                source: String::new(),
+                days: vec![("2027-01-01".into(), "New Year".into())],
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+    }
     let mut covers = Vec::new();
     for hour in [9, 10, 11, 12] {
         let at = |h: i32| {
@@ -1218,6 +1381,27 @@ async fn world(backend: Backend, caller: Caller) -> World {
             .id
             .0;
     }
+    // Rest the member earned: the API's row and the page's say whether it was taken.
+    let rest = s
+        .record_rest(
+            &aftercare_store::NewRest {
+                person_id: member,
+                rotation_id: aftercare_store::RotationId(rotation),
+                shift_start: 1_900_000_000_000,
+                shift_end: 1_900_604_800_000,
+                nights: 2,
+                minutes: 480,
+                late_start_day: "2030-03-19".into(),
+                usual_start: 1_900_000_000_000,
+                late_start: 1_900_028_800_000,
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .rest
+        .id
+        .0;
     let mut time_off = [0; 2];
     for (i, slot) in time_off.iter_mut().enumerate() {
         *slot = s
@@ -1307,6 +1491,9 @@ async fn world(backend: Backend, caller: Caller) -> World {
         resource2: resource2.0,
         rotation,
         rotation2,
+        schedules,
+        calendars,
+        rest,
         cover: covers[0],
         cover2: covers[1],
         cover3: covers[2],
@@ -1396,6 +1583,16 @@ impl World {
             self.plans[4].to_string()
         } else if path == "/rotations/{id}/delete" {
             self.rotation2.to_string()
+        } else if path == "/api/v1/me/rest/{id}" || path == "/rest/{id}" {
+            self.rest.to_string()
+        } else if path == "/holidays/{id}/delete" {
+            self.calendars[1].to_string()
+        } else if path.starts_with("/api/v1/holiday-calendars/") || path.starts_with("/holidays/") {
+            self.calendars[0].to_string()
+        } else if path == "/schedules/{id}/delete" {
+            self.schedules[1].to_string()
+        } else if path.starts_with("/api/v1/schedules/") || path.starts_with("/schedules/") {
+            self.schedules[0].to_string()
         } else if path.starts_with("/api/v1/rotations/") || path.starts_with("/rotations/") {
             self.rotation.to_string()
         } else if path.contains("/integrations/") {
@@ -1419,6 +1616,7 @@ impl World {
                 .replace("{other}", &self.other.to_string())
                 .replace("{page}", &self.page.to_string())
                 .replace("{team}", &self.team_a.to_string())
+                .replace("{rotation}", &self.rotation.to_string())
                 .replace("{caller}", &format!("{caller:?}").to_lowercase())
         };
         let method = Method::from_bytes(row.method.as_bytes()).unwrap();

@@ -21,6 +21,7 @@ crate::on_both!(
     opsgenie_acknowledgement_claims_the_page,
     pages_naming_nobody_go_to_whoever_is_on_call,
     pages_naming_nobody_go_to_whoever_the_rotation_has_on_call,
+    pages_naming_nobody_go_to_the_primary_of_the_teams_schedule,
     schedules_import_from_ical_whole_or_not_at_all,
     real_captures_are_accepted,
 );
@@ -621,6 +622,70 @@ async fn pages_naming_nobody_go_to_whoever_the_rotation_has_on_call(backend: Bac
             .unwrap()
             .is_empty()
     );
+    app.stop().await;
+}
+
+async fn pages_naming_nobody_go_to_the_primary_of_the_teams_schedule(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app).await;
+    let path = integration(&app, Source::Alertmanager).await;
+    let team = app.store.team_by_name("payments").await.unwrap().unwrap();
+    let person = async |email: &str| app.store.person_by_email(email).await.unwrap().unwrap().id;
+    let (ines, noor) = (
+        person("ines.moreau@example.org").await,
+        person("noor.haddad@example.org").await,
+    );
+    // Two rotations: without a schedule the first (Ines's) would answer.
+    let mut ids = Vec::new();
+    for (name, who) in [("first", ines), ("second", noor)] {
+        let r = app
+            .store
+            .create_rotation(&aftercare_store::NewRotation {
+                team_id: team.id,
+                name: name.into(),
+                time_zone: "Europe/Berlin".into(),
+                starts_local: "2020-01-06T09:00".into(),
+                shift_length: "1w".into(),
+                members: vec![who],
+            })
+            .await
+            .unwrap();
+        ids.push(r.rotation.id);
+    }
+    // The schedule stacks only the second.
+    app.store
+        .create_schedule(&aftercare_store::NewSchedule {
+            team_id: team.id,
+            name: "primary".into(),
+            layers: vec![aftercare_store::StoredLayer {
+                tier: "primary".into(),
+                rotation_id: ids[1],
+                window_start: None,
+                window_end: None,
+                window_zone: None,
+            }],
+        })
+        .await
+        .unwrap();
+    let now = Timestamp::now().as_millisecond();
+    let body = own("webhooks/alertmanager/firing.json");
+    let headers = signing::headers(
+        Source::Alertmanager,
+        &fixture_secret(Source::Alertmanager),
+        &body,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert_eq!(post(&app, &path, &headers, body).await.status(), 202);
+    let pages_of = async |who| {
+        app.store
+            .notification_instants(who, now - 86_400_000, now + 86_400_000)
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(pages_of(noor).await, 1);
+    assert_eq!(pages_of(ines).await, 0);
     app.stop().await;
 }
 

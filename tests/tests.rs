@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod cover;
 mod feeds;
+mod holidays;
 mod import_cli;
 mod incidents;
 mod ingest;
@@ -23,7 +24,9 @@ mod overview;
 mod proposals;
 #[path = "support/real_data.rs"]
 mod real_data;
+mod rest;
 mod rotations;
+mod schedules;
 #[path = "support/smtp_server.rs"]
 mod smtp_server;
 mod sso_and_email;

@@ -24,6 +24,7 @@ use crate::common::{TestApp, spawn_app};
 mod care;
 mod numbers;
 mod rotations;
+mod schedules;
 
 const WAIT: Duration = Duration::from_secs(20);
 const DEMO_PASSWORD: &str = "aftercare-demo";

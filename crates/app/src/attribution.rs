@@ -118,15 +118,15 @@ pub async fn notifications_for(
             continue;
         }
         // The payload names nobody on the team: the member on call for the team at
-        // that instant, if an imported schedule or else one of the team's rotations
-        // says so; otherwise the page is kept as unattributed, with whom the sender
-        // named.
+        // that instant, if an imported schedule, else the primary of one of the team's
+        // schedules, else one of its rotations says so; otherwise the page is kept as
+        // unattributed, with whom the sender named.
         let on_call = match store
             .on_call(integration.team_id, page.at.as_millisecond())
             .await?
         {
             Some(pid) => Some(pid),
-            None => crate::rotations::on_call_for_team(store, integration.team_id, page.at).await?,
+            None => crate::schedules::on_call_for_team(store, integration.team_id, page.at).await?,
         }
         .filter(|pid| members.contains(pid));
         match on_call {

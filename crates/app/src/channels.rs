@@ -239,7 +239,7 @@ fn destination(kind: JobKind, email: &str, chosen: &Channels) -> Option<Result<D
             .as_deref()
             .map(|s| WebhookUrl::parse(s).map(Destination::Webhook)),
         // Not sends over a channel.
-        JobKind::Message | JobKind::IncidentCare | JobKind::Handoff => None,
+        JobKind::Message | JobKind::IncidentCare | JobKind::Handoff | JobKind::RestSweep => None,
     }
 }
 

@@ -116,6 +116,37 @@ pub fn pages_csv(pages: &PersonPages) -> String {
     out
 }
 
+/// A schedule's stretches over a period: one row per stretch, primary tier first, with
+/// the layer and rotation that put each person there.
+pub fn schedule_spans_csv(spans: &crate::schedules::ScheduleSpans) -> String {
+    let mut out = String::new();
+    row(
+        &mut out,
+        &[
+            "Tier",
+            "Person",
+            "Start (UTC)",
+            "End (UTC)",
+            "Layer",
+            "Rotation",
+        ],
+    );
+    for s in &spans.spans {
+        row(
+            &mut out,
+            &[
+                s.tier.clone(),
+                s.name.clone(),
+                s.start.to_string(),
+                s.end.to_string(),
+                (s.layer + 1).to_string(),
+                s.rotation_name.clone(),
+            ],
+        );
+    }
+    out
+}
+
 /// A team's unattributed pages: one row per page, newest first, with whom the
 /// sender named, as the team page lists them.
 pub fn unattributed_csv(u: &Unattributed) -> String {

@@ -48,6 +48,10 @@ pub struct RunnerConfig {
     pub lease: Duration,
     pub batch: i64,
     pub max_attempts: i32,
+    /// Whether each pass enqueues the quarter hour's rest sweep (kept once across
+    /// servers by its key). On in `aftercare serve`; off by default so that a runner
+    /// made for one purpose runs only what it is given.
+    pub rest_sweep: bool,
 }
 
 impl RunnerConfig {
@@ -58,6 +62,7 @@ impl RunnerConfig {
             lease: Duration::from_secs(120),
             batch: 20,
             max_attempts: 8,
+            rest_sweep: false,
         }
     }
 
@@ -108,6 +113,14 @@ impl Runner {
         runner.register(JobKind::Handoff, |cx, lease| {
             Box::pin(async move { crate::care::run_handoff(&cx, &lease).await })
         });
+        runner.register(JobKind::RestSweep, |cx, _lease| {
+            Box::pin(async move {
+                match crate::rest::sweep(&cx.store, Timestamp::now()).await {
+                    Ok(_) => Outcome::Complete(aftercare_store::Completion::default()),
+                    Err(e) => Outcome::Retry(e.to_string()),
+                }
+            })
+        });
         for kind in [JobKind::Email, JobKind::Slack, JobKind::Webhook] {
             runner.register(kind, |cx, lease| {
                 Box::pin(async move { channels::send(&cx, &lease).await })
@@ -135,6 +148,17 @@ impl Runner {
         let reclaimed = store.reclaim_expired_leases(now_ms).await?;
         if reclaimed > 0 {
             tracing::warn!(reclaimed, "took back jobs whose lease ran out");
+        }
+        if self.config.rest_sweep {
+            store
+                .enqueue_job(&aftercare_store::NewJob {
+                    kind: JobKind::RestSweep,
+                    payload: serde_json::Value::Null,
+                    person_id: None,
+                    run_at: now_ms,
+                    dedupe_key: crate::rest::sweep_key(now),
+                })
+                .await?;
         }
         let lease_ms = i64::try_from(self.config.lease.as_millis()).unwrap_or(i64::MAX);
         let leases = store

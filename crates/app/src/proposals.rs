@@ -6,7 +6,7 @@
 //! (each person's load before and after) and accepts it, which puts it on the rotation
 //! as overrides; or discards it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use jiff::tz::TimeZone;
@@ -43,6 +43,8 @@ pub const SEARCH_SECONDS: u64 = 4;
 /// the night window of rotation health.
 const NIGHT_EXTRA: f64 = 0.5;
 const WEEKEND_EXTRA: f64 = 0.5;
+/// Extra weight of an hour on a public holiday of the calendar the rotation follows.
+const HOLIDAY_EXTRA: f64 = 0.5;
 
 #[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
 pub struct ProposedShift {
@@ -102,9 +104,14 @@ struct Body {
     loads: Vec<(i64, f64, f64, usize)>,
 }
 
-/// The weight of `[start, end)`: its hours, night and weekend hours counting extra, in
-/// half-hour steps (shifts hand off on the hour or half hour).
-fn hours_weight(zone: &TimeZone, start: Timestamp, end: Timestamp) -> f64 {
+/// The weight of `[start, end)`: its hours, night, weekend and public-holiday hours
+/// counting extra, in half-hour steps (shifts hand off on the hour or half hour).
+fn hours_weight(
+    zone: &TimeZone,
+    holidays: &HashSet<jiff::civil::Date>,
+    start: Timestamp,
+    end: Timestamp,
+) -> f64 {
     let step = SignedDuration::from_mins(30);
     let mut t = start;
     let mut w = 0.0;
@@ -118,10 +125,12 @@ fn hours_weight(zone: &TimeZone, start: Timestamp, end: Timestamp) -> f64 {
             local.weekday(),
             jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
         );
+        let holiday = holidays.contains(&local.date());
         w += part
             * (1.0
                 + if night { NIGHT_EXTRA } else { 0.0 }
-                + if weekend { WEEKEND_EXTRA } else { 0.0 });
+                + if weekend { WEEKEND_EXTRA } else { 0.0 }
+                + if holiday { HOLIDAY_EXTRA } else { 0.0 });
         t = next;
     }
     w
@@ -170,21 +179,33 @@ pub async fn propose(
     if turns.is_empty() {
         return Err(AppError::invalid("weeks", "the horizon holds no shift"));
     }
+    // The carry-over looks back 13 weeks: the holidays of that span and the horizon.
+    let back = from - SignedDuration::from_hours(24 * 7 * 13);
+    let holidays: HashSet<jiff::civil::Date> = crate::holidays::of_rotation(
+        store,
+        id,
+        back.to_zoned(zone.clone()).date(),
+        to.to_zoned(zone.clone()).date(),
+    )
+    .await?
+    .into_iter()
+    .map(|h| h.date)
+    .collect();
     let raw: Vec<f64> = turns
         .iter()
-        .map(|t| hours_weight(&zone, t.start, t.end))
+        .map(|t| hours_weight(&zone, &holidays, t.start, t.end))
         .collect();
     // One unit is this horizon's average shift, so loads read as "shifts".
     let unit = raw.iter().sum::<f64>() / raw.len() as f64;
     let unit = if unit > 0.0 { unit } else { 1.0 };
     // Carry-over: what each member carried over the 13 weeks before the horizon,
     // overrides included (the rest of the current shift counts as carried).
-    let back = from - SignedDuration::from_hours(24 * 7 * 13);
     let (past, _) = schedule_over(store, &r, back, from).await?;
     let mut prior: HashMap<i64, f64> = HashMap::new();
     let spans = past.spans(back, from);
     for span in &spans {
-        *prior.entry(span.member).or_default() += hours_weight(&zone, span.start, span.end) / unit;
+        *prior.entry(span.member).or_default() +=
+            hours_weight(&zone, &holidays, span.start, span.end) / unit;
     }
     // Whoever hands over at the start of the horizon does not take its first shift too.
     let handing_over = spans

@@ -244,11 +244,7 @@ pub(crate) async fn schedule_over(
         .collect();
     Ok((
         Schedule {
-            layers: vec![Layer {
-                name: r.rotation.name.clone(),
-                rotation,
-                window: None,
-            }],
+            layers: vec![Layer::whole(r.rotation.name.clone(), rotation)],
             overrides,
         },
         stored,
@@ -603,6 +599,16 @@ pub async fn health(store: &Store, actor: &Actor, id: RotationId) -> Result<Rota
                 .and_then(|&ms| Timestamp::from_millisecond(ms).ok()),
         })
         .collect();
+    let holidays: Vec<jiff::civil::Date> = crate::holidays::of_rotation(
+        store,
+        id,
+        from.to_zoned(zone.clone()).date(),
+        to.to_zoned(zone.clone()).date(),
+    )
+    .await?
+    .into_iter()
+    .map(|h| h.date)
+    .collect();
     let checked = health::check(&HealthInput {
         zone,
         from,
@@ -610,7 +616,7 @@ pub async fn health(store: &Store, actor: &Actor, id: RotationId) -> Result<Rota
         spans: &spans,
         members: &members,
         incidents: &incidents,
-        holidays: &[],
+        holidays: &holidays,
         now: to,
     });
     let names = names(store).await?;

@@ -465,6 +465,7 @@ mod tests {
                 )
                 .unwrap(),
                 window: None,
+                overrides: vec![],
             }],
             overrides: vec![],
         }
@@ -652,6 +653,7 @@ mod tests {
                 )
                 .unwrap(),
                 window: None,
+                overrides: vec![],
             }],
             overrides: vec![],
         };
@@ -715,7 +717,7 @@ mod tests {
             let zone = TimeZone::get(zone).unwrap();
             let ids: Vec<Member> = (1..=n as i64).collect();
             let r = Rotation::new(zone.clone(), date(2026, 12, 25).at(start_hour, 0, 0, 0), ShiftLength::Hours(hours_len), ids.clone()).unwrap();
-            let s = Schedule { layers: vec![Layer { name: "p".into(), rotation: r, window: None }], overrides: vec![] };
+            let s = Schedule { layers: vec![Layer { name: "p".into(), rotation: r, window: None, overrides: vec![] }], overrides: vec![] };
             let from = ts("2027-01-02T00:00:00Z");
             let to = from + SignedDuration::from_hours(24 * days);
             let spans = s.spans(from, to);

@@ -18,6 +18,7 @@
 
 pub mod health;
 pub mod ical;
+pub mod rest;
 
 use jiff::civil::{DateTime, Time};
 use jiff::tz::{Disambiguation, TimeZone};
@@ -288,12 +289,46 @@ impl Window {
     }
 }
 
-/// A rotation, active everywhere or within a daily window.
+/// A rotation, active everywhere or within a daily window, with the overrides made on
+/// that rotation: inside the layer they replace its turn (cover someone arranged on the
+/// rotation), and they never reach past the layer's window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer {
     pub name: String,
     pub rotation: Rotation,
     pub window: Option<Window>,
+    pub overrides: Vec<Override>,
+}
+
+impl Layer {
+    /// A layer with no window and no overrides of its own.
+    pub fn whole(name: impl Into<String>, rotation: Rotation) -> Layer {
+        Layer {
+            name: name.into(),
+            rotation,
+            window: None,
+            overrides: Vec::new(),
+        }
+    }
+
+    /// The layer's own override holding `t` (a later one wins where they overlap).
+    fn override_at(&self, t: Timestamp) -> Option<&Override> {
+        self.overrides
+            .iter()
+            .rev()
+            .find(|o| o.start <= t && t < o.end)
+    }
+
+    /// Whom this layer puts on call at `t`, if its window holds `t`.
+    fn member_at(&self, t: Timestamp) -> Option<Member> {
+        if self.window.as_ref().is_some_and(|w| !w.contains(t)) {
+            return None;
+        }
+        match self.override_at(t) {
+            Some(o) => Some(o.member),
+            None => self.rotation.turn_at(t).map(|turn| turn.member),
+        }
+    }
 }
 
 /// Someone on call for a span instead of whoever the layers say.
@@ -333,12 +368,11 @@ impl Schedule {
         {
             return Some((o.member, None));
         }
-        self.layers.iter().enumerate().rev().find_map(|(i, l)| {
-            if l.window.as_ref().is_some_and(|w| !w.contains(t)) {
-                return None;
-            }
-            l.rotation.turn_at(t).map(|turn| (turn.member, Some(i)))
-        })
+        self.layers
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, l)| l.member_at(t).map(|member| (member, Some(i))))
     }
 
     /// The whole piece of time around `t` that one person carries for one reason: the
@@ -354,10 +388,13 @@ impl Schedule {
                     .find(|o| o.start <= t && t < o.end)?;
                 (o.start, o.end)
             }
-            Some(i) => {
-                let turn = self.layers[i].rotation.turn_at(t)?;
-                (turn.start, turn.end)
-            }
+            Some(i) => match self.layers[i].override_at(t) {
+                Some(o) => (o.start, o.end),
+                None => {
+                    let turn = self.layers[i].rotation.turn_at(t)?;
+                    (turn.start, turn.end)
+                }
+            },
         };
         self.spans(lo, hi)
             .into_iter()
@@ -386,6 +423,10 @@ impl Schedule {
             }
             if let Some(w) = &l.window {
                 take(w.next_edge(t));
+            }
+            for o in &l.overrides {
+                take(Some(o.start));
+                take(Some(o.end));
             }
         }
         best

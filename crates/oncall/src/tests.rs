@@ -119,6 +119,7 @@ fn follow_the_sun_layers_and_overrides() {
                 name: "americas".into(),
                 rotation: base,
                 window: None,
+                overrides: vec![],
             },
             Layer {
                 name: "emea".into(),
@@ -131,6 +132,7 @@ fn follow_the_sun_layers_and_overrides() {
                     )
                     .unwrap(),
                 ),
+                overrides: vec![],
             },
         ],
         overrides: vec![],
@@ -228,17 +230,24 @@ proptest! {
         second_zone in 0usize..ZONES.len(),
         window in (0i8..24, 0i8..24).prop_filter("non-empty", |(a, b)| a != b),
         probes in prop::collection::vec(0i64..365 * 86_400, 20),
+        sun_cover in prop::collection::vec((0i64..365 * 86_400, 3_600i64..72 * 3_600), 0..4),
     ) {
         let start = date(2026, 12, 1).at(hour, minute, 0, 0);
         let base = Rotation::new(tz(ZONES[zone]), start, length, members.clone()).unwrap();
         let top = Rotation::new(tz(ZONES[second_zone]), start, ShiftLength::Days(1), vec![100, 101]).unwrap();
         let s = Schedule {
             layers: vec![
-                Layer { name: "base".into(), rotation: base, window: None },
+                Layer { name: "base".into(), rotation: base, window: None, overrides: vec![] },
                 Layer {
                     name: "sun".into(),
                     rotation: top,
                     window: Some(Window::new(tz(ZONES[second_zone]), Time::constant(window.0, 0, 0, 0), Time::constant(window.1, 0, 0, 0)).unwrap()),
+                    // Cover arranged on the follow-the-sun rotation: it holds only inside
+                    // that layer's window.
+                    overrides: sun_cover.iter().enumerate().map(|(i, &(at, len))| {
+                        let start = ts("2027-01-01T00:00:00Z").checked_add(SignedDuration::from_secs(at)).unwrap();
+                        Override { member: 500 + i as i64, start, end: start.checked_add(SignedDuration::from_secs(len)).unwrap() }
+                    }).collect(),
                 },
             ],
             overrides: vec![Override { member: 999, start: ts("2027-03-28T00:00:00Z"), end: ts("2027-03-29T05:00:00Z") }],
@@ -258,6 +267,16 @@ proptest! {
             let piece = spans.iter().find(|x| x.start <= t && t < x.end).unwrap();
             let (who, layer) = s.on_call(t).unwrap();
             prop_assert_eq!((piece.member, piece.layer), (who, layer));
+            let in_window = s.layers[1].window.as_ref().unwrap().contains(t);
+            let schedule_wide = s.overrides.iter().any(|o| o.start <= t && t < o.end);
+            let sun_override = s.layers[1].overrides.iter().rev().find(|o| o.start <= t && t < o.end);
+            if (500..999).contains(&who) {
+                prop_assert!(in_window && !schedule_wide, "layer cover outside its window at {t}");
+            }
+            if let (Some(o), true, false) = (sun_override, in_window, schedule_wide) {
+                prop_assert_eq!(who, o.member);
+                prop_assert_eq!(layer, Some(1));
+            }
         }
     }
 
@@ -292,7 +311,7 @@ proptest! {
     ) {
         let members: Vec<Member> = (1..=n as i64).collect();
         let r = Rotation::new(tz(ZONES[zone]), date(2026, 12, 28).at(9, 30, 0, 0), length, members).unwrap();
-        let s = Schedule { layers: vec![Layer { name: "primary".into(), rotation: r, window: None }], overrides: vec![] };
+        let s = Schedule { layers: vec![Layer { name: "primary".into(), rotation: r, window: None, overrides: vec![] }], overrides: vec![] };
         let from = ts("2027-01-01T00:00:00Z");
         let to = ts("2028-01-01T00:00:00Z");
         let spans = s.spans(from, to);

@@ -12,6 +12,7 @@
 //! spring change is 63 hours, not 64).
 
 mod content;
+pub mod holidays;
 pub mod limits;
 mod person;
 mod timezone;
@@ -20,6 +21,8 @@ mod value;
 use jiff::tz::{Disambiguation, TimeZone};
 use jiff::{Timestamp, Zoned};
 use serde::{Deserialize, Serialize};
+
+pub use holidays::{Holiday, parse_holidays};
 
 use content::{ContentLine, shorten, unescape_text};
 use timezone::{VTimeZone, Zones, parse_utc_offset};

@@ -118,3 +118,15 @@ id_type!(
     /// A fire drill: a practice incident for a rotation.
     DrillId
 );
+id_type!(
+    /// A schedule: a team's rotations stacked in layers.
+    ScheduleId
+);
+id_type!(
+    /// A public-holiday calendar of a region, imported from an iCalendar feed.
+    HolidayCalendarId
+);
+id_type!(
+    /// Rest earned in one shift after bad nights.
+    RestId
+);

@@ -33,16 +33,19 @@ pub enum JobKind {
     IncidentCare,
     /// A responder has been engaged for hours: tell them and their lead a handoff is due.
     Handoff,
+    /// Look at whoever is on call for rest earned after bad nights (once per quarter hour).
+    RestSweep,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::Message,
         JobKind::Email,
         JobKind::Slack,
         JobKind::Webhook,
         JobKind::IncidentCare,
         JobKind::Handoff,
+        JobKind::RestSweep,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl JobKind {
             JobKind::Webhook => "webhook",
             JobKind::IncidentCare => "incident_care",
             JobKind::Handoff => "handoff",
+            JobKind::RestSweep => "rest_sweep",
         }
     }
 }

@@ -44,6 +44,14 @@ mod jobs;
 #[path = "conformance/cover.rs"]
 mod cover;
 
+/// Schedules and their layers, run the same way.
+#[path = "conformance/schedules.rs"]
+mod schedules;
+
+/// Holiday calendars and the rotations that follow them, run the same way.
+#[path = "conformance/holidays.rs"]
+mod holidays;
+
 conformance!(
     people_are_upserted_by_email,
     admins_are_created_whole,

@@ -14,10 +14,13 @@ mod me;
 mod notify;
 
 pub(crate) use notify::INBOX_LIMIT;
+mod holidays;
 mod org;
 mod pages;
 mod people;
+mod rest;
 mod rotations;
+mod schedules;
 mod teams;
 mod time_off;
 
@@ -52,6 +55,7 @@ use crate::routes::Routes;
         (name = "incidents", description = "Incidents and the people in them"),
         (name = "care", description = "Care after incidents: one's own check-ins, trend, journal and peer support (owner only), support resources, a team's care settings and pulse"),
         (name = "rotations", description = "Rotations: who carries a team's pager when, and the rotation's health"),
+        (name = "schedules", description = "Schedules: rotations in layers, primary and secondary, follow the sun"),
         (name = "integrations", description = "Where pages come from"),
         (name = "ingest", description = "Webhook deliveries from paging tools"),
         (name = "lens", description = "The language lens for reviews")
@@ -170,6 +174,27 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(rotations::proposal))
         .routes(routes!(rotations::accept))
         .routes(routes!(rotations::discard))
+        .routes(routes!(schedules::create))
+        .routes(routes!(schedules::of_team))
+        .routes(routes!(
+            schedules::get,
+            schedules::update,
+            schedules::delete
+        ))
+        .routes(routes!(schedules::on_call))
+        .routes(routes!(schedules::spans))
+        .routes(limited(
+            routes!(holidays::import, holidays::list),
+            crate::SCHEDULE_LIMIT,
+        ))
+        .routes(limited(
+            routes!(holidays::get, holidays::replace, holidays::delete),
+            crate::SCHEDULE_LIMIT,
+        ))
+        .routes(routes!(holidays::of_rotation, holidays::set_for_rotation))
+        .routes(routes!(rest::list_own))
+        .routes(routes!(rest::set_taken))
+        .routes(routes!(rest::policy, rest::set_policy))
         .routes(routes!(drills::schedule, drills::list))
         .routes(routes!(drills::record))
         .routes(routes!(drills::delete))

@@ -7,16 +7,20 @@ mod care;
 mod drills;
 mod feeds;
 mod forms;
+mod holidays;
 mod inbox;
 mod incidents;
 mod integrations;
 mod lens;
+mod month;
 mod org;
 mod pages;
 mod people;
 mod period;
 mod proposals;
+mod rest;
 mod rotations;
+mod schedules;
 mod sso;
 mod teams;
 mod time_off;
@@ -140,6 +144,28 @@ pub fn routes() -> Routes {
         .route(
             "/teams/{id}/rotations",
             get(rotations::rotations_page).post(rotations::create),
+        )
+        .route(
+            "/teams/{id}/schedules",
+            get(schedules::schedules_page).post(schedules::create),
+        )
+        .route("/schedules/{id}", get(schedules::schedule_page))
+        .route("/schedules/{id}/edit", post(schedules::edit))
+        .route("/schedules/{id}/delete", post(schedules::delete))
+        .route("/schedules/{id}/spans.csv", get(schedules::spans_csv))
+        .route("/rest", get(rest::rest_page))
+        .route("/rest/{id}", post(rest::set_taken))
+        .route("/teams/{id}/rest-policy", post(rest::set_policy))
+        .route(
+            "/holidays",
+            get(holidays::holidays_page).post(holidays::import),
+        )
+        .route("/holidays/{id}", get(holidays::calendar_page))
+        .route("/holidays/{id}/replace", post(holidays::replace))
+        .route("/holidays/{id}/delete", post(holidays::delete))
+        .route(
+            "/rotations/{id}/holidays",
+            post(holidays::choose_for_rotation),
         )
         .route("/rotations/{id}", get(rotations::rotation_page))
         .route("/rotations/{id}/delete", post(rotations::delete))

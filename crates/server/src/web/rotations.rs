@@ -49,6 +49,7 @@ struct RotationsPage {
     draft: Draft,
     /// The refused field and why.
     error: Option<(String, String)>,
+    rest: aftercare_app::rest::RestPolicyView,
 }
 
 pub(super) fn when(t: Timestamp, zone: &str) -> String {
@@ -99,6 +100,7 @@ async fn rotations_view(
         people,
         draft,
         error,
+        rest: aftercare_app::rest::policy(&state.store, v, team_id).await?,
     };
     Ok((status, render(&page)).into_response())
 }
@@ -288,6 +290,9 @@ struct RotationPage {
     edit: Draft,
     edit_members: Vec<MemberChoice>,
     edit_error: Option<(String, String)>,
+    /// The holiday calendar the rotation follows, and the ones to choose from.
+    holidays: aftercare_app::holidays::RotationHolidays,
+    calendars: Vec<aftercare_app::holidays::HolidayCalendarView>,
 }
 
 struct DrillRow {
@@ -315,6 +320,12 @@ struct PlanLine {
 }
 
 impl RotationPage {
+    fn follows(&self, c: &aftercare_app::holidays::HolidayCalendarView) -> bool {
+        self.holidays
+            .calendar
+            .as_ref()
+            .is_some_and(|f| f.id == c.id)
+    }
     fn pct(&self, x: &f64) -> String {
         format!("{:.0}%", x * 100.0)
     }
@@ -558,10 +569,14 @@ async fn rotation_view(
             ..m
         })
         .collect();
+    let holidays = aftercare_app::holidays::rotation_calendar(&state.store, v, id).await?;
+    let calendars = aftercare_app::holidays::list(&state.store, v).await?;
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
         nav_name,
+        holidays,
+        calendars,
         can_lead,
         in_rotation,
         rotation,
