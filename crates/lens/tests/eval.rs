@@ -137,6 +137,18 @@ fn written_units() -> Vec<Unit> {
     files.iter().flat_map(|p| read_units(p)).collect()
 }
 
+/// Sentences written for tuning only (`tests/fixtures/tuning/*.jsonl`), never in the test part.
+fn tuning_units() -> Vec<Unit> {
+    let dir = own_dir().join("tuning");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    files.iter().flat_map(|p| read_units(p)).collect()
+}
+
 #[test]
 fn the_committed_split_follows_its_rule() {
     let s = splits();
@@ -495,6 +507,15 @@ fn held_out() -> Option<(bool, Outcome)> {
         written_units(),
         "written",
         &|u| s.written(&u.doc, &u.text),
+        &mut scored,
+    );
+    // tests/fixtures/tuning/*.jsonl: sentences written for tuning (look-alikes of blame that
+    // real reviews use innocently, and blameful ones beside them), in the tuning part only.
+    score_sentences(
+        &lens,
+        tuning_units(),
+        "tuning fixtures",
+        &|_| Part::Tune,
         &mut scored,
     );
     let mut have_real = true;
