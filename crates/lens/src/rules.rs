@@ -339,6 +339,7 @@ impl Engine {
                 return;
             }
             let s = Sentence {
+                src: masked,
                 t: tokenize(masked, &lower, range),
                 names: &self.names,
                 hits: RefCell::new(Vec::new()),
@@ -454,6 +455,8 @@ const ELIDED: Subject = Subject {
 };
 
 struct Sentence<'a> {
+    /// The text the tokens' byte offsets point into.
+    src: &'a str,
     t: Vec<Token<'a>>,
     names: &'a HashSet<String>,
     hits: RefCell<Vec<Hit>>,
@@ -642,6 +645,26 @@ const HUMAN_VERBS: &Words = words![
     "train",
     "learn",
 ];
+/// What a practice or an activity "failed to" do that names a missed chance of people's
+/// ("testing failed to catch the regression"), as against what a process or a metric failed to
+/// do ("metrics that failed to reflect host health").
+const DETECTION_VERBS: &Words = words![
+    "catch",
+    "detect",
+    "find",
+    "flag",
+    "spot",
+    "stop",
+    "prevent",
+    "surface",
+    "reveal",
+    "cover",
+    "exercise",
+    "reproduce",
+    "identify",
+    "include",
+    "consider",
+];
 /// Passive participles of things people do in review and response ("should have been caught").
 const HUMAN_PASSIVE: &Words = words![
     "caught",
@@ -699,8 +722,18 @@ const HUMAN_PASSIVE: &Words = words![
 /// Verbs whose counterfactual names a missed chance to stop the incident, whatever the subject.
 /// "sloppy" in terms of art, not about people.
 const SLOPPY_TERMS: &Words = words![
-    "quorum", "quorums", "counter", "counters", "counting", "matching", "parsing", "parser",
+    "quorum",
+    "quorums",
+    "counter",
+    "counters",
+    "counting",
+    "matching",
+    "parsing",
+    "parser",
     "mode",
+    "comparison",
+    "comparisons",
+    "equality",
 ];
 const MINIMIZING_ADJ: &Words = words![
     "obvious",
@@ -763,6 +796,59 @@ const MANUAL_PARTICIPLES: &Words = words![
     "selected",
     "chosen",
     "clicked",
+];
+/// Participles of what systems do to requests and data, or of what was concluded while
+/// diagnosing: after "was mistakenly ..." they report a system's behaviour or a first guess,
+/// not a slip ("requests were mistakenly treated as duplicates", "the crashes were mistakenly
+/// attributed to the CDN").
+const SYSTEM_PARTICIPLES: &Words = words![
+    "treated",
+    "classified",
+    "categorised",
+    "categorized",
+    "identified",
+    "misidentified",
+    "detected",
+    "flagged",
+    "marked",
+    "matched",
+    "parsed",
+    "interpreted",
+    "evaluated",
+    "counted",
+    "charged",
+    "billed",
+    "cached",
+    "served",
+    "returned",
+    "routed",
+    "rejected",
+    "blocked",
+    "throttled",
+    "rate-limited",
+    "reported",
+    "attributed",
+    "linked",
+    "blamed",
+    "thought",
+    "believed",
+    "suspected",
+    "assumed",
+    "considered",
+    "diagnosed",
+    "recorded",
+    "logged",
+    "indexed",
+    "rendered",
+    "displayed",
+    "shown",
+    "sent",
+    "delivered",
+    "retried",
+    "queued",
+    "scheduled",
+    "triggered",
+    "resolved",
 ];
 const WARN_NOUNS: &Words = words![
     "warning",
@@ -1430,12 +1516,59 @@ impl<'a> Sentence<'a> {
         if w.starts_with("operator") && self.software_operator(i) {
             return false;
         }
+        if self.component_name(i) {
+            return false;
+        }
+        // "This lead to a backlog" (a misspelt "led"), "leads to": the verb, not a team lead.
+        if in_list(w, words!["lead", "leads"]) && self.w(i + 1) == "to" {
+            return false;
+        }
         in_list(w, PERSON_PRONOUNS)
             || self.handle(i)
             || self.name_token(i)
             || is_role(w)
             || is_group(w)
             || (w == "one" && self.wb(i, 1) == "no")
+    }
+
+    /// "the NodeLifecycle Manager", "the DropletWorkflow Manager (DWFM)", "the Lease Manager2":
+    /// a role word after a CamelCase or alphanumeric identifier names a software component.
+    fn component_name(&self, i: usize) -> bool {
+        let Some(prev) = i.checked_sub(1).and_then(|k| self.t.get(k)) else {
+            return false;
+        };
+        if prev.kind != Kind::Word {
+            return false;
+        }
+        // Role words that also name components; "the DevOps engineer" stays a person.
+        const COMPONENT_HEADS: &Words = words![
+            "manager",
+            "managers",
+            "operator",
+            "operators",
+            "agent",
+            "agents",
+            "supervisor",
+            "coordinator",
+            "administrator",
+            "admin",
+            "controller",
+            "owner",
+            "provisioner",
+            "scheduler",
+        ];
+        if !self.any(i, COMPONENT_HEADS) {
+            return false;
+        }
+        let raw = &self.src[prev.start..prev.end];
+        let camel = raw.chars().next().is_some_and(char::is_uppercase)
+            && raw
+                .char_indices()
+                .skip(1)
+                .any(|(k, c)| c.is_uppercase() && raw[..k].ends_with(char::is_lowercase));
+        let digits =
+            raw.chars().any(|c| c.is_ascii_digit()) && raw.chars().any(char::is_alphabetic);
+        (camel && !raw.ends_with("Ops")) || digits
     }
 
     /// "the Kubernetes operator", "a Postgres operator": software, not a person. A person who
@@ -1572,6 +1705,44 @@ impl<'a> Sentence<'a> {
             return ante;
         }
         self.np(j)
+    }
+
+    /// The subject of the verb at `v`, also when it is the second of two coordinated verbs
+    /// ("The extension held its locks and ignored the signals": the extension; "The on-call
+    /// paused the job and accidentally deleted the queue": the on-call). A person anywhere
+    /// before the "and" in the clause is taken as the subject; otherwise a noun phrase opening
+    /// the clause is a thing.
+    fn subject_of(&self, v: usize) -> Subject {
+        let s = self.subject(v);
+        if s.who != Who::Elided {
+            return s;
+        }
+        let mut j = v;
+        let floor = v.saturating_sub(12);
+        while j > floor && self.skippable(j - 1) {
+            j -= 1;
+        }
+        let Some(k) = j.checked_sub(1) else {
+            return s;
+        };
+        if !in_list(self.w(k), words!["and", "but", "or", "then"]) {
+            return s;
+        }
+        let (a, _) = self.clause(k);
+        if a >= k {
+            return s;
+        }
+        if let Some(p) = (a..k).find(|&p| self.person_token(p)) {
+            return self.np_in(a, p + 1);
+        }
+        if self.any(a, DETERMINERS) || self.t.get(a).is_some_and(|t| t.cap) {
+            return Subject {
+                who: Who::Thing,
+                span: Some((a, a + 1)),
+                ..ELIDED
+            };
+        }
+        s
     }
 
     /// Classifies the noun phrase that ends just before token `end`.
@@ -1867,7 +2038,21 @@ impl<'a> Sentence<'a> {
                     ],
                 )
         });
-        if caught_after {
+        // "... to make operator error less likely", "typos are now impossible to ship".
+        let made_rarer = (i + 1..(i + 6).min(self.n()))
+            .take_while(|&k| !self.punct(k) || self.w(k) == "-")
+            .any(|k| {
+                (self.w(k) == "less"
+                    && in_list(
+                        self.w(k + 1),
+                        words!["likely", "common", "frequent", "probable", "prone", "often"],
+                    ))
+                    || in_list(
+                        self.w(k),
+                        words!["unlikely", "impossible", "harder", "rarer"],
+                    )
+            });
+        if caught_after || made_rarer {
             return true;
         }
         if in_list(
@@ -1891,6 +2076,40 @@ impl<'a> Sentence<'a> {
                         ],
                     )
                 }))
+    }
+
+    /// A passive's agent is a system or a tool, not people or a practice of theirs: "should have
+    /// been caught by the retry wrapper", "rejected by the schema validator" state what the
+    /// system was meant to do ("... caught in code review", "... by the reviewer" still fire).
+    fn by_system(&self, from: usize) -> bool {
+        self.by_agent(from)
+            .is_some_and(|g| g.who == Who::Thing && !g.practice)
+    }
+
+    /// "an incorrect assumption in the parser", "a misconception baked into the client": a
+    /// belief held by an artefact (a design flaw), not one a person is said to have acted on.
+    fn held_by_artefact(&self, from: usize) -> bool {
+        let mut k = from;
+        if in_list(
+            self.w(k),
+            words!["baked", "built", "hard-coded", "hardcoded", "encoded"],
+        ) {
+            k += 1;
+        }
+        if !in_list(self.w(k), words!["in", "within", "into", "inside"]) {
+            return false;
+        }
+        let a = k + 1;
+        let mut e = a;
+        while e < self.n().min(a + 8)
+            && !self.punct(e)
+            && !self.any(e, PREPOSITIONS)
+            && !self.any(e, CLAUSE_WORDS)
+            && !self.any(e, RELATIVES)
+        {
+            e += 1;
+        }
+        e > a && self.np_in(a, e).who == Who::Thing
     }
 
     /// The agent of a passive: "by <noun phrase>" within a few words after `from`.
@@ -2151,8 +2370,11 @@ impl<'a> Sentence<'a> {
                         words!["assumption", "assumptions", "belief", "beliefs"],
                     ));
             if misbelief {
-                if !self.negated_mention(i, i + 1) && !self.preventive(i) {
-                    let len = if in_list(w, MISBELIEFS) { 1 } else { 2 };
+                let len = if in_list(w, MISBELIEFS) { 1 } else { 2 };
+                if !self.negated_mention(i, i + 1)
+                    && !self.preventive(i)
+                    && !self.held_by_artefact(i + len)
+                {
                     self.push(Rule::HumanError, i, i + len);
                 }
                 continue;
@@ -2163,7 +2385,10 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if in_list(w, WHO) && self.any(i + 1, ERR) {
-                let generic = in_list(self.wb(i, 1), words!["any", "every", "all"]);
+                // "Customers saw user errors", "user errors rose to 4%": errors a service
+                // returned to its users (plural), not a slip a user made.
+                let served = w == "user" && in_list(self.w(i + 1), words!["errors", "mistakes"]);
+                let generic = served || in_list(self.wb(i, 1), words!["any", "every", "all"]);
                 let typed = self.any(i + 2, COMPOUND)
                     || (i.saturating_sub(3)..i).any(|k| {
                         self.any(k, EMIT) || self.w(k).chars().all(|c| c.is_ascii_digit())
@@ -2190,7 +2415,12 @@ impl<'a> Sentence<'a> {
             let slip = in_list(w, SLIPS)
                 || (w == "fat" && self.w(i + 1).starts_with("finger"))
                 || (w == "oversight" && in_list(self.wb(i, 1), words!["an", "the", "simple"]));
-            if slip && !in_list(self.wb(i, 1), WHO) {
+            // "The parser mistakes a trailing comma for ...": the verb, with a system as subject.
+            let verb = in_list(w, words!["mistake", "mistakes"])
+                && !self.any(i.wrapping_sub(1), DETERMINERS)
+                && (self.any(i + 1, DETERMINERS) || in_list(self.w(i + 1), words!["it", "them"]))
+                && self.subject(i).who == Who::Thing;
+            if slip && !verb && !in_list(self.wb(i, 1), WHO) {
                 if !self.preventive(i) && !self.negated_mention(i, i + 1) && !self.quoted(i) {
                     self.push(Rule::HumanError, i, i + 1);
                 }
@@ -2244,7 +2474,7 @@ impl<'a> Sentence<'a> {
                 {
                     continue;
                 }
-                let s = self.subject(i);
+                let s = self.subject_of(i);
                 let fire = match s.who {
                     Who::Person | Who::Activity => true,
                     // "..., accidentally overwriting X": a consequence, not an act.
@@ -2255,10 +2485,15 @@ impl<'a> Sentence<'a> {
                         let a = self.sub_clause_start(i);
                         let before = (a..i)
                             .any(|k| self.any(k, BE) && in_list(self.w(k + 1), MANUAL_PARTICIPLES));
-                        // "was accidentally restored over the live volume": a passive whose
-                        // agent, if it is named, is a person ("... by the deploy hook" is not).
+                        // "was accidentally restored over the live volume": a passive of an
+                        // act people do to systems, whose agent, if it is named, is a person
+                        // ("... by the deploy hook" is not). What systems do to data ("were
+                        // mistakenly treated as duplicates", "was mistakenly classified") and
+                        // what was believed while diagnosing ("were mistakenly attributed to
+                        // the CDN") are no slip of anyone's.
                         let after = self.any(i.wrapping_sub(1), BE)
                             && is_participle(self.w(i + 1))
+                            && !self.any(i + 1, SYSTEM_PARTICIPLES)
                             && i + 1 < b
                             && self.by_agent(i + 2).is_none_or(|g| g.who == Who::Person);
                         before || after
@@ -2309,9 +2544,19 @@ impl<'a> Sentence<'a> {
                 "had" if i == 0 || self.punct(i - 1) => self.inverted_conditional(i),
                 "failed" | "fail" | "fails" | "failing" if self.w(i + 1) == "to" => {
                     let s = self.subject(i);
-                    let human_verb = self.any(i + 2, HUMAN_VERBS);
-                    if matches!(s.who, Who::Person | Who::Activity)
-                        || (s.who == Who::Elided && human_verb)
+                    let mut v = i + 2;
+                    while v < n && self.skip_adv(v) {
+                        v += 1;
+                    }
+                    let human_verb = self.any(v, HUMAN_VERBS) || self.any(v, DETECTION_VERBS);
+                    // "- Failed to escalate" (a timeline entry, its subject left out) but not
+                    // "..., the cart badge, failing to update" (a system's, after a list).
+                    let unit_start = (0..i).all(|k| {
+                        self.punct(k) || self.w(k).chars().all(|c| c.is_ascii_digit() || c == ':')
+                    });
+                    if s.who == Who::Person
+                        || (s.who == Who::Activity && human_verb)
+                        || (s.who == Who::Elided && human_verb && unit_start)
                     {
                         self.push(Rule::Counterfactual, i, i + 3);
                         self.fault(s);
@@ -2530,6 +2775,7 @@ impl<'a> Sentence<'a> {
             } else if !weighing
                 && (in_list(yw, HUMAN_PASSIVE)
                     || (s.owned && s.who != Who::Person && is_participle(yw)))
+                && !self.by_system(y + 1)
             {
                 self.push(Rule::Counterfactual, i, y + 1);
             }
@@ -3698,7 +3944,7 @@ impl<'a> Sentence<'a> {
                 let object = (i + 2..(i + 8).min(n))
                     .take_while(|&k| !self.punct(k))
                     .any(|k| self.any(k, WARN_NOUNS));
-                let s = self.subject(i);
+                let s = self.subject_of(i);
                 if object && s.who != Who::Thing {
                     self.push(Rule::Hindsight, i, i + 2);
                     self.fault(s);
@@ -3735,7 +3981,7 @@ impl<'a> Sentence<'a> {
                 && in_list(self.w(i + 1), words!["track", "sight"])
                 && self.w(i + 2) == "of"
             {
-                let s = self.subject(i);
+                let s = self.subject_of(i);
                 if s.who == Who::Person {
                     self.push(Rule::Hindsight, i, i + 3);
                     self.fault(s);
@@ -3768,7 +4014,7 @@ impl<'a> Sentence<'a> {
                     });
                 let be = (i.saturating_sub(5)..i).rev().find(|&k| self.any(k, BE));
                 if object {
-                    let s = self.subject(i);
+                    let s = self.subject_of(i);
                     if s.who != Who::Thing && !self.quoted(i) {
                         self.push(Rule::Hindsight, i, i + 1);
                         self.fault(s);
@@ -3799,9 +4045,25 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            // "Some packet loss is inevitable on this link": a general claim in the present.
-            let general = w == "inevitable"
-                && in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"])
+            // "Some packet loss is inevitable on this link", "disk pressure inevitably builds on
+            // busy nodes": a general claim in the present.
+            let present_verb = |k: usize| {
+                let v = self.w(k);
+                !self.punct(k)
+                    && v.len() > 3
+                    && v.ends_with('s')
+                    && !v.ends_with("ss")
+                    && !v.ends_with("ous")
+                    && !in_list(
+                        v,
+                        words!["was", "has", "is", "its", "this", "thus", "always"],
+                    )
+            };
+            let general = ((w == "inevitable"
+                && in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"]))
+                || (w == "inevitably"
+                    && (present_verb(i + 1)
+                        || in_list(self.w(i + 1), words!["leads", "means", "comes", "grows"]))))
                 && !retrospect();
             if (w == "inevitably" || w == "inevitable")
                 && !general
@@ -3850,7 +4112,32 @@ impl<'a> Sentence<'a> {
                             ],
                         )
                     });
+                // "By 09:40 it was evident that ...", "Soon it was clear ...": learnt during the
+                // incident, at a time the sentence gives.
+                let dated = self.wb(i, 1) == "it"
+                    && (i.saturating_sub(8)..i.saturating_sub(1)).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words![
+                                "by",
+                                "once",
+                                "after",
+                                "when",
+                                "within",
+                                "soon",
+                                "then",
+                                "later",
+                                "eventually",
+                                "finally",
+                                "quickly",
+                                "now",
+                                "minutes",
+                                "hours",
+                            ],
+                        ) || self.w(k).contains(':')
+                    });
                 if self.wb(i, 1) == "it"
+                    && !dated
                     && in_list(adj, words!["clear", "obvious", "evident", "apparent"])
                     && (all_along
                         || !in_list(
@@ -4093,10 +4380,17 @@ impl<'a> Sentence<'a> {
                 "performance"
                     if in_list(self.w(i + 1), words!["review", "reviews", "improvement"]) =>
                 {
-                    // "A performance review of the cache layer" reviews a system.
+                    // "A performance review of the cache layer" reviews a system; "showed the
+                    // expected performance improvement" is a system's gain: the sanction is an
+                    // improvement *plan*.
                     let of_thing = self.w(i + 2) == "of"
                         && !(i + 3..(i + 6).min(n)).any(|k| self.person_token(k));
-                    (!of_thing).then_some((i, i + 2))
+                    let gain = self.w(i + 1) == "improvement"
+                        && !in_list(
+                            self.w(i + 2),
+                            words!["plan", "plans", "programme", "program", "process"],
+                        );
+                    (!of_thing && !gain).then_some((i, i + 2))
                 }
                 "written" if self.w(i + 1) == "warning" => Some((i, i + 2)),
                 // "received a formal warning", "has been given a final warning".
