@@ -2061,21 +2061,54 @@ impl<'a> Sentence<'a> {
         ) {
             return false;
         }
-        (a.max(i.saturating_sub(8))..i)
-            .any(|k| self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
-            || ((i.saturating_sub(3)..i).any(|k| self.w(k) == "as")
-                && (i.saturating_sub(8)..i).any(|k| {
-                    self.any(
-                        k,
-                        words![
-                            "reported",
-                            "described",
-                            "classified",
-                            "dismissed",
-                            "treated"
-                        ],
-                    )
-                }))
+        // "We fixed a typo in the alert description": repair, by anyone (a slip that "caused"
+        // something was returned above).
+        const REPAIR: &Words = words![
+            "fix",
+            "fixes",
+            "fixed",
+            "fixing",
+            "corrects",
+            "corrected",
+            "correcting",
+        ];
+        (a.max(i.saturating_sub(8))..i).any(|k| {
+            self.any(k, REPAIR) || (self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
+        }) || ((i.saturating_sub(3)..i).any(|k| self.w(k) == "as")
+            && (i.saturating_sub(8)..i).any(|k| {
+                self.any(
+                    k,
+                    words![
+                        "reported",
+                        "described",
+                        "classified",
+                        "dismissed",
+                        "treated"
+                    ],
+                )
+            }))
+    }
+
+    /// The sentence's condition ("if the test suite had included ...", "had the disk been
+    /// larger") has a system as its subject: what "would have been caught" then weighs a design.
+    fn system_condition(&self) -> bool {
+        let n = self.n();
+        (0..n).any(|i| {
+            let h = if self.w(i) == "if" {
+                (i + 1..(i + 9).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| self.w(k) == "had" || self.w(k) == "hadn't")
+                    .map(|h| (i + 1, h))
+            } else if self.w(i) == "had" && (i == 0 || self.punct(i - 1)) {
+                (i + 2..(i + 7).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| is_participle(self.w(k)) || self.w(k) == "been")
+                    .map(|p| (i + 1, p))
+            } else {
+                None
+            };
+            h.is_some_and(|(a, e)| e > a && self.np_in(a, e).who == Who::Thing)
+        })
     }
 
     /// A passive's agent is a system or a tool, not people or a practice of theirs: "should have
@@ -2475,8 +2508,22 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
                 let s = self.subject_of(i);
+                // "Data was inadvertently exposed through a caching bug": a defect's doing.
+                let (_, b) = self.clause(i);
+                let by_defect = (i + 1..b).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words!["bug", "bugs", "defect", "regression", "flaw", "glitch"],
+                    ) && (k.saturating_sub(5)..k).any(|j| {
+                        in_list(
+                            self.w(j),
+                            words!["through", "via", "due", "because", "by", "owing"],
+                        )
+                    })
+                });
                 let fire = match s.who {
                     Who::Person | Who::Activity => true,
+                    _ if by_defect => false,
                     // "..., accidentally overwriting X": a consequence, not an act.
                     _ if self.w(i + 1).ends_with("ing") => false,
                     _ if in_list(w, words!["incorrectly", "wrongly", "erroneously"]) => false,
@@ -2776,6 +2823,7 @@ impl<'a> Sentence<'a> {
                 && (in_list(yw, HUMAN_PASSIVE)
                     || (s.owned && s.who != Who::Person && is_participle(yw)))
                 && !self.by_system(y + 1)
+                && !(!in_list(m, DEONTIC) && self.system_condition())
             {
                 self.push(Rule::Counterfactual, i, y + 1);
             }
@@ -3564,7 +3612,11 @@ impl<'a> Sentence<'a> {
             (from..(from + 8).min(n)).take_while(|&j| !self.punct(j) || self.w(j) == "'")
         };
         if opens {
-            if self.any(k, generic) || (self.w(k) == "no" && self.w(k + 1) == "one") {
+            // "Of course, anyone would ...", "Obviously, every engineer knows ..." (but "Of
+            // course, any data written ..." is about data).
+            let determiner = in_list(self.w(k), words!["any", "every", "no"]);
+            let people = !determiner || self.person_token(k + 1) || self.w(k + 1) == "one";
+            if (self.any(k, generic) && people) || (self.w(k) == "no" && self.w(k + 1) == "one") {
                 return true;
             }
             let person = window(k).find(|&j| self.person_token(j));
@@ -4089,7 +4141,23 @@ impl<'a> Sentence<'a> {
                         ) || (self.w(j) == "of" && self.w(j + 1) == "course")
                     })
                 });
-                if (bound || (going && (certain || sure))) && !planned() {
+                // "was always going to take ten minutes": a known duration, not an outcome (but
+                // "... going to take the rack down" is one).
+                let amount = self.w(k + 3);
+                let estimate = in_list(
+                    self.w(k + 2),
+                    words!["take", "require", "need", "cost", "last", "involve"],
+                ) && (amount.starts_with(|c: char| c.is_ascii_digit())
+                    || in_list(
+                        amount,
+                        words![
+                            "at", "about", "around", "roughly", "several", "some", "hours",
+                            "minutes", "days", "weeks", "longer", "over", "more", "a", "an", "one",
+                            "two", "three", "ten",
+                        ],
+                    ))
+                    && !(k + 3..(k + 8).min(n)).any(|j| in_list(self.w(j), words!["down", "out"]));
+                if (bound || (going && (certain || sure))) && !planned() && !estimate {
                     self.push(Rule::Hindsight, i, k + 2);
                     continue;
                 }
@@ -4975,7 +5043,34 @@ impl<'a> Sentence<'a> {
             if (after_link || w.ends_with("ing")) && self.any(k, OUTCOMES) {
                 return true;
             }
+            // "... and checkout went down"; but "... and the deploy went out at 15:40" is a
+            // release shipping.
+            let shipped = w == "out"
+                && (k.saturating_sub(4)..k).any(|j| {
+                    in_list(
+                        self.w(j),
+                        words![
+                            "deploy",
+                            "deployment",
+                            "release",
+                            "fix",
+                            "hotfix",
+                            "patch",
+                            "update",
+                            "build",
+                            "version",
+                            "change",
+                            "email",
+                            "emails",
+                            "notice",
+                            "message",
+                            "announcement",
+                            "rollout",
+                        ],
+                    )
+                });
             if after_link
+                && !shipped
                 && in_list(w, words!["down", "out"])
                 && in_list(
                     self.wb(k, 1),
