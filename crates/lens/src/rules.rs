@@ -2428,15 +2428,58 @@ impl<'a> Sentence<'a> {
                     });
                 // "Human error is where an investigation starts": the concept discussed in the
                 // present tense, not a cause given for this incident.
+                const DEFINITIONAL: &Words = words![
+                    "symptom",
+                    "label",
+                    "outcome",
+                    "consequence",
+                    "result",
+                    "starting",
+                    "category",
+                    "term",
+                    "explanation",
+                    "conclusion",
+                    "myth",
+                    "description",
+                    "judgement",
+                    "judgment",
+                    "placeholder",
+                ];
                 let concept = (i == 0 || self.punct(i - 1))
                     && in_list(self.w(i + 2), words!["is", "isn't"])
-                    && !in_list(
+                    && (!in_list(
                         self.w(i + 3),
                         words!["the", "our", "what", "why", "to", "responsible", "a", "one"],
-                    );
+                    ) || (in_list(self.w(i + 3), words!["a", "an"])
+                        && (i + 4..(i + 6).min(self.n())).any(|k| self.any(k, DEFINITIONAL))));
+                // "We do not consider this human error", "nobody would call it operator error".
+                let judged_not = (i.saturating_sub(6)..i).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words![
+                            "consider",
+                            "call",
+                            "see",
+                            "treat",
+                            "regard",
+                            "think",
+                            "classify",
+                            "attribute",
+                            "label",
+                            "view",
+                            "put",
+                            "chalk",
+                            "blame",
+                            "dismiss",
+                        ],
+                    ) && (k.saturating_sub(3)..k).any(|j| {
+                        self.any(j, NEGATORS) || in_list(self.w(j), words!["nobody", "never"])
+                    })
+                });
                 if !generic
                     && !typed
                     && !concept
+                    && !judged_not
                     && !self.preventive(i)
                     && !self.negated_mention(i, i + 2)
                     && !self.quoted(i)
@@ -2792,8 +2835,31 @@ impl<'a> Sentence<'a> {
             let s = self.subject(i);
             if in_list(yw, CERTAIN) {
                 // "It should have been clear that ...": awareness, after the fact; "... obvious
-                // to the responders" says who should have seen it, a counterfactual too.
-                if !negated {
+                // to the responders" says who should have seen it, a counterfactual too. But
+                // "failed submissions would have been apparent to users" says what the service's
+                // users would have noticed: no one's foresight is judged.
+                let to_users = !in_list(m, DEONTIC)
+                    && self.w(y + 1) == "to"
+                    && (y + 2..(y + 4).min(n)).any(|k| {
+                        in_list(
+                            self.base(k),
+                            words![
+                                "users",
+                                "user",
+                                "customers",
+                                "customer",
+                                "clients",
+                                "client",
+                                "visitors",
+                                "readers",
+                                "players",
+                                "subscribers",
+                                "buyers",
+                                "members",
+                            ],
+                        )
+                    });
+                if !negated && !to_users {
                     self.push(Rule::Hindsight, i, y + 1);
                     if self.w(y + 1) == "to" {
                         let who = (y + 2..(y + 5).min(n)).find(|&k| self.person_token(k));
@@ -2841,6 +2907,20 @@ impl<'a> Sentence<'a> {
                     )
                 })
             });
+            // "Any engineer could have made the same change": what anyone might have done, said
+            // to take the blame away from the one who did.
+            let anyone_could = in_list(m, words!["could", "might", "would"])
+                && s.span.is_some_and(|(a, e)| {
+                    (a..e).any(|j| {
+                        in_list(
+                            self.w(j),
+                            words!["anyone", "anybody", "any", "everyone", "everybody"],
+                        )
+                    })
+                });
+            if anyone_could && s.who == Who::Person {
+                return;
+            }
             let fire = match s.who {
                 Who::Person => true,
                 Who::Activity => !weighing && self.any(k, MISSED_CHANCE),
@@ -3430,7 +3510,12 @@ impl<'a> Sentence<'a> {
                 };
                 let fault_verb = w != "only" && in_list(nx, FAULT_VERBS) && did_not;
                 let s = self.subject(i);
-                if had_to || fault_verb {
+                // "If you were affected, you just need to re-run the export": instructions to
+                // the reader, in the present, not a judgement of what people had to do.
+                let advice = in_list(nx, words!["need", "needs", "have", "has"])
+                    && s.span
+                        .is_some_and(|(a, e)| (a..e).any(|k| self.w(k) == "you"));
+                if (had_to || fault_verb) && !advice {
                     if matches!(s.who, Who::Person | Who::Elided) {
                         self.push(Rule::Minimizing, i, i + 1);
                         self.fault(s);
@@ -4076,7 +4161,8 @@ impl<'a> Sentence<'a> {
                     let head_warn = s
                         .span
                         .is_some_and(|(a, e)| (a..e).any(|k| self.any(k, WARN_NOUNS)));
-                    if head_warn && !self.quoted(i) {
+                    // "The warning was ignored by the build system": a tool's behaviour.
+                    if head_warn && !self.quoted(i) && !self.by_system(i + 1) {
                         self.push(Rule::Hindsight, i, i + 1);
                     }
                 }
@@ -4117,8 +4203,19 @@ impl<'a> Sentence<'a> {
                     && (present_verb(i + 1)
                         || in_list(self.w(i + 1), words!["leads", "means", "comes", "grows"]))))
                 && !retrospect();
+            // "Inevitably, some requests failed during the switchover, as expected": foreseen
+            // and planned for, not certainty after the fact.
+            let expected = (0..n).any(|k| {
+                (self.w(k) == "as"
+                    && in_list(
+                        self.w(k + 1),
+                        words!["expected", "designed", "planned", "intended"],
+                    ))
+                    || (self.w(k) == "by" && self.w(k + 1) == "design")
+            });
             if (w == "inevitably" || w == "inevitable")
                 && !general
+                && !expected
                 && !self.negated_mention(i, i + 1)
                 && !self.quoted(i)
             {
