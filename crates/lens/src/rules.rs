@@ -3845,7 +3845,54 @@ impl<'a> Sentence<'a> {
                 let w = self.w(j);
                 // "we" asks the team to justify what it did ("Why did we merge this ...?"), not
                 // why a setting is as it is ("Why do we page at 80%?").
-                let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && !past);
+                // Nor what happened to the team ("Why did we lose the queue?", "Why didn't we get
+                // an alert?"): a verb of undergoing asks about the system, not a choice.
+                const UNDERGO: &Words = words![
+                    "get",
+                    "lose",
+                    "see",
+                    "experience",
+                    "have",
+                    "receive",
+                    "hit",
+                    "encounter",
+                    "run",
+                    "suffer",
+                    "end",
+                    "observe",
+                    "incur",
+                    "need",
+                    "face",
+                    "hear",
+                ];
+                let mut v = j + 1;
+                while v < n && (self.w(v) == "not" || self.skip_adv(v)) {
+                    v += 1;
+                }
+                let undergo = w == "we" && self.any(v, UNDERGO);
+                let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && (!past || undergo));
+                // "Why didn't our alerting page anyone?": "anyone" is the object; the subject (a
+                // system) came first.
+                let object = j > k
+                    && in_list(
+                        w,
+                        words![
+                            "anyone",
+                            "anybody",
+                            "everyone",
+                            "everybody",
+                            "someone",
+                            "somebody",
+                            "them",
+                            "him",
+                            "her",
+                            "nobody",
+                        ],
+                    )
+                    && (k..j).any(|q| !self.any(q, DETERMINERS) && !self.punct(q));
+                if object {
+                    break;
+                }
                 if self.person_token(j) && !us {
                     // "the team lead", "the database on-call": the phrase runs to its last role.
                     let mut j = j;
