@@ -849,6 +849,15 @@ const SYSTEM_PARTICIPLES: &Words = words![
     "scheduled",
     "triggered",
     "resolved",
+    "built",
+    "rebuilt",
+    "compiled",
+    "generated",
+    "packaged",
+    "detached",
+    "evicted",
+    "rescheduled",
+    "recycled",
 ];
 const WARN_NOUNS: &Words = words![
     "warning",
@@ -1805,8 +1814,47 @@ impl<'a> Sentence<'a> {
                 practice: false,
             };
         }
-        // "Tom's apply", "the DBA's migration": a person's action.
-        if let Some(p) = (a..head).find(|&k| self.w(k).ends_with("'s") && self.person_token(k)) {
+        // "Tom's apply", "the DBA's migration": a person's action (but "the vendor's API" is
+        // a system that a role or a group runs).
+        const INFRA: &Words = words![
+            "api",
+            "apis",
+            "service",
+            "services",
+            "server",
+            "servers",
+            "system",
+            "systems",
+            "endpoint",
+            "endpoints",
+            "cluster",
+            "clusters",
+            "database",
+            "databases",
+            "network",
+            "platform",
+            "cdn",
+            "infrastructure",
+            "website",
+            "site",
+            "backend",
+            "datacenter",
+            "region",
+            "regions",
+            "app",
+            "application",
+            "status",
+            "storage",
+            "gateway",
+            "resolver",
+            "resolvers",
+        ];
+        let infra = self.any(head, INFRA);
+        if let Some(p) = (a..head).find(|&k| {
+            self.w(k).ends_with("'s")
+                && self.person_token(k)
+                && !(infra && !self.name_token(k) && !self.handle(k))
+        }) {
             return Subject {
                 who: Who::Person,
                 span: Some((self.np_start(a, p), p + 1)),
@@ -2108,6 +2156,25 @@ impl<'a> Sentence<'a> {
                 None
             };
             h.is_some_and(|(a, e)| e > a && self.np_in(a, e).who == Who::Thing)
+        })
+    }
+
+    /// The subject phrase names the service's users in the plural ("users", "customers"): the
+    /// people a review describes as affected, not those who operated the system.
+    fn end_users(&self, s: Subject) -> bool {
+        s.span.is_some_and(|(_, e)| {
+            e > 0
+                && in_list(
+                    self.w(e - 1),
+                    words![
+                        "users",
+                        "customers",
+                        "clients",
+                        "visitors",
+                        "players",
+                        "subscribers"
+                    ],
+                )
         })
     }
 
@@ -2517,8 +2584,10 @@ impl<'a> Sentence<'a> {
                 if in_list(prev, DETERMINERS) || self.quoted(i) {
                     continue;
                 }
-                let s = self.subject(i);
-                if matches!(s.who, Who::Person | Who::Activity) {
+                let s = self.subject_of(i);
+                // "Users who mistyped their password were locked out": the service's users, in
+                // a description of how it behaves, not a responder's slip.
+                if matches!(s.who, Who::Person | Who::Activity) && !self.end_users(s) {
                     self.push(Rule::HumanError, i, i + 1);
                     self.fault(s);
                 }
@@ -2685,6 +2754,10 @@ impl<'a> Sentence<'a> {
                 "neglected" | "neglecting" | "neglect" | "neglects" | "omitted" | "omitting"
                 | "omit" | "omits" | "overlooked" | "overlooking" | "overlook" => {
                     if w.starts_with("omit") && self.w(i + 1) != "to" {
+                        continue;
+                    }
+                    // "We overlooked nothing in the checklist".
+                    if in_list(self.w(i + 1), words!["nothing", "none"]) {
                         continue;
                     }
                     let passive = self.any(i.wrapping_sub(1), BE);
