@@ -797,10 +797,12 @@ const MANUAL_PARTICIPLES: &Words = words![
     "chosen",
     "clicked",
 ];
-/// Participles of what systems do to requests and data, or of what was concluded while
+/// Participles of how systems classify and build things, or of what was concluded while
 /// diagnosing: after "was mistakenly ..." they report a system's behaviour or a first guess,
 /// not a slip ("requests were mistakenly treated as duplicates", "the crashes were mistakenly
-/// attributed to the CDN").
+/// attributed to the CDN", "the image was inadvertently built without the patch"). Acts that
+/// people also do by hand (sent, deleted, marked, detached) are not here: "the newsletter was
+/// accidentally sent to every customer" stays a slip.
 const SYSTEM_PARTICIPLES: &Words = words![
     "treated",
     "classified",
@@ -810,22 +812,12 @@ const SYSTEM_PARTICIPLES: &Words = words![
     "misidentified",
     "detected",
     "flagged",
-    "marked",
     "matched",
     "parsed",
     "interpreted",
     "evaluated",
     "counted",
-    "charged",
-    "billed",
     "cached",
-    "served",
-    "returned",
-    "routed",
-    "rejected",
-    "blocked",
-    "throttled",
-    "rate-limited",
     "reported",
     "attributed",
     "linked",
@@ -836,25 +828,13 @@ const SYSTEM_PARTICIPLES: &Words = words![
     "assumed",
     "considered",
     "diagnosed",
-    "recorded",
-    "logged",
     "indexed",
     "rendered",
-    "displayed",
-    "shown",
-    "sent",
-    "delivered",
-    "retried",
-    "queued",
-    "scheduled",
-    "triggered",
-    "resolved",
     "built",
     "rebuilt",
     "compiled",
     "generated",
     "packaged",
-    "detached",
     "evicted",
     "rescheduled",
     "recycled",
@@ -2633,9 +2613,30 @@ impl<'a> Sentence<'a> {
                         )
                     })
                 });
+                // "Requests were unintentionally sent to the old endpoint": traffic is moved by
+                // systems; nobody handles it by hand.
+                let traffic = s.span.is_some_and(|(_, e)| {
+                    e > 0
+                        && in_list(
+                            self.w(e - 1),
+                            words![
+                                "requests",
+                                "traffic",
+                                "packets",
+                                "queries",
+                                "connections",
+                                "responses",
+                                "calls",
+                                "writes",
+                                "reads",
+                                "lookups",
+                                "retries",
+                            ],
+                        )
+                });
                 let fire = match s.who {
                     Who::Person | Who::Activity => true,
-                    _ if by_defect => false,
+                    _ if by_defect || traffic => false,
                     // "..., accidentally overwriting X": a consequence, not an act.
                     _ if self.w(i + 1).ends_with("ing") => false,
                     _ if in_list(w, words!["incorrectly", "wrongly", "erroneously"]) => false,
@@ -2702,7 +2703,7 @@ impl<'a> Sentence<'a> {
                 "if" => self.conditional(i),
                 "had" if i == 0 || self.punct(i - 1) => self.inverted_conditional(i),
                 "failed" | "fail" | "fails" | "failing" if self.w(i + 1) == "to" => {
-                    let s = self.subject(i);
+                    let s = self.subject_of(i);
                     let mut v = i + 2;
                     while v < n && self.skip_adv(v) {
                         v += 1;
@@ -2905,7 +2906,7 @@ impl<'a> Sentence<'a> {
                 y += 1;
             }
             let yw = self.w(y);
-            let s = self.subject(i);
+            let s = self.subject_of(i);
             if in_list(yw, CERTAIN) {
                 // "It should have been clear that ...": awareness, after the fact; "... obvious
                 // to the responders" says who should have seen it, a counterfactual too. But
@@ -2971,7 +2972,7 @@ impl<'a> Sentence<'a> {
             if x == "known" && self.w(k + 1) == "better" {
                 return;
             }
-            let s = self.subject(i);
+            let s = self.subject_of(i);
             let generic = s.span.is_some_and(|(a, e)| {
                 (a..e).any(|j| {
                     in_list(
