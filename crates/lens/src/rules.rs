@@ -5155,7 +5155,19 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let harmful = match class {
-                Act::Harm => true,
+                // "overwrote the broken config with the last good version": harm done to what
+                // was already broken is repair, unless done badly or followed by harm.
+                Act::Harm => {
+                    let object = (v + 1..(v + 5).min(n))
+                        .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS));
+                    let broken = object.clone().any(|k| {
+                        in_list(
+                            self.w(k),
+                            words!["broken", "corrupt", "corrupted", "bad", "faulty", "stale"],
+                        )
+                    });
+                    !broken || self.done_badly(v, b) || self.followed_by_harm(v)
+                }
                 Act::Destructive => {
                     // Clearing away what was meant to go, or stopping what runs, is response
                     // work; destroying data or turning off a safeguard is not.
