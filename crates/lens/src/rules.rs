@@ -2139,6 +2139,13 @@ impl<'a> Sentence<'a> {
         })
     }
 
+    /// The unit is a timeline entry ("14:10 — warnings are ignored and ..."): its present tense
+    /// narrates what happened then.
+    fn timeline_entry(&self) -> bool {
+        let digits = |k: usize| self.w(k).chars().next().is_some_and(|c| c.is_ascii_digit());
+        (0..self.n().min(4)).any(|k| digits(k) && self.w(k + 1) == ":" && digits(k + 2))
+    }
+
     /// The subject phrase names the service's users in the plural ("users", "customers"): the
     /// people a review describes as affected, not those who operated the system.
     fn end_users(&self, s: Subject) -> bool {
@@ -2162,8 +2169,34 @@ impl<'a> Sentence<'a> {
     /// been caught by the retry wrapper", "rejected by the schema validator" state what the
     /// system was meant to do ("... caught in code review", "... by the reviewer" still fire).
     fn by_system(&self, from: usize) -> bool {
-        self.by_agent(from)
+        if self
+            .by_agent(from)
             .is_some_and(|g| g.who == Who::Thing && !g.practice)
+        {
+            return true;
+        }
+        // "could have been avoided with a rate limit", "... using a circuit breaker": a tool
+        // weighed (but "... with more careful review" is a practice of people's).
+        let n = self.n();
+        let Some(w) = (from..(from + 4).min(n))
+            .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
+            .find(|&k| in_list(self.w(k), words!["with", "using", "through", "via"]))
+        else {
+            return false;
+        };
+        let mut e = w + 1;
+        while e < n.min(w + 7)
+            && !self.punct(e)
+            && !self.any(e, PREPOSITIONS)
+            && !self.any(e, CLAUSE_WORDS)
+            && !self.any(e, RELATIVES)
+        {
+            e += 1;
+        }
+        e > w + 1 && {
+            let g = self.np_in(w + 1, e);
+            g.who == Who::Thing && !g.practice
+        }
     }
 
     /// "an incorrect assumption in the parser", "a misconception baked into the client": a
@@ -2714,7 +2747,8 @@ impl<'a> Sentence<'a> {
                     let unit_start = (0..i).all(|k| {
                         self.punct(k) || self.w(k).chars().all(|c| c.is_ascii_digit() || c == ':')
                     });
-                    if s.who == Who::Person
+                    // "Many users failed to log in": what the service's users met, not a lapse.
+                    if (s.who == Who::Person && !self.end_users(s))
                         || (s.who == Who::Activity && human_verb)
                         || (s.who == Who::Elided && human_verb && unit_start)
                     {
@@ -2996,7 +3030,8 @@ impl<'a> Sentence<'a> {
                 return;
             }
             let fire = match s.who {
-                Who::Person => true,
+                // "Users could have lost unsaved work": what the service's users risked.
+                Who::Person => !self.end_users(s),
                 Who::Activity => !weighing && self.any(k, MISSED_CHANCE),
                 // "The deploy should not have gone out": what people should have done; "a
                 // review would have caught it": a chance they missed.
@@ -3586,9 +3621,12 @@ impl<'a> Sentence<'a> {
                 let s = self.subject(i);
                 // "If you were affected, you just need to re-run the export": instructions to
                 // the reader, in the present, not a judgement of what people had to do.
+                // Likewise the team's own plan in the present ("we simply need to bump the
+                // version"); but "engineers just need to read the alert" tells others how to
+                // behave.
+                let pronoun = |p: &str| s.span.is_some_and(|(a, e)| (a..e).any(|k| self.w(k) == p));
                 let advice = in_list(nx, words!["need", "needs", "have", "has"])
-                    && s.span
-                        .is_some_and(|(a, e)| (a..e).any(|k| self.w(k) == "you"));
+                    && (pronoun("you") || (pronoun("we") && nx == "need"));
                 if (had_to || fault_verb) && !advice {
                     if matches!(s.who, Who::Person | Who::Elided) {
                         self.push(Rule::Minimizing, i, i + 1);
@@ -4270,7 +4308,15 @@ impl<'a> Sentence<'a> {
                         self.any(k, WARN_NOUNS)
                             || (self.w(k) == "red" && self.w(k + 1).starts_with("flag"))
                     });
-                let be = (i.saturating_sub(5)..i).rev().find(|&k| self.any(k, BE));
+                // "Warnings are ignored for test files": a setting, in the present; a past
+                // passive ("the warnings were ignored") tells what people did.
+                let be = (i.saturating_sub(5)..i)
+                    .rev()
+                    .find(|&k| self.any(k, BE))
+                    .filter(|&k| {
+                        self.timeline_entry()
+                            || !in_list(self.w(k), words!["is", "are", "be", "'s", "'re"])
+                    });
                 if object {
                     let s = self.subject_of(i);
                     if s.who != Who::Thing && !self.quoted(i) {
@@ -4350,7 +4396,17 @@ impl<'a> Sentence<'a> {
                     k += 1;
                 }
                 let going = self.w(k) == "going" && self.w(k + 1) == "to";
-                let bound = self.w(k) == "bound" && self.w(k + 1) == "to";
+                // "was bound to fail" (but "was bound to port 8080", "bound to the old
+                // interface": tied to something).
+                let bound = self.w(k) == "bound"
+                    && self.w(k + 1) == "to"
+                    && !self.any(k + 2, DETERMINERS)
+                    && !self.punct(k + 2)
+                    && !self.w(k + 2).starts_with(|c: char| c.is_ascii_digit())
+                    && !in_list(
+                        self.w(k + 2),
+                        words!["port", "localhost", "address", "interface", "host", "ip"],
+                    );
                 let sure = *sure.get_or_init(|| {
                     (0..n).any(|j| {
                         in_list(
@@ -4489,7 +4545,11 @@ impl<'a> Sentence<'a> {
             }
             if in_list(w, words!["everyone", "everybody", "anyone", "anybody"]) {
                 let mut k = i + 1;
-                if in_list(self.w(k), words!["could", "can", "would"]) {
+                // "Anyone can see the status page": access, in the present, not foresight.
+                if self.w(k) == "can" {
+                    continue;
+                }
+                if in_list(self.w(k), words!["could", "would"]) {
                     k += 1;
                     if self.w(k) == "have" {
                         k += 1;
