@@ -346,6 +346,7 @@ impl Engine {
                 faults: RefCell::new(Vec::new()),
                 quotes: OnceCell::new(),
                 first_causal: OnceCell::new(),
+                system_condition: OnceCell::new(),
             };
             s.run(mask, &self.extra);
             hits.append(&mut s.hits.into_inner());
@@ -467,6 +468,8 @@ struct Sentence<'a> {
     quotes: OnceCell<Vec<bool>>,
     /// Where the first causal phrase ("came down to", "due to") is, if any.
     first_causal: OnceCell<Option<usize>>,
+    /// Whether a condition in the sentence has a system as its subject (`system_condition`).
+    system_condition: OnceCell<bool>,
 }
 
 const MODALS: &Words = words![
@@ -2120,6 +2123,12 @@ impl<'a> Sentence<'a> {
     /// The sentence's condition ("if the test suite had included ...", "had the disk been
     /// larger") has a system as its subject: what "would have been caught" then weighs a design.
     fn system_condition(&self) -> bool {
+        *self
+            .system_condition
+            .get_or_init(|| self.find_system_condition())
+    }
+
+    fn find_system_condition(&self) -> bool {
         let n = self.n();
         (0..n).any(|i| {
             let h = if self.w(i) == "if" {
@@ -4182,6 +4191,8 @@ impl<'a> Sentence<'a> {
         let not_before = |i: usize| (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
         // Whether the sentence says it was certain ("obviously", "of course"): once.
         let sure = OnceCell::new();
+        // Whether it says the outcome was expected ("as expected", "by design"): once.
+        let expected = OnceCell::new();
         for i in 0..n {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
@@ -4372,17 +4383,22 @@ impl<'a> Sentence<'a> {
                 && !retrospect();
             // "Inevitably, some requests failed during the switchover, as expected": foreseen
             // and planned for, not certainty after the fact.
-            let expected = (0..n).any(|k| {
-                (self.w(k) == "as"
-                    && in_list(
-                        self.w(k + 1),
-                        words!["expected", "designed", "planned", "intended"],
-                    ))
-                    || (self.w(k) == "by" && self.w(k + 1) == "design")
-            });
+            // Worked out once, and only for these two words.
+            let expected = || {
+                *expected.get_or_init(|| {
+                    (0..n).any(|k| {
+                        (self.w(k) == "as"
+                            && in_list(
+                                self.w(k + 1),
+                                words!["expected", "designed", "planned", "intended"],
+                            ))
+                            || (self.w(k) == "by" && self.w(k + 1) == "design")
+                    })
+                })
+            };
             if (w == "inevitably" || w == "inevitable")
                 && !general
-                && !expected
+                && !expected()
                 && !self.negated_mention(i, i + 1)
                 && !self.quoted(i)
             {
