@@ -3035,7 +3035,13 @@ impl<'a> Sentence<'a> {
                         )
                     })
                 });
-            if anyone_could && s.who == Who::Person {
+            // "..., nobody would have noticed": a hypothetical about what could be seen.
+            let nobody_would = in_list(m, words!["could", "might", "would"])
+                && s.span.is_some_and(|(a, e)| {
+                    (a..e).any(|j| in_list(self.w(j), words!["nobody", "noone", "none"]))
+                        || (a + 1 < e && self.w(a) == "no" && self.w(a + 1) == "one")
+                });
+            if (anyone_could || nobody_would) && s.who == Who::Person {
                 return;
             }
             let fire = match s.who {
@@ -3109,7 +3115,7 @@ impl<'a> Sentence<'a> {
         while p < self.n() && self.skip_adv(p) {
             p += 1;
         }
-        if !is_participle(self.w(p)) || self.w(p) == "been" {
+        if !is_participle(self.w(p)) || self.w(p) == "been" || self.as_designed(p + 1) {
             return;
         }
         let s = self.np(h);
@@ -3117,6 +3123,21 @@ impl<'a> Sentence<'a> {
             self.push(Rule::Counterfactual, i, p + 1);
             self.fault(s);
         }
+    }
+
+    /// "... performed as intended", "worked as designed": what a system was built to do.
+    fn as_designed(&self, k: usize) -> bool {
+        self.w(k) == "as"
+            && in_list(
+                self.w(k + 1),
+                words![
+                    "intended",
+                    "designed",
+                    "expected",
+                    "documented",
+                    "specified"
+                ],
+            )
     }
 
     /// "Had we waited, ..."
@@ -3127,7 +3148,7 @@ impl<'a> Sentence<'a> {
         else {
             return;
         };
-        if p == i + 1 || self.w(p) == "been" {
+        if p == i + 1 || self.w(p) == "been" || self.as_designed(p + 1) {
             return;
         }
         let s = self.np(p);
