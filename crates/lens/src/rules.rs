@@ -3009,6 +3009,12 @@ impl<'a> Sentence<'a> {
                 && !(!in_list(m, DEONTIC) && self.system_condition())
             {
                 self.push(Rule::Counterfactual, i, y + 1);
+                // "should have been caught by the reviewer": the one charged is the agent.
+                if let Some(agent) = self.by_agent(y + 1)
+                    && agent.who == Who::Person
+                {
+                    self.fault(agent);
+                }
             }
         } else if x != "had" && is_participle(x) {
             // "should have known better" judges a person's diligence (judgement's phrase).
