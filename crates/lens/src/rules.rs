@@ -1247,6 +1247,8 @@ const PURPOSE_VERBS: &Words = words![
     "resolve", "stop", "repair", "contain", "limit", "protect", "drain", "relieve", "reduce",
 ];
 const DISPOSABLE: &Words = words![
+    "affected",
+    "exposed",
     "stale",
     "old",
     "unused",
@@ -2693,9 +2695,14 @@ impl<'a> Sentence<'a> {
                         // mistakenly treated as duplicates", "was mistakenly classified") and
                         // what was believed while diagnosing ("were mistakenly attributed to
                         // the CDN") are no slip of anyone's.
+                        // "were mistakenly put down to the CDN": attributed, while diagnosing.
+                        let attributed = in_list(self.w(i + 1), words!["put", "chalked"])
+                            && in_list(self.w(i + 2), words!["down", "up"])
+                            && self.w(i + 3) == "to";
                         let after = self.any(i.wrapping_sub(1), BE)
                             && is_participle(self.w(i + 1))
                             && !self.any(i + 1, SYSTEM_PARTICIPLES)
+                            && !attributed
                             && i + 1 < b
                             && self.by_agent(i + 2).is_none_or(|g| g.who == Who::Person);
                         before || after
