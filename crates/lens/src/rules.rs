@@ -3013,7 +3013,7 @@ impl<'a> Sentence<'a> {
                 && (in_list(yw, HUMAN_PASSIVE)
                     || (s.owned && s.who != Who::Person && is_participle(yw)))
                 && !self.by_system(y + 1)
-                && !(!in_list(m, DEONTIC) && self.system_condition())
+                && (in_list(m, DEONTIC) || !self.system_condition())
             {
                 self.push(Rule::Counterfactual, i, y + 1);
                 // "should have been caught by the reviewer": the one charged is the agent.
