@@ -2512,7 +2512,13 @@ impl<'a> Sentence<'a> {
                 // "Customers saw user errors", "user errors rose to 4%": errors a service
                 // returned to its users (plural), not a slip a user made.
                 let served = w == "user" && in_list(self.w(i + 1), words!["errors", "mistakes"]);
-                let generic = served || in_list(self.wb(i, 1), words!["any", "every", "all"]);
+                // "a Postgres operator error": the software operator's, not a person's.
+                let software = w == "operator"
+                    && self.software_operator(i)
+                    && !self.any(i.wrapping_sub(1), PREPOSITIONS)
+                    && self.t.get(i.wrapping_sub(1)).is_some_and(|t| t.cap);
+                let generic =
+                    served || software || in_list(self.wb(i, 1), words!["any", "every", "all"]);
                 let typed = self.any(i + 2, COMPOUND)
                     || (i.saturating_sub(3)..i).any(|k| {
                         self.any(k, EMIT) || self.w(k).chars().all(|c| c.is_ascii_digit())
@@ -2679,6 +2685,9 @@ impl<'a> Sentence<'a> {
                         )
                 });
                 let fire = match s.who {
+                    // "Some users accidentally deleted their projects, since the button sat
+                    // next to Save": the service's users, in a description of its design.
+                    Who::Person if self.end_users(s) => false,
                     Who::Person | Who::Activity => true,
                     _ if by_defect || traffic => false,
                     // "..., accidentally overwriting X": a consequence, not an act.
