@@ -3852,6 +3852,31 @@ impl<'a> Sentence<'a> {
         }
         let n = self.n();
         let opens = i == 0 || self.punct(i - 1);
+        // A negated act is a lapse ("Clearly the on-call didn't read the alert"), but not a
+        // negated wish or outcome ("Of course we did not want to fail over blindly", "Of course
+        // we didn't lose any data").
+        let lapse = |j: usize| {
+            let mut q = j + 1;
+            while in_list(self.w(q), words!["not", "n't"]) {
+                q += 1;
+            }
+            (self.any(j, NEGATORS) || self.any(j, fault_verbs))
+                && !in_list(
+                    self.w(q),
+                    words![
+                        "want",
+                        "wish",
+                        "intend",
+                        "expect",
+                        "mean",
+                        "lose",
+                        "plan",
+                        "need",
+                        "like",
+                        "anticipate",
+                    ],
+                )
+        };
         // The subject after a sentence-opening adverb ("Clearly(,) the team ...").
         let mut k = end;
         if self.w(k) == "," {
@@ -3870,18 +3895,16 @@ impl<'a> Sentence<'a> {
             }
             let person = window(k).find(|&j| self.person_token(j));
             if let Some(p) = person
-                && window(p + 1)
-                    .take(3)
-                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+                && window(p + 1).take(3).any(lapse)
             {
+                // "Clearly the on-call didn't read the alert": the one whose lapse it is.
+                let s = self.np(p + 1);
+                self.fault(s);
                 return true;
             }
         } else {
             let s = self.subject(i);
-            if s.who == Who::Person
-                && (end..(end + 3).min(n))
-                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
-            {
+            if s.who == Who::Person && (end..(end + 3).min(n)).any(lapse) {
                 return true;
             }
         }
