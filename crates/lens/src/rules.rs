@@ -4254,7 +4254,14 @@ impl<'a> Sentence<'a> {
                 })
             })
         };
-        let not_before = |i: usize| (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
+        // "Nobody saw this coming" denies the certainty too.
+        let not_before = |i: usize| {
+            (i.saturating_sub(3)..i).any(|k| {
+                self.any(k, NEGATORS)
+                    || self.w(k) == "nobody"
+                    || (self.w(k) == "no" && self.w(k + 1) == "one")
+            })
+        };
         // Whether the sentence says it was certain ("obviously", "of course"): once.
         let sure = OnceCell::new();
         // Whether it says the outcome was expected ("as expected", "by design"): once.
@@ -4614,14 +4621,40 @@ impl<'a> Sentence<'a> {
                 {
                     k += 1;
                 }
+                // "Despite warnings from the linter, the build passed": what a tool let through,
+                // when no person is in the clause; being aware, warned or knowing is people's.
+                let about_people =
+                    in_list(self.w(k), words!["aware", "warned", "knowing", "known"]) || {
+                        let (a, b) = self.clause(i);
+                        let next = if b < n && self.w(b) == "," {
+                            self.clause(b + 1).1
+                        } else {
+                            b
+                        };
+                        (a..next.min(n)).any(|q| {
+                            self.person_token(q)
+                                || self.any(q, PRACTICES)
+                                || in_list(
+                                    self.w(q),
+                                    words!["change", "changes", "migration", "decision", "upgrade"],
+                                )
+                        })
+                    };
                 if in_list(
                     self.w(k),
                     words![
                         "aware", "warned", "warning", "warnings", "knowing", "known", "signs",
                         "alerts",
                     ],
-                ) {
+                ) && about_people
+                {
                     self.push(Rule::Hindsight, i, k + 1);
+                    // "The on-call restarted the primary despite repeated warnings".
+                    let a = self.clause(i).0;
+                    if let Some(q) = (a..i).find(|&q| self.person_token(q)) {
+                        let s = self.np(q + 1);
+                        self.fault(s);
+                    }
                 }
                 continue;
             }
