@@ -3979,6 +3979,19 @@ impl<'a> Sentence<'a> {
             "calendar",
             "config",
             "machine",
+            "terminal",
+            "session",
+            "browser",
+            "shell",
+            "screen",
+            "credentials",
+            "token",
+            "permissions",
+            "access",
+            "prompt",
+            "workstation",
+            "computer",
+            "kubeconfig",
         ];
         const PAST_AUX: &Words = words![
             "did", "didn't", "had", "hadn't", "were", "weren't", "was", "wasn't",
@@ -4043,9 +4056,7 @@ impl<'a> Sentence<'a> {
                     "receive",
                     "hit",
                     "encounter",
-                    "run",
                     "suffer",
-                    "end",
                     "observe",
                     "incur",
                     "need",
@@ -4056,7 +4067,13 @@ impl<'a> Sentence<'a> {
                 while v < n && (self.w(v) == "not" || self.skip_adv(v)) {
                     v += 1;
                 }
-                let undergo = w == "we" && self.any(v, UNDERGO);
+                // "run out of connections", "end up with two primaries".
+                let undergoes = |v: usize| {
+                    self.any(v, UNDERGO)
+                        || (self.w(v) == "run" && in_list(self.w(v + 1), words!["out", "into"]))
+                        || (self.w(v) == "end" && self.w(v + 1) == "up")
+                };
+                let undergo = w == "we" && undergoes(v);
                 let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && (!past || undergo));
                 // "Why didn't our alerting page anyone?": "anyone" is the object; the subject (a
                 // system) came first.
@@ -4087,6 +4104,28 @@ impl<'a> Sentence<'a> {
                         j += 1;
                     }
                     if is_role(self.base(j)) && self.any(j + 1, MODIFIED) {
+                        break;
+                    }
+                    // "Why didn't the on-call get paged?", "Why was the on-call not notified?",
+                    // "Why did the developer get a permission error?": the person is the one
+                    // things happened to; the question is about the system (but "Why didn't the
+                    // responder see the alert?" asks about their attention).
+                    let mut v = j + 1;
+                    while v < n && (self.w(v) == "not" || self.skip_adv(v)) {
+                        v += 1;
+                    }
+                    let negated =
+                        (i + 1..v).any(|q| self.any(q, NEGATORS)) || self.w(i + 1).ends_with("n't");
+                    let perceive = in_list(self.w(v), words!["see", "hear"]);
+                    let undergoes = undergoes(v) && !(perceive && negated);
+                    let passive = in_list(
+                        self.w(i + 1),
+                        words![
+                            "was", "were", "wasn't", "weren't", "is", "are", "isn't", "aren't"
+                        ],
+                    ) && is_participle(self.w(v))
+                        && !self.w(v).ends_with("ing");
+                    if undergoes || passive {
                         break;
                     }
                     // "Why you may have received duplicate emails": an explanation to readers.
