@@ -339,12 +339,14 @@ impl Engine {
                 return;
             }
             let s = Sentence {
+                src: masked,
                 t: tokenize(masked, &lower, range),
                 names: &self.names,
                 hits: RefCell::new(Vec::new()),
                 faults: RefCell::new(Vec::new()),
                 quotes: OnceCell::new(),
                 first_causal: OnceCell::new(),
+                system_condition: OnceCell::new(),
             };
             s.run(mask, &self.extra);
             hits.append(&mut s.hits.into_inner());
@@ -454,6 +456,8 @@ const ELIDED: Subject = Subject {
 };
 
 struct Sentence<'a> {
+    /// The text the tokens' byte offsets point into.
+    src: &'a str,
     t: Vec<Token<'a>>,
     names: &'a HashSet<String>,
     hits: RefCell<Vec<Hit>>,
@@ -464,6 +468,8 @@ struct Sentence<'a> {
     quotes: OnceCell<Vec<bool>>,
     /// Where the first causal phrase ("came down to", "due to") is, if any.
     first_causal: OnceCell<Option<usize>>,
+    /// Whether a condition in the sentence has a system as its subject (`system_condition`).
+    system_condition: OnceCell<bool>,
 }
 
 const MODALS: &Words = words![
@@ -642,6 +648,26 @@ const HUMAN_VERBS: &Words = words![
     "train",
     "learn",
 ];
+/// What a practice or an activity "failed to" do that names a missed chance of people's
+/// ("testing failed to catch the regression"), as against what a process or a metric failed to
+/// do ("metrics that failed to reflect host health").
+const DETECTION_VERBS: &Words = words![
+    "catch",
+    "detect",
+    "find",
+    "flag",
+    "spot",
+    "stop",
+    "prevent",
+    "surface",
+    "reveal",
+    "cover",
+    "exercise",
+    "reproduce",
+    "identify",
+    "include",
+    "consider",
+];
 /// Passive participles of things people do in review and response ("should have been caught").
 const HUMAN_PASSIVE: &Words = words![
     "caught",
@@ -699,8 +725,18 @@ const HUMAN_PASSIVE: &Words = words![
 /// Verbs whose counterfactual names a missed chance to stop the incident, whatever the subject.
 /// "sloppy" in terms of art, not about people.
 const SLOPPY_TERMS: &Words = words![
-    "quorum", "quorums", "counter", "counters", "counting", "matching", "parsing", "parser",
+    "quorum",
+    "quorums",
+    "counter",
+    "counters",
+    "counting",
+    "matching",
+    "parsing",
+    "parser",
     "mode",
+    "comparison",
+    "comparisons",
+    "equality",
 ];
 const MINIMIZING_ADJ: &Words = words![
     "obvious",
@@ -763,6 +799,48 @@ const MANUAL_PARTICIPLES: &Words = words![
     "selected",
     "chosen",
     "clicked",
+];
+/// Participles of how systems classify and build things, or of what was concluded while
+/// diagnosing: after "was mistakenly ..." they report a system's behaviour or a first guess,
+/// not a slip ("requests were mistakenly treated as duplicates", "the crashes were mistakenly
+/// attributed to the CDN", "the image was inadvertently built without the patch"). Acts that
+/// people also do by hand (sent, deleted, marked, detached) are not here: "the newsletter was
+/// accidentally sent to every customer" stays a slip.
+const SYSTEM_PARTICIPLES: &Words = words![
+    "treated",
+    "classified",
+    "categorised",
+    "categorized",
+    "identified",
+    "misidentified",
+    "detected",
+    "flagged",
+    "matched",
+    "parsed",
+    "interpreted",
+    "evaluated",
+    "counted",
+    "cached",
+    "reported",
+    "attributed",
+    "linked",
+    "blamed",
+    "thought",
+    "believed",
+    "suspected",
+    "assumed",
+    "considered",
+    "diagnosed",
+    "indexed",
+    "rendered",
+    "built",
+    "rebuilt",
+    "compiled",
+    "generated",
+    "packaged",
+    "evicted",
+    "rescheduled",
+    "recycled",
 ];
 const WARN_NOUNS: &Words = words![
     "warning",
@@ -1169,6 +1247,8 @@ const PURPOSE_VERBS: &Words = words![
     "resolve", "stop", "repair", "contain", "limit", "protect", "drain", "relieve", "reduce",
 ];
 const DISPOSABLE: &Words = words![
+    "affected",
+    "exposed",
     "stale",
     "old",
     "unused",
@@ -1430,12 +1510,59 @@ impl<'a> Sentence<'a> {
         if w.starts_with("operator") && self.software_operator(i) {
             return false;
         }
+        if self.component_name(i) {
+            return false;
+        }
+        // "This lead to a backlog" (a misspelt "led"), "leads to": the verb, not a team lead.
+        if in_list(w, words!["lead", "leads"]) && self.w(i + 1) == "to" {
+            return false;
+        }
         in_list(w, PERSON_PRONOUNS)
             || self.handle(i)
             || self.name_token(i)
             || is_role(w)
             || is_group(w)
             || (w == "one" && self.wb(i, 1) == "no")
+    }
+
+    /// "the NodeLifecycle Manager", "the DropletWorkflow Manager (DWFM)", "the Lease Manager2":
+    /// a role word after a CamelCase or alphanumeric identifier names a software component.
+    fn component_name(&self, i: usize) -> bool {
+        let Some(prev) = i.checked_sub(1).and_then(|k| self.t.get(k)) else {
+            return false;
+        };
+        if prev.kind != Kind::Word {
+            return false;
+        }
+        // Role words that also name components; "the DevOps engineer" stays a person.
+        const COMPONENT_HEADS: &Words = words![
+            "manager",
+            "managers",
+            "operator",
+            "operators",
+            "agent",
+            "agents",
+            "supervisor",
+            "coordinator",
+            "administrator",
+            "admin",
+            "controller",
+            "owner",
+            "provisioner",
+            "scheduler",
+        ];
+        if !self.any(i, COMPONENT_HEADS) {
+            return false;
+        }
+        let raw = &self.src[prev.start..prev.end];
+        let camel = raw.chars().next().is_some_and(char::is_uppercase)
+            && raw
+                .char_indices()
+                .skip(1)
+                .any(|(k, c)| c.is_uppercase() && raw[..k].ends_with(char::is_lowercase));
+        let digits =
+            raw.chars().any(|c| c.is_ascii_digit()) && raw.chars().any(char::is_alphabetic);
+        (camel && !raw.ends_with("Ops")) || digits
     }
 
     /// "the Kubernetes operator", "a Postgres operator": software, not a person. A person who
@@ -1574,6 +1701,44 @@ impl<'a> Sentence<'a> {
         self.np(j)
     }
 
+    /// The subject of the verb at `v`, also when it is the second of two coordinated verbs
+    /// ("The extension held its locks and ignored the signals": the extension; "The on-call
+    /// paused the job and accidentally deleted the queue": the on-call). A person anywhere
+    /// before the "and" in the clause is taken as the subject; otherwise a noun phrase opening
+    /// the clause is a thing.
+    fn subject_of(&self, v: usize) -> Subject {
+        let s = self.subject(v);
+        if s.who != Who::Elided {
+            return s;
+        }
+        let mut j = v;
+        let floor = v.saturating_sub(12);
+        while j > floor && self.skippable(j - 1) {
+            j -= 1;
+        }
+        let Some(k) = j.checked_sub(1) else {
+            return s;
+        };
+        if !in_list(self.w(k), words!["and", "but", "or", "then"]) {
+            return s;
+        }
+        let (a, _) = self.clause(k);
+        if a >= k {
+            return s;
+        }
+        if let Some(p) = (a..k).find(|&p| self.person_token(p)) {
+            return self.np_in(a, p + 1);
+        }
+        if self.any(a, DETERMINERS) || self.t.get(a).is_some_and(|t| t.cap) {
+            return Subject {
+                who: Who::Thing,
+                span: Some((a, a + 1)),
+                ..ELIDED
+            };
+        }
+        s
+    }
+
     /// Classifies the noun phrase that ends just before token `end`.
     fn np(&self, end: usize) -> Subject {
         let mut a = end;
@@ -1634,8 +1799,47 @@ impl<'a> Sentence<'a> {
                 practice: false,
             };
         }
-        // "Tom's apply", "the DBA's migration": a person's action.
-        if let Some(p) = (a..head).find(|&k| self.w(k).ends_with("'s") && self.person_token(k)) {
+        // "Tom's apply", "the DBA's migration": a person's action (but "the vendor's API" is
+        // a system that a role or a group runs).
+        const INFRA: &Words = words![
+            "api",
+            "apis",
+            "service",
+            "services",
+            "server",
+            "servers",
+            "system",
+            "systems",
+            "endpoint",
+            "endpoints",
+            "cluster",
+            "clusters",
+            "database",
+            "databases",
+            "network",
+            "platform",
+            "cdn",
+            "infrastructure",
+            "website",
+            "site",
+            "backend",
+            "datacenter",
+            "region",
+            "regions",
+            "app",
+            "application",
+            "status",
+            "storage",
+            "gateway",
+            "resolver",
+            "resolvers",
+        ];
+        let infra = self.any(head, INFRA);
+        if let Some(p) = (a..head).find(|&k| {
+            self.w(k).ends_with("'s")
+                && self.person_token(k)
+                && !(infra && !self.name_token(k) && !self.handle(k))
+        }) {
             return Subject {
                 who: Who::Person,
                 span: Some((self.np_start(a, p), p + 1)),
@@ -1867,7 +2071,21 @@ impl<'a> Sentence<'a> {
                     ],
                 )
         });
-        if caught_after {
+        // "... to make operator error less likely", "typos are now impossible to ship".
+        let made_rarer = (i + 1..(i + 6).min(self.n()))
+            .take_while(|&k| !self.punct(k) || self.w(k) == "-")
+            .any(|k| {
+                (self.w(k) == "less"
+                    && in_list(
+                        self.w(k + 1),
+                        words!["likely", "common", "frequent", "probable", "prone", "often"],
+                    ))
+                    || in_list(
+                        self.w(k),
+                        words!["unlikely", "impossible", "harder", "rarer"],
+                    )
+            });
+        if caught_after || made_rarer {
             return true;
         }
         if in_list(
@@ -1876,21 +2094,146 @@ impl<'a> Sentence<'a> {
         ) {
             return false;
         }
-        (a.max(i.saturating_sub(8))..i)
-            .any(|k| self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
-            || ((i.saturating_sub(3)..i).any(|k| self.w(k) == "as")
-                && (i.saturating_sub(8)..i).any(|k| {
-                    self.any(
-                        k,
-                        words![
-                            "reported",
-                            "described",
-                            "classified",
-                            "dismissed",
-                            "treated"
-                        ],
-                    )
-                }))
+        // "We fixed a typo in the alert description": repair, by anyone (a slip that "caused"
+        // something was returned above).
+        const REPAIR: &Words = words![
+            "fix",
+            "fixes",
+            "fixed",
+            "fixing",
+            "corrects",
+            "corrected",
+            "correcting",
+        ];
+        (a.max(i.saturating_sub(8))..i).any(|k| {
+            self.any(k, REPAIR) || (self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
+        }) || ((i.saturating_sub(3)..i).any(|k| self.w(k) == "as")
+            && (i.saturating_sub(8)..i).any(|k| {
+                self.any(
+                    k,
+                    words![
+                        "reported",
+                        "described",
+                        "classified",
+                        "dismissed",
+                        "treated"
+                    ],
+                )
+            }))
+    }
+
+    /// The sentence's condition ("if the test suite had included ...", "had the disk been
+    /// larger") has a system as its subject: what "would have been caught" then weighs a design.
+    fn system_condition(&self) -> bool {
+        *self
+            .system_condition
+            .get_or_init(|| self.find_system_condition())
+    }
+
+    fn find_system_condition(&self) -> bool {
+        let n = self.n();
+        (0..n).any(|i| {
+            let h = if self.w(i) == "if" {
+                (i + 1..(i + 9).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| self.w(k) == "had" || self.w(k) == "hadn't")
+                    .map(|h| (i + 1, h))
+            } else if self.w(i) == "had" && (i == 0 || self.punct(i - 1)) {
+                (i + 2..(i + 7).min(n))
+                    .take_while(|&k| !self.punct(k))
+                    .find(|&k| is_participle(self.w(k)) || self.w(k) == "been")
+                    .map(|p| (i + 1, p))
+            } else {
+                None
+            };
+            h.is_some_and(|(a, e)| e > a && self.np_in(a, e).who == Who::Thing)
+        })
+    }
+
+    /// The unit is a timeline entry ("14:10 — warnings are ignored and ..."): its present tense
+    /// narrates what happened then.
+    fn timeline_entry(&self) -> bool {
+        let digits = |k: usize| self.w(k).chars().next().is_some_and(|c| c.is_ascii_digit());
+        (0..self.n().min(4)).any(|k| digits(k) && self.w(k + 1) == ":" && digits(k + 2))
+    }
+
+    /// The subject phrase names the service's users in the plural ("users", "customers"): the
+    /// people a review describes as affected, not those who operated the system.
+    fn end_users(&self, s: Subject) -> bool {
+        s.span.is_some_and(|(_, e)| {
+            e > 0
+                && in_list(
+                    self.w(e - 1),
+                    words![
+                        "users",
+                        "customers",
+                        "clients",
+                        "visitors",
+                        "players",
+                        "subscribers"
+                    ],
+                )
+        })
+    }
+
+    /// A passive's agent is a system or a tool, not people or a practice of theirs: "should have
+    /// been caught by the retry wrapper", "rejected by the schema validator" state what the
+    /// system was meant to do ("... caught in code review", "... by the reviewer" still fire).
+    fn by_system(&self, from: usize) -> bool {
+        if self
+            .by_agent(from)
+            .is_some_and(|g| g.who == Who::Thing && !g.practice)
+        {
+            return true;
+        }
+        // "could have been avoided with a rate limit", "... using a circuit breaker": a tool
+        // weighed (but "... with more careful review" is a practice of people's).
+        let n = self.n();
+        let Some(w) = (from..(from + 4).min(n))
+            .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS))
+            .find(|&k| in_list(self.w(k), words!["with", "using", "through", "via"]))
+        else {
+            return false;
+        };
+        let mut e = w + 1;
+        while e < n.min(w + 7)
+            && !self.punct(e)
+            && !self.any(e, PREPOSITIONS)
+            && !self.any(e, CLAUSE_WORDS)
+            && !self.any(e, RELATIVES)
+        {
+            e += 1;
+        }
+        e > w + 1 && {
+            let g = self.np_in(w + 1, e);
+            g.who == Who::Thing && !g.practice
+        }
+    }
+
+    /// "an incorrect assumption in the parser", "a misconception baked into the client": a
+    /// belief held by an artefact (a design flaw), not one a person is said to have acted on.
+    fn held_by_artefact(&self, from: usize) -> bool {
+        let mut k = from;
+        if in_list(
+            self.w(k),
+            words!["baked", "built", "hard-coded", "hardcoded", "encoded"],
+        ) {
+            k += 1;
+        }
+        if !in_list(self.w(k), words!["in", "within", "into", "inside"]) {
+            return false;
+        }
+        let a = k + 1;
+        let mut e = a;
+        while e < self.n().min(a + 8)
+            && !self.punct(e)
+            && !self.any(e, PREPOSITIONS)
+            && !self.any(e, CLAUSE_WORDS)
+            && !self.any(e, RELATIVES)
+        {
+            e += 1;
+        }
+        e > a && self.np_in(a, e).who == Who::Thing
     }
 
     /// The agent of a passive: "by <noun phrase>" within a few words after `from`.
@@ -2151,8 +2494,11 @@ impl<'a> Sentence<'a> {
                         words!["assumption", "assumptions", "belief", "beliefs"],
                     ));
             if misbelief {
-                if !self.negated_mention(i, i + 1) && !self.preventive(i) {
-                    let len = if in_list(w, MISBELIEFS) { 1 } else { 2 };
+                let len = if in_list(w, MISBELIEFS) { 1 } else { 2 };
+                if !self.negated_mention(i, i + 1)
+                    && !self.preventive(i)
+                    && !self.held_by_artefact(i + len)
+                {
                     self.push(Rule::HumanError, i, i + len);
                 }
                 continue;
@@ -2163,22 +2509,74 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if in_list(w, WHO) && self.any(i + 1, ERR) {
-                let generic = in_list(self.wb(i, 1), words!["any", "every", "all"]);
+                // "Customers saw user errors", "user errors rose to 4%": errors a service
+                // returned to its users (plural), not a slip a user made.
+                let served = w == "user" && in_list(self.w(i + 1), words!["errors", "mistakes"]);
+                // "a Postgres operator error": the software operator's, not a person's.
+                let software = w == "operator"
+                    && self.software_operator(i)
+                    && !self.any(i.wrapping_sub(1), PREPOSITIONS)
+                    && self.t.get(i.wrapping_sub(1)).is_some_and(|t| t.cap);
+                let generic =
+                    served || software || in_list(self.wb(i, 1), words!["any", "every", "all"]);
                 let typed = self.any(i + 2, COMPOUND)
                     || (i.saturating_sub(3)..i).any(|k| {
                         self.any(k, EMIT) || self.w(k).chars().all(|c| c.is_ascii_digit())
                     });
                 // "Human error is where an investigation starts": the concept discussed in the
                 // present tense, not a cause given for this incident.
+                const DEFINITIONAL: &Words = words![
+                    "symptom",
+                    "label",
+                    "outcome",
+                    "consequence",
+                    "result",
+                    "starting",
+                    "category",
+                    "term",
+                    "explanation",
+                    "conclusion",
+                    "myth",
+                    "description",
+                    "judgement",
+                    "judgment",
+                    "placeholder",
+                ];
                 let concept = (i == 0 || self.punct(i - 1))
                     && in_list(self.w(i + 2), words!["is", "isn't"])
-                    && !in_list(
+                    && (!in_list(
                         self.w(i + 3),
                         words!["the", "our", "what", "why", "to", "responsible", "a", "one"],
-                    );
+                    ) || (in_list(self.w(i + 3), words!["a", "an"])
+                        && (i + 4..(i + 6).min(self.n())).any(|k| self.any(k, DEFINITIONAL))));
+                // "We do not consider this human error", "nobody would call it operator error".
+                let judged_not = (i.saturating_sub(6)..i).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words![
+                            "consider",
+                            "call",
+                            "see",
+                            "treat",
+                            "regard",
+                            "think",
+                            "classify",
+                            "attribute",
+                            "label",
+                            "view",
+                            "put",
+                            "chalk",
+                            "blame",
+                            "dismiss",
+                        ],
+                    ) && (k.saturating_sub(3)..k).any(|j| {
+                        self.any(j, NEGATORS) || in_list(self.w(j), words!["nobody", "never"])
+                    })
+                });
                 if !generic
                     && !typed
                     && !concept
+                    && !judged_not
                     && !self.preventive(i)
                     && !self.negated_mention(i, i + 2)
                     && !self.quoted(i)
@@ -2190,7 +2588,12 @@ impl<'a> Sentence<'a> {
             let slip = in_list(w, SLIPS)
                 || (w == "fat" && self.w(i + 1).starts_with("finger"))
                 || (w == "oversight" && in_list(self.wb(i, 1), words!["an", "the", "simple"]));
-            if slip && !in_list(self.wb(i, 1), WHO) {
+            // "The parser mistakes a trailing comma for ...": the verb, with a system as subject.
+            let verb = in_list(w, words!["mistake", "mistakes"])
+                && !self.any(i.wrapping_sub(1), DETERMINERS)
+                && (self.any(i + 1, DETERMINERS) || in_list(self.w(i + 1), words!["it", "them"]))
+                && self.subject(i).who == Who::Thing;
+            if slip && !verb && !in_list(self.wb(i, 1), WHO) {
                 if !self.preventive(i) && !self.negated_mention(i, i + 1) && !self.quoted(i) {
                     self.push(Rule::HumanError, i, i + 1);
                 }
@@ -2211,8 +2614,10 @@ impl<'a> Sentence<'a> {
                 if in_list(prev, DETERMINERS) || self.quoted(i) {
                     continue;
                 }
-                let s = self.subject(i);
-                if matches!(s.who, Who::Person | Who::Activity) {
+                let s = self.subject_of(i);
+                // "Users who mistyped their password were locked out": the service's users, in
+                // a description of how it behaves, not a responder's slip.
+                if matches!(s.who, Who::Person | Who::Activity) && !self.end_users(s) {
                     self.push(Rule::HumanError, i, i + 1);
                     self.fault(s);
                 }
@@ -2244,9 +2649,47 @@ impl<'a> Sentence<'a> {
                 {
                     continue;
                 }
-                let s = self.subject(i);
+                let s = self.subject_of(i);
+                // "Data was inadvertently exposed through a caching bug": a defect's doing.
+                let (_, b) = self.clause(i);
+                let by_defect = (i + 1..b).any(|k| {
+                    in_list(
+                        self.w(k),
+                        words!["bug", "bugs", "defect", "regression", "flaw", "glitch"],
+                    ) && (k.saturating_sub(5)..k).any(|j| {
+                        in_list(
+                            self.w(j),
+                            words!["through", "via", "due", "because", "by", "owing"],
+                        )
+                    })
+                });
+                // "Requests were unintentionally sent to the old endpoint": traffic is moved by
+                // systems; nobody handles it by hand.
+                let traffic = s.span.is_some_and(|(_, e)| {
+                    e > 0
+                        && in_list(
+                            self.w(e - 1),
+                            words![
+                                "requests",
+                                "traffic",
+                                "packets",
+                                "queries",
+                                "connections",
+                                "responses",
+                                "calls",
+                                "writes",
+                                "reads",
+                                "lookups",
+                                "retries",
+                            ],
+                        )
+                });
                 let fire = match s.who {
+                    // "Some users accidentally deleted their projects, since the button sat
+                    // next to Save": the service's users, in a description of its design.
+                    Who::Person if self.end_users(s) => false,
                     Who::Person | Who::Activity => true,
+                    _ if by_defect || traffic => false,
                     // "..., accidentally overwriting X": a consequence, not an act.
                     _ if self.w(i + 1).ends_with("ing") => false,
                     _ if in_list(w, words!["incorrectly", "wrongly", "erroneously"]) => false,
@@ -2255,10 +2698,20 @@ impl<'a> Sentence<'a> {
                         let a = self.sub_clause_start(i);
                         let before = (a..i)
                             .any(|k| self.any(k, BE) && in_list(self.w(k + 1), MANUAL_PARTICIPLES));
-                        // "was accidentally restored over the live volume": a passive whose
-                        // agent, if it is named, is a person ("... by the deploy hook" is not).
+                        // "was accidentally restored over the live volume": a passive of an
+                        // act people do to systems, whose agent, if it is named, is a person
+                        // ("... by the deploy hook" is not). What systems do to data ("were
+                        // mistakenly treated as duplicates", "was mistakenly classified") and
+                        // what was believed while diagnosing ("were mistakenly attributed to
+                        // the CDN") are no slip of anyone's.
+                        // "were mistakenly put down to the CDN": attributed, while diagnosing.
+                        let attributed = in_list(self.w(i + 1), words!["put", "chalked"])
+                            && in_list(self.w(i + 2), words!["down", "up"])
+                            && self.w(i + 3) == "to";
                         let after = self.any(i.wrapping_sub(1), BE)
                             && is_participle(self.w(i + 1))
+                            && !self.any(i + 1, SYSTEM_PARTICIPLES)
+                            && !attributed
                             && i + 1 < b
                             && self.by_agent(i + 2).is_none_or(|g| g.who == Who::Person);
                         before || after
@@ -2308,10 +2761,21 @@ impl<'a> Sentence<'a> {
                 "if" => self.conditional(i),
                 "had" if i == 0 || self.punct(i - 1) => self.inverted_conditional(i),
                 "failed" | "fail" | "fails" | "failing" if self.w(i + 1) == "to" => {
-                    let s = self.subject(i);
-                    let human_verb = self.any(i + 2, HUMAN_VERBS);
-                    if matches!(s.who, Who::Person | Who::Activity)
-                        || (s.who == Who::Elided && human_verb)
+                    let s = self.subject_of(i);
+                    let mut v = i + 2;
+                    while v < n && self.skip_adv(v) {
+                        v += 1;
+                    }
+                    let human_verb = self.any(v, HUMAN_VERBS) || self.any(v, DETECTION_VERBS);
+                    // "- Failed to escalate" (a timeline entry, its subject left out) but not
+                    // "..., the cart badge, failing to update" (a system's, after a list).
+                    let unit_start = (0..i).all(|k| {
+                        self.punct(k) || self.w(k).chars().all(|c| c.is_ascii_digit() || c == ':')
+                    });
+                    // "Many users failed to log in": what the service's users met, not a lapse.
+                    if (s.who == Who::Person && !self.end_users(s))
+                        || (s.who == Who::Activity && human_verb)
+                        || (s.who == Who::Elided && human_verb && unit_start)
                     {
                         self.push(Rule::Counterfactual, i, i + 3);
                         self.fault(s);
@@ -2350,6 +2814,10 @@ impl<'a> Sentence<'a> {
                 "neglected" | "neglecting" | "neglect" | "neglects" | "omitted" | "omitting"
                 | "omit" | "omits" | "overlooked" | "overlooking" | "overlook" => {
                     if w.starts_with("omit") && self.w(i + 1) != "to" {
+                        continue;
+                    }
+                    // "We overlooked nothing in the checklist".
+                    if in_list(self.w(i + 1), words!["nothing", "none"]) {
                         continue;
                     }
                     let passive = self.any(i.wrapping_sub(1), BE);
@@ -2497,11 +2965,34 @@ impl<'a> Sentence<'a> {
                 y += 1;
             }
             let yw = self.w(y);
-            let s = self.subject(i);
+            let s = self.subject_of(i);
             if in_list(yw, CERTAIN) {
                 // "It should have been clear that ...": awareness, after the fact; "... obvious
-                // to the responders" says who should have seen it, a counterfactual too.
-                if !negated {
+                // to the responders" says who should have seen it, a counterfactual too. But
+                // "failed submissions would have been apparent to users" says what the service's
+                // users would have noticed: no one's foresight is judged.
+                let to_users = !in_list(m, DEONTIC)
+                    && self.w(y + 1) == "to"
+                    && (y + 2..(y + 4).min(n)).any(|k| {
+                        in_list(
+                            self.base(k),
+                            words![
+                                "users",
+                                "user",
+                                "customers",
+                                "customer",
+                                "clients",
+                                "client",
+                                "visitors",
+                                "readers",
+                                "players",
+                                "subscribers",
+                                "buyers",
+                                "members",
+                            ],
+                        )
+                    });
+                if !negated && !to_users {
                     self.push(Rule::Hindsight, i, y + 1);
                     if self.w(y + 1) == "to" {
                         let who = (y + 2..(y + 5).min(n)).find(|&k| self.person_token(k));
@@ -2530,15 +3021,23 @@ impl<'a> Sentence<'a> {
             } else if !weighing
                 && (in_list(yw, HUMAN_PASSIVE)
                     || (s.owned && s.who != Who::Person && is_participle(yw)))
+                && !self.by_system(y + 1)
+                && (in_list(m, DEONTIC) || !self.system_condition())
             {
                 self.push(Rule::Counterfactual, i, y + 1);
+                // "should have been caught by the reviewer": the one charged is the agent.
+                if let Some(agent) = self.by_agent(y + 1)
+                    && agent.who == Who::Person
+                {
+                    self.fault(agent);
+                }
             }
         } else if x != "had" && is_participle(x) {
             // "should have known better" judges a person's diligence (judgement's phrase).
             if x == "known" && self.w(k + 1) == "better" {
                 return;
             }
-            let s = self.subject(i);
+            let s = self.subject_of(i);
             let generic = s.span.is_some_and(|(a, e)| {
                 (a..e).any(|j| {
                     in_list(
@@ -2547,8 +3046,29 @@ impl<'a> Sentence<'a> {
                     )
                 })
             });
+            // "Any engineer could have made the same change": what anyone might have done, said
+            // to take the blame away from the one who did.
+            let anyone_could = in_list(m, words!["could", "might", "would"])
+                && s.span.is_some_and(|(a, e)| {
+                    (a..e).any(|j| {
+                        in_list(
+                            self.w(j),
+                            words!["anyone", "anybody", "any", "everyone", "everybody"],
+                        )
+                    })
+                });
+            // "..., nobody would have noticed": a hypothetical about what could be seen.
+            let nobody_would = in_list(m, words!["could", "might", "would"])
+                && s.span.is_some_and(|(a, e)| {
+                    (a..e).any(|j| in_list(self.w(j), words!["nobody", "noone", "none"]))
+                        || (a + 1 < e && self.w(a) == "no" && self.w(a + 1) == "one")
+                });
+            if (anyone_could || nobody_would) && s.who == Who::Person {
+                return;
+            }
             let fire = match s.who {
-                Who::Person => true,
+                // "Users could have lost unsaved work": what the service's users risked.
+                Who::Person => !self.end_users(s),
                 Who::Activity => !weighing && self.any(k, MISSED_CHANCE),
                 // "The deploy should not have gone out": what people should have done; "a
                 // review would have caught it": a chance they missed.
@@ -2617,7 +3137,7 @@ impl<'a> Sentence<'a> {
         while p < self.n() && self.skip_adv(p) {
             p += 1;
         }
-        if !is_participle(self.w(p)) || self.w(p) == "been" {
+        if !is_participle(self.w(p)) || self.w(p) == "been" || self.as_designed(p + 1) {
             return;
         }
         let s = self.np(h);
@@ -2625,6 +3145,21 @@ impl<'a> Sentence<'a> {
             self.push(Rule::Counterfactual, i, p + 1);
             self.fault(s);
         }
+    }
+
+    /// "... performed as intended", "worked as designed": what a system was built to do.
+    fn as_designed(&self, k: usize) -> bool {
+        self.w(k) == "as"
+            && in_list(
+                self.w(k + 1),
+                words![
+                    "intended",
+                    "designed",
+                    "expected",
+                    "documented",
+                    "specified"
+                ],
+            )
     }
 
     /// "Had we waited, ..."
@@ -2635,7 +3170,7 @@ impl<'a> Sentence<'a> {
         else {
             return;
         };
-        if p == i + 1 || self.w(p) == "been" {
+        if p == i + 1 || self.w(p) == "been" || self.as_designed(p + 1) {
             return;
         }
         let s = self.np(p);
@@ -3136,7 +3671,15 @@ impl<'a> Sentence<'a> {
                 };
                 let fault_verb = w != "only" && in_list(nx, FAULT_VERBS) && did_not;
                 let s = self.subject(i);
-                if had_to || fault_verb {
+                // "If you were affected, you just need to re-run the export": instructions to
+                // the reader, in the present, not a judgement of what people had to do.
+                // Likewise the team's own plan in the present ("we simply need to bump the
+                // version"); but "engineers just need to read the alert" tells others how to
+                // behave.
+                let pronoun = |p: &str| s.span.is_some_and(|(a, e)| (a..e).any(|k| self.w(k) == p));
+                let advice = in_list(nx, words!["need", "needs", "have", "has"])
+                    && (pronoun("you") || (pronoun("we") && nx == "need"));
+                if (had_to || fault_verb) && !advice {
                     if matches!(s.who, Who::Person | Who::Elided) {
                         self.push(Rule::Minimizing, i, i + 1);
                         self.fault(s);
@@ -3309,6 +3852,31 @@ impl<'a> Sentence<'a> {
         }
         let n = self.n();
         let opens = i == 0 || self.punct(i - 1);
+        // A negated act is a lapse ("Clearly the on-call didn't read the alert"), but not a
+        // negated wish or outcome ("Of course we did not want to fail over blindly", "Of course
+        // we didn't lose any data").
+        let lapse = |j: usize| {
+            let mut q = j + 1;
+            while in_list(self.w(q), words!["not", "n't"]) {
+                q += 1;
+            }
+            (self.any(j, NEGATORS) || self.any(j, fault_verbs))
+                && !in_list(
+                    self.w(q),
+                    words![
+                        "want",
+                        "wish",
+                        "intend",
+                        "expect",
+                        "mean",
+                        "lose",
+                        "plan",
+                        "need",
+                        "like",
+                        "anticipate",
+                    ],
+                )
+        };
         // The subject after a sentence-opening adverb ("Clearly(,) the team ...").
         let mut k = end;
         if self.w(k) == "," {
@@ -3318,23 +3886,25 @@ impl<'a> Sentence<'a> {
             (from..(from + 8).min(n)).take_while(|&j| !self.punct(j) || self.w(j) == "'")
         };
         if opens {
-            if self.any(k, generic) || (self.w(k) == "no" && self.w(k + 1) == "one") {
+            // "Of course, anyone would ...", "Obviously, every engineer knows ..." (but "Of
+            // course, any data written ..." is about data).
+            let determiner = in_list(self.w(k), words!["any", "every", "no"]);
+            let people = !determiner || self.person_token(k + 1) || self.w(k + 1) == "one";
+            if (self.any(k, generic) && people) || (self.w(k) == "no" && self.w(k + 1) == "one") {
                 return true;
             }
             let person = window(k).find(|&j| self.person_token(j));
             if let Some(p) = person
-                && window(p + 1)
-                    .take(3)
-                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
+                && window(p + 1).take(3).any(lapse)
             {
+                // "Clearly the on-call didn't read the alert": the one whose lapse it is.
+                let s = self.np(p + 1);
+                self.fault(s);
                 return true;
             }
         } else {
             let s = self.subject(i);
-            if s.who == Who::Person
-                && (end..(end + 3).min(n))
-                    .any(|j| self.any(j, fault_verbs) || self.any(j, NEGATORS))
-            {
+            if s.who == Who::Person && (end..(end + 3).min(n)).any(lapse) {
                 return true;
             }
         }
@@ -3409,6 +3979,19 @@ impl<'a> Sentence<'a> {
             "calendar",
             "config",
             "machine",
+            "terminal",
+            "session",
+            "browser",
+            "shell",
+            "screen",
+            "credentials",
+            "token",
+            "permissions",
+            "access",
+            "prompt",
+            "workstation",
+            "computer",
+            "kubeconfig",
         ];
         const PAST_AUX: &Words = words![
             "did", "didn't", "had", "hadn't", "were", "weren't", "was", "wasn't",
@@ -3462,7 +4045,58 @@ impl<'a> Sentence<'a> {
                 let w = self.w(j);
                 // "we" asks the team to justify what it did ("Why did we merge this ...?"), not
                 // why a setting is as it is ("Why do we page at 80%?").
-                let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && !past);
+                // Nor what happened to the team ("Why did we lose the queue?", "Why didn't we get
+                // an alert?"): a verb of undergoing asks about the system, not a choice.
+                const UNDERGO: &Words = words![
+                    "get",
+                    "lose",
+                    "see",
+                    "experience",
+                    "have",
+                    "receive",
+                    "hit",
+                    "encounter",
+                    "suffer",
+                    "observe",
+                    "incur",
+                    "need",
+                    "face",
+                    "hear",
+                ];
+                let mut v = j + 1;
+                while v < n && (self.w(v) == "not" || self.skip_adv(v)) {
+                    v += 1;
+                }
+                // "run out of connections", "end up with two primaries".
+                let undergoes = |v: usize| {
+                    self.any(v, UNDERGO)
+                        || (self.w(v) == "run" && in_list(self.w(v + 1), words!["out", "into"]))
+                        || (self.w(v) == "end" && self.w(v + 1) == "up")
+                };
+                let undergo = w == "we" && undergoes(v);
+                let us = in_list(w, words!["us", "me", "i"]) || (w == "we" && (!past || undergo));
+                // "Why didn't our alerting page anyone?": "anyone" is the object; the subject (a
+                // system) came first.
+                let object = j > k
+                    && in_list(
+                        w,
+                        words![
+                            "anyone",
+                            "anybody",
+                            "everyone",
+                            "everybody",
+                            "someone",
+                            "somebody",
+                            "them",
+                            "him",
+                            "her",
+                            "nobody",
+                        ],
+                    )
+                    && (k..j).any(|q| !self.any(q, DETERMINERS) && !self.punct(q));
+                if object {
+                    break;
+                }
                 if self.person_token(j) && !us {
                     // "the team lead", "the database on-call": the phrase runs to its last role.
                     let mut j = j;
@@ -3470,6 +4104,28 @@ impl<'a> Sentence<'a> {
                         j += 1;
                     }
                     if is_role(self.base(j)) && self.any(j + 1, MODIFIED) {
+                        break;
+                    }
+                    // "Why didn't the on-call get paged?", "Why was the on-call not notified?",
+                    // "Why did the developer get a permission error?": the person is the one
+                    // things happened to; the question is about the system (but "Why didn't the
+                    // responder see the alert?" asks about their attention).
+                    let mut v = j + 1;
+                    while v < n && (self.w(v) == "not" || self.skip_adv(v)) {
+                        v += 1;
+                    }
+                    let negated =
+                        (i + 1..v).any(|q| self.any(q, NEGATORS)) || self.w(i + 1).ends_with("n't");
+                    let perceive = in_list(self.w(v), words!["see", "hear"]);
+                    let undergoes = undergoes(v) && !(perceive && negated);
+                    let passive = in_list(
+                        self.w(i + 1),
+                        words![
+                            "was", "were", "wasn't", "weren't", "is", "are", "isn't", "aren't"
+                        ],
+                    ) && is_participle(self.w(v))
+                        && !self.w(v).ends_with("ing");
+                    if undergoes || passive {
                         break;
                     }
                     // "Why you may have received duplicate emails": an explanation to readers.
@@ -3637,9 +4293,18 @@ impl<'a> Sentence<'a> {
                 })
             })
         };
-        let not_before = |i: usize| (i.saturating_sub(3)..i).any(|k| self.any(k, NEGATORS));
+        // "Nobody saw this coming" denies the certainty too.
+        let not_before = |i: usize| {
+            (i.saturating_sub(3)..i).any(|k| {
+                self.any(k, NEGATORS)
+                    || self.w(k) == "nobody"
+                    || (self.w(k) == "no" && self.w(k + 1) == "one")
+            })
+        };
         // Whether the sentence says it was certain ("obviously", "of course"): once.
         let sure = OnceCell::new();
+        // Whether it says the outcome was expected ("as expected", "by design"): once.
+        let expected = OnceCell::new();
         for i in 0..n {
             let w = self.w(i);
             if !STARTS.may_contain(w) {
@@ -3698,7 +4363,7 @@ impl<'a> Sentence<'a> {
                 let object = (i + 2..(i + 8).min(n))
                     .take_while(|&k| !self.punct(k))
                     .any(|k| self.any(k, WARN_NOUNS));
-                let s = self.subject(i);
+                let s = self.subject_of(i);
                 if object && s.who != Who::Thing {
                     self.push(Rule::Hindsight, i, i + 2);
                     self.fault(s);
@@ -3735,7 +4400,7 @@ impl<'a> Sentence<'a> {
                 && in_list(self.w(i + 1), words!["track", "sight"])
                 && self.w(i + 2) == "of"
             {
-                let s = self.subject(i);
+                let s = self.subject_of(i);
                 if s.who == Who::Person {
                     self.push(Rule::Hindsight, i, i + 3);
                     self.fault(s);
@@ -3766,9 +4431,17 @@ impl<'a> Sentence<'a> {
                         self.any(k, WARN_NOUNS)
                             || (self.w(k) == "red" && self.w(k + 1).starts_with("flag"))
                     });
-                let be = (i.saturating_sub(5)..i).rev().find(|&k| self.any(k, BE));
+                // "Warnings are ignored for test files": a setting, in the present; a past
+                // passive ("the warnings were ignored") tells what people did.
+                let be = (i.saturating_sub(5)..i)
+                    .rev()
+                    .find(|&k| self.any(k, BE))
+                    .filter(|&k| {
+                        self.timeline_entry()
+                            || !in_list(self.w(k), words!["is", "are", "be", "'s", "'re"])
+                    });
                 if object {
-                    let s = self.subject(i);
+                    let s = self.subject_of(i);
                     if s.who != Who::Thing && !self.quoted(i) {
                         self.push(Rule::Hindsight, i, i + 1);
                         self.fault(s);
@@ -3778,7 +4451,8 @@ impl<'a> Sentence<'a> {
                     let head_warn = s
                         .span
                         .is_some_and(|(a, e)| (a..e).any(|k| self.any(k, WARN_NOUNS)));
-                    if head_warn && !self.quoted(i) {
+                    // "The warning was ignored by the build system": a tool's behaviour.
+                    if head_warn && !self.quoted(i) && !self.by_system(i + 1) {
                         self.push(Rule::Hindsight, i, i + 1);
                     }
                 }
@@ -3799,12 +4473,44 @@ impl<'a> Sentence<'a> {
                 }
                 continue;
             }
-            // "Some packet loss is inevitable on this link": a general claim in the present.
-            let general = w == "inevitable"
-                && in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"])
+            // "Some packet loss is inevitable on this link", "disk pressure inevitably builds on
+            // busy nodes": a general claim in the present.
+            let present_verb = |k: usize| {
+                let v = self.w(k);
+                !self.punct(k)
+                    && v.len() > 3
+                    && v.ends_with('s')
+                    && !v.ends_with("ss")
+                    && !v.ends_with("ous")
+                    && !in_list(
+                        v,
+                        words!["was", "has", "is", "its", "this", "thus", "always"],
+                    )
+            };
+            let general = ((w == "inevitable"
+                && in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"]))
+                || (w == "inevitably"
+                    && (present_verb(i + 1)
+                        || in_list(self.w(i + 1), words!["leads", "means", "comes", "grows"]))))
                 && !retrospect();
+            // "Inevitably, some requests failed during the switchover, as expected": foreseen
+            // and planned for, not certainty after the fact.
+            // Worked out once, and only for these two words.
+            let expected = || {
+                *expected.get_or_init(|| {
+                    (0..n).any(|k| {
+                        (self.w(k) == "as"
+                            && in_list(
+                                self.w(k + 1),
+                                words!["expected", "designed", "planned", "intended"],
+                            ))
+                            || (self.w(k) == "by" && self.w(k + 1) == "design")
+                    })
+                })
+            };
             if (w == "inevitably" || w == "inevitable")
                 && !general
+                && !expected()
                 && !self.negated_mention(i, i + 1)
                 && !self.quoted(i)
             {
@@ -3818,7 +4524,17 @@ impl<'a> Sentence<'a> {
                     k += 1;
                 }
                 let going = self.w(k) == "going" && self.w(k + 1) == "to";
-                let bound = self.w(k) == "bound" && self.w(k + 1) == "to";
+                // "was bound to fail" (but "was bound to port 8080", "bound to the old
+                // interface": tied to something).
+                let bound = self.w(k) == "bound"
+                    && self.w(k + 1) == "to"
+                    && !self.any(k + 2, DETERMINERS)
+                    && !self.punct(k + 2)
+                    && !self.w(k + 2).starts_with(|c: char| c.is_ascii_digit())
+                    && !in_list(
+                        self.w(k + 2),
+                        words!["port", "localhost", "address", "interface", "host", "ip"],
+                    );
                 let sure = *sure.get_or_init(|| {
                     (0..n).any(|j| {
                         in_list(
@@ -3827,7 +4543,23 @@ impl<'a> Sentence<'a> {
                         ) || (self.w(j) == "of" && self.w(j + 1) == "course")
                     })
                 });
-                if (bound || (going && (certain || sure))) && !planned() {
+                // "was always going to take ten minutes": a known duration, not an outcome (but
+                // "... going to take the rack down" is one).
+                let amount = self.w(k + 3);
+                let estimate = in_list(
+                    self.w(k + 2),
+                    words!["take", "require", "need", "cost", "last", "involve"],
+                ) && (amount.starts_with(|c: char| c.is_ascii_digit())
+                    || in_list(
+                        amount,
+                        words![
+                            "at", "about", "around", "roughly", "several", "some", "hours",
+                            "minutes", "days", "weeks", "longer", "over", "more", "a", "an", "one",
+                            "two", "three", "ten",
+                        ],
+                    ))
+                    && !(k + 3..(k + 8).min(n)).any(|j| in_list(self.w(j), words!["down", "out"]));
+                if (bound || (going && (certain || sure))) && !planned() && !estimate {
                     self.push(Rule::Hindsight, i, k + 2);
                     continue;
                 }
@@ -3850,7 +4582,32 @@ impl<'a> Sentence<'a> {
                             ],
                         )
                     });
+                // "By 09:40 it was evident that ...", "Soon it was clear ...": learnt during the
+                // incident, at a time the sentence gives.
+                let dated = self.wb(i, 1) == "it"
+                    && (i.saturating_sub(8)..i.saturating_sub(1)).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words![
+                                "by",
+                                "once",
+                                "after",
+                                "when",
+                                "within",
+                                "soon",
+                                "then",
+                                "later",
+                                "eventually",
+                                "finally",
+                                "quickly",
+                                "now",
+                                "minutes",
+                                "hours",
+                            ],
+                        ) || self.w(k).contains(':')
+                    });
                 if self.wb(i, 1) == "it"
+                    && !dated
                     && in_list(adj, words!["clear", "obvious", "evident", "apparent"])
                     && (all_along
                         || !in_list(
@@ -3903,20 +4660,50 @@ impl<'a> Sentence<'a> {
                 {
                     k += 1;
                 }
+                // "Despite warnings from the linter, the build passed": what a tool let through,
+                // when no person is in the clause; being aware, warned or knowing is people's.
+                let about_people =
+                    in_list(self.w(k), words!["aware", "warned", "knowing", "known"]) || {
+                        let (a, b) = self.clause(i);
+                        let next = if b < n && self.w(b) == "," {
+                            self.clause(b + 1).1
+                        } else {
+                            b
+                        };
+                        (a..next.min(n)).any(|q| {
+                            self.person_token(q)
+                                || self.any(q, PRACTICES)
+                                || in_list(
+                                    self.w(q),
+                                    words!["change", "changes", "migration", "decision", "upgrade"],
+                                )
+                        })
+                    };
                 if in_list(
                     self.w(k),
                     words![
                         "aware", "warned", "warning", "warnings", "knowing", "known", "signs",
                         "alerts",
                     ],
-                ) {
+                ) && about_people
+                {
                     self.push(Rule::Hindsight, i, k + 1);
+                    // "The on-call restarted the primary despite repeated warnings".
+                    let a = self.clause(i).0;
+                    if let Some(q) = (a..i).find(|&q| self.person_token(q)) {
+                        let s = self.np(q + 1);
+                        self.fault(s);
+                    }
                 }
                 continue;
             }
             if in_list(w, words!["everyone", "everybody", "anyone", "anybody"]) {
                 let mut k = i + 1;
-                if in_list(self.w(k), words!["could", "can", "would"]) {
+                // "Anyone can see the status page": access, in the present, not foresight.
+                if self.w(k) == "can" {
+                    continue;
+                }
+                if in_list(self.w(k), words!["could", "would"]) {
                     k += 1;
                     if self.w(k) == "have" {
                         k += 1;
@@ -4093,10 +4880,17 @@ impl<'a> Sentence<'a> {
                 "performance"
                     if in_list(self.w(i + 1), words!["review", "reviews", "improvement"]) =>
                 {
-                    // "A performance review of the cache layer" reviews a system.
+                    // "A performance review of the cache layer" reviews a system; "showed the
+                    // expected performance improvement" is a system's gain: the sanction is an
+                    // improvement *plan*.
                     let of_thing = self.w(i + 2) == "of"
                         && !(i + 3..(i + 6).min(n)).any(|k| self.person_token(k));
-                    (!of_thing).then_some((i, i + 2))
+                    let gain = self.w(i + 1) == "improvement"
+                        && !in_list(
+                            self.w(i + 2),
+                            words!["plan", "plans", "programme", "program", "process"],
+                        );
+                    (!of_thing && !gain).then_some((i, i + 2))
                 }
                 "written" if self.w(i + 1) == "warning" => Some((i, i + 2)),
                 // "received a formal warning", "has been given a final warning".
@@ -4575,7 +5369,19 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let harmful = match class {
-                Act::Harm => true,
+                // "overwrote the broken config with the last good version": harm done to what
+                // was already broken is repair, unless done badly or followed by harm.
+                Act::Harm => {
+                    let object = (v + 1..(v + 5).min(n))
+                        .take_while(|&k| !self.punct(k) && !self.any(k, CLAUSE_WORDS));
+                    let broken = object.clone().any(|k| {
+                        in_list(
+                            self.w(k),
+                            words!["broken", "corrupt", "corrupted", "bad", "faulty", "stale"],
+                        )
+                    });
+                    !broken || self.done_badly(v, b) || self.followed_by_harm(v)
+                }
                 Act::Destructive => {
                     // Clearing away what was meant to go, or stopping what runs, is response
                     // work; destroying data or turning off a safeguard is not.
@@ -4681,7 +5487,34 @@ impl<'a> Sentence<'a> {
             if (after_link || w.ends_with("ing")) && self.any(k, OUTCOMES) {
                 return true;
             }
+            // "... and checkout went down"; but "... and the deploy went out at 15:40" is a
+            // release shipping.
+            let shipped = w == "out"
+                && (k.saturating_sub(4)..k).any(|j| {
+                    in_list(
+                        self.w(j),
+                        words![
+                            "deploy",
+                            "deployment",
+                            "release",
+                            "fix",
+                            "hotfix",
+                            "patch",
+                            "update",
+                            "build",
+                            "version",
+                            "change",
+                            "email",
+                            "emails",
+                            "notice",
+                            "message",
+                            "announcement",
+                            "rollout",
+                        ],
+                    )
+                });
             if after_link
+                && !shipped
                 && in_list(w, words!["down", "out"])
                 && in_list(
                     self.wb(k, 1),

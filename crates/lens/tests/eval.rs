@@ -7,7 +7,8 @@
 //! saw only docs/lens.md), split sentence by sentence; the real postmortems of
 //! `../shared/data/lens/` and `../shared/data/lens-more/` (when present; always in CI), split
 //! document by document; `../shared/data/lens/constructed.jsonl`, the earlier development set,
-//! in the tuning part only. A unit of a review counts as flagged when a finding starts inside it.
+//! and `tests/fixtures/tuning/*.jsonl` (look-alikes of blame written for tuning precision), in
+//! the tuning part only. A unit of a review counts as flagged when a finding starts inside it.
 //!
 //! Bars, on the test part: precision >= 0.9 on the real units, recall >= 0.8 on all labelled
 //! units (written and real), and at most 1 in 10 of the written hard negatives flagged. Figures
@@ -128,6 +129,18 @@ impl Splits {
 
 fn written_units() -> Vec<Unit> {
     let dir = own_dir().join("written");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    files.iter().flat_map(|p| read_units(p)).collect()
+}
+
+/// Sentences written for tuning only (`tests/fixtures/tuning/*.jsonl`), never in the test part.
+fn tuning_units() -> Vec<Unit> {
+    let dir = own_dir().join("tuning");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -497,6 +510,15 @@ fn held_out() -> Option<(bool, Outcome)> {
         &|u| s.written(&u.doc, &u.text),
         &mut scored,
     );
+    // tests/fixtures/tuning/*.jsonl: sentences written for tuning (look-alikes of blame that
+    // real reviews use innocently, and blameful ones beside them), in the tuning part only.
+    score_sentences(
+        &lens,
+        tuning_units(),
+        "tuning fixtures",
+        &|_| Part::Tune,
+        &mut scored,
+    );
     let mut have_real = true;
     for set in ["lens", "lens-more"] {
         let Some(dir) = real_data::real_data(&format!("data/{set}"), "real postmortems") else {
@@ -544,10 +566,10 @@ fn held_out() -> Option<(bool, Outcome)> {
 }
 
 /// The issue's bars on the part not tuned on. Not met yet (issue 8 is open): on the test part,
-/// precision on real units is 0.80 (36 of 45), below 0.9, while recall (0.84) and hard negatives
+/// precision on real units is 0.83 (34 of 41), below 0.9, while recall (0.83) and hard negatives
 /// (3%) pass. Run with `cargo test -p aftercare-lens --test eval -- --ignored`.
 #[test]
-#[ignore = "issue 8 open: held-out precision on real units 0.80 < 0.9 (see docs/lens.md)"]
+#[ignore = "issue 8 open: held-out precision on real units 0.83 < 0.9 (see docs/lens.md)"]
 fn evaluation_on_the_part_not_tuned_on_meets_the_bar() {
     let Some((have_real, o)) = held_out() else {
         return;
@@ -575,8 +597,9 @@ fn evaluation_on_the_part_not_tuned_on_meets_the_bar() {
 }
 
 /// What the lens reaches today on the part not tuned on may not get worse: the recall and
-/// hard-negative bars hold, and precision on real units stays at least where it is (0.80) until
-/// it reaches the bar above.
+/// hard-negative bars hold, and precision on real units stays at least where it is (0.83, 34 of
+/// 41; checked as 0.82 so that one unit's rounding is not a regression) until it reaches the bar
+/// above.
 #[test]
 fn evaluation_on_the_part_not_tuned_on_does_not_regress() {
     let Some((have_real, o)) = held_out() else {
@@ -584,8 +607,8 @@ fn evaluation_on_the_part_not_tuned_on_does_not_regress() {
     };
     if have_real {
         assert!(
-            o.real.precision() >= 0.8,
-            "precision on the test part's real units {:.3} fell below 0.80",
+            o.real.precision() >= 0.82,
+            "precision on the test part's real units {:.3} fell below 0.82",
             o.real.precision()
         );
     }

@@ -41,6 +41,7 @@ fn human_error() {
             "The cluster was accidentally scaled to zero during the cleanup.",
             "A copy-paste error put the staging key in the production config.",
             "The replica was accidentally promoted during the drill.",
+            "The team paused the job and accidentally deleted the queue.",
         ],
         &[
             "The pipeline was triggered unintentionally by a tag push.",
@@ -51,6 +52,17 @@ fn human_error() {
             "We added a spell checker that flags typos in runbooks.",
             "The linter found a typo in the ingress values and blocked the merge.",
             "We accidentally discovered a second leak while profiling.",
+            "Customers saw user errors for twelve minutes.",
+            "Requests were mistakenly treated as duplicates by the idempotency layer.",
+            "The image was inadvertently built without the patch.",
+            "The timeouts were at first mistakenly attributed to the CDN.",
+            "The retry logic rested on an incorrect assumption in the client library.",
+            "We fixed a typo in the alert description.",
+            "Users who mistyped their password were locked out.",
+            "We do not consider this human error.",
+            "Data was inadvertently exposed through a caching bug.",
+            "Human error is a symptom, not a cause.",
+            "The agent held its file handles and accidentally ignored the shutdown signals.",
         ],
     );
 }
@@ -90,6 +102,7 @@ fn counterfactual() {
             "Nobody thought to check the DNS TTL.",
             "There was a failure to follow the rollback runbook.",
             "An earlier rollback would have shortened the outage.",
+            "The on-call acknowledged the page but failed to escalate.",
         ],
         &[
             "The pod failed to start because the image was missing.",
@@ -101,6 +114,14 @@ fn counterfactual() {
             "A rate limit would not have prevented this particular failure.",
             "Feature flags would have made the rollback faster.",
             "What would have helped the responders at 02:00?",
+            "The exception should have been caught by the retry wrapper.",
+            "The outage could have been avoided with a rate limit.",
+            "If the test suite had included a multi-node case, the bug would have been caught.",
+            "Many users failed to log in.",
+            "Had the replicas performed as designed, the failover would have been invisible.",
+            "Any engineer could have made the same change.",
+            "If the replicas had worked as designed, nobody would have noticed.",
+            "Several widgets, including the status banner, failing to update was the first symptom.",
         ],
     );
 }
@@ -148,6 +169,9 @@ fn minimizing() {
             "Rolling back is easy with the new deploy tool.",
             "It is simply a matter of raising the timeout.",
             "We simply did not have an alert on that queue.",
+            "If you were affected, you just need to re-run the export.",
+            "We simply need to bump the version.",
+            "Of course, any data written during the window was replicated.",
         ],
     );
 }
@@ -174,6 +198,11 @@ fn blame_naming() {
             "The Kubernetes operator failed to reconcile the custom resource.",
             "Kevin killed the stuck export job, and the replica caught up.",
             "The admin employee's account was suspended by the provider.",
+            "The NodeLifecycle Manager failed to evict the pods.",
+            "This lead to a backlog.",
+            "Harper overwrote the broken config with the last good version.",
+            "Sam merged the fix and the deploy went out at 15:40.",
+            "The vendor's API failed to respond.",
         ],
     );
 }
@@ -195,6 +224,9 @@ fn why_question() {
             "That is why the cache served stale data.",
             "It is unclear why the alert did not fire.",
             "Why do we page at 80% disk? The volume takes an hour to grow.",
+            "Why did we lose the queue contents when the broker restarted?",
+            "Why didn't we get an alert?",
+            "Why didn't our alerting page anyone?",
         ],
     );
 }
@@ -219,6 +251,16 @@ fn hindsight() {
             "It is clear from the traces that the pool was exhausted.",
             "Some packet loss is inevitable on a radio link.",
             "It was obvious by 14:30 that the fix was working.",
+            "By 09:40 it was evident that the rollback had restored write throughput.",
+            "Inevitably, some requests failed during the switchover, as expected.",
+            "Disk pressure inevitably builds on busy nodes.",
+            "The warning was ignored by the build system.",
+            "Warnings are ignored for generated files.",
+            "The agent held its file handles and ignored the shutdown signals.",
+            "The socket was bound to port 8080.",
+            "The failover was always going to take ten minutes.",
+            "Anyone can see the status page.",
+            "Failed submissions would have been apparent to users.",
         ],
     );
 }
@@ -242,6 +284,7 @@ fn punitive() {
             "Each team is accountable for the SLOs of the services it owns.",
             "Who is responsible for rotating the signing keys?",
             "A faulty disk was at fault, not the deploy.",
+            "The new index gave the expected performance improvement on the read path.",
         ],
     );
 }
