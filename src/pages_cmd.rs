@@ -26,6 +26,22 @@ pub(crate) enum PagesCommand {
         #[arg(long)]
         to: Option<String>,
     },
+    /// What wakes a team's people: alert sources ranked by the sleep and off-hours
+    /// interruptions they started, with how often each needed no action.
+    WhatWakes {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        team: String,
+        /// Start of the period (RFC 3339, a date, or a span before --to such as 90d).
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// text (default), json or csv.
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "csv"])]
+        format: String,
+    },
     /// "This is …": link the identity an unattributed page named to a person, and so
     /// re-attribute every earlier page from it.
     Claim {
@@ -43,6 +59,43 @@ pub(crate) enum PagesCommand {
 pub(crate) async fn run(command: PagesCommand) -> anyhow::Result<()> {
     let actor = Actor::command_line();
     match command {
+        PagesCommand::WhatWakes {
+            db,
+            team,
+            from,
+            to,
+            format,
+        } => {
+            let store = open_existing(&db).await?;
+            let t = store
+                .team_by_name(&team)
+                .await?
+                .with_context(|| format!("--team: no team called {team:?}"))?;
+            let period = crate::period_arg(from.as_deref(), to.as_deref())?;
+            let r = aftercare_app::wakes::what_wakes(&store, &actor, t.id, period).await?;
+            match format.as_str() {
+                "json" => println!("{}", serde_json::to_string_pretty(&r)?),
+                "csv" => print!("{}", aftercare_app::export::what_wakes_csv(&r)),
+                _ => {
+                    println!("{}", r.headline);
+                    println!(
+                        "{:<40} {:>6} {:>6} {:>9} {:>9}",
+                        "alert (integration)", "sleep", "off", "no action", "share"
+                    );
+                    for s in &r.sources {
+                        println!(
+                            "{:<40} {:>6} {:>6} {:>9} {:>8.0}%",
+                            format!("{} ({})", s.alert, s.integration),
+                            s.sleep,
+                            s.off,
+                            s.no_action,
+                            s.sleep_share * 100.0
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
         PagesCommand::Unattributed { db, team, from, to } => {
             let store = open_existing(&db).await?;
             let t = store

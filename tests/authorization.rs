@@ -478,6 +478,8 @@ const ROWS: &[Row] = &[
     ),
     row("GET", "/api/v1/schedules/{id}/oncall", TeamA),
     row("GET", "/api/v1/schedules/{id}/spans", TeamA),
+    // ---- what wakes people: the team's leads and admins, as its members' burden
+    row("GET", "/api/v1/teams/{id}/what-wakes", LeadOfA),
     // ---- rest after bad nights: one's own rest; a team's policy
     row("GET", "/api/v1/me/rest", Owner),
     // The member's own rest: to anyone else it is not there (404).
@@ -763,6 +765,9 @@ const ROWS: &[Row] = &[
         "csrf={csrf}&name=web-{caller}&time_zone=UTC&start=2027-01-04T09%3A00&shift_length=1w&members={other}",
     ),
     row("GET", "/rotations/{id}", TeamA),
+    // ---- pages: what wakes people
+    row("GET", "/teams/{id}/what-wakes", LeadOfA),
+    row("GET", "/teams/{id}/what-wakes.csv", LeadOfA),
     // ---- pages: rest
     row("GET", "/rest", Owner),
     form("POST", "/rest/{id}", TokenOwner, "csrf={csrf}&taken=taken"),

@@ -32,3 +32,4 @@ mod smtp_server;
 mod sso_and_email;
 mod time_off;
 mod web_views;
+mod what_wakes;

@@ -147,6 +147,40 @@ pub fn schedule_spans_csv(spans: &crate::schedules::ScheduleSpans) -> String {
     out
 }
 
+/// What wakes a team's people: one row per alert source, most sleep interruptions first.
+pub fn what_wakes_csv(r: &crate::wakes::WakesReport) -> String {
+    let mut out = String::new();
+    row(
+        &mut out,
+        &[
+            "Integration",
+            "Alert",
+            "Sleep interruptions",
+            "Off-hours interruptions",
+            "Business-hours interruptions",
+            "Needed no action",
+            "Share of sleep interruptions",
+            "Cumulative share",
+        ],
+    );
+    for s in &r.sources {
+        row(
+            &mut out,
+            &[
+                s.integration.clone(),
+                s.alert.clone(),
+                s.sleep.to_string(),
+                s.off.to_string(),
+                s.business.to_string(),
+                s.no_action.to_string(),
+                format!("{:.3}", s.sleep_share),
+                format!("{:.3}", s.cumulative_sleep_share),
+            ],
+        );
+    }
+    out
+}
+
 /// A team's unattributed pages: one row per page, newest first, with whom the
 /// sender named, as the team page lists them.
 pub fn unattributed_csv(u: &Unattributed) -> String {

@@ -40,6 +40,7 @@ pub mod support;
 pub mod teams;
 pub mod time_off;
 pub mod validate;
+pub mod wakes;
 
 pub use error::{AppError, Result};
 pub use policy::{Actor, AdminRight, LeadRight};

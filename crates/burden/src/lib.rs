@@ -26,12 +26,14 @@
 //! this crate's `bundled-tzdb` feature: jiff then embeds a copy of the database and falls back to it
 //! when no system copy is found. This crate's own tests always enable it, so they pass on either.
 
+pub mod alerts;
 mod burden;
 mod error;
 mod hours;
 mod interruptions;
 mod team;
 
+pub use crate::alerts::{AlertPage, AlertRanking, AlertSource, NO_ACTION_MINUTES, rank};
 pub use crate::burden::{Burden, DayCounts, InterruptionCounts, burden};
 pub use crate::error::BurdenError;
 pub use crate::hours::{

@@ -324,3 +324,39 @@ impl Store {
         )
     }
 }
+
+/// One page to a team member with what "what wakes people" groups it by: its alert (the
+/// page's title), the integration it came through, and its incident's times.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct AlertPageRow {
+    pub person_id: PersonId,
+    pub at: i64,
+    pub title: Option<String>,
+    pub source: String,
+    pub integration: Option<String>,
+    pub started_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+}
+
+impl Store {
+    /// A team's attributed pages in `[from, to)`, by person then time, each with its
+    /// integration's name and its incident's start, acknowledgement and resolution.
+    pub async fn team_alert_pages(
+        &self,
+        team: TeamId,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<AlertPageRow>> {
+        let sql = "SELECT n.person_id, n.at, n.title, n.source, i.name AS integration, inc.started_at, inc.acknowledged_at, inc.resolved_at \
+            FROM notifications n \
+            LEFT JOIN deliveries d ON d.id = n.delivery_id \
+            LEFT JOIN integrations i ON i.id = d.integration_id \
+            LEFT JOIN incidents inc ON inc.source = n.source AND inc.incident_key = n.incident_key \
+            WHERE n.team_id = $1 AND n.person_id IS NOT NULL AND n.at >= $2 AND n.at < $3 \
+            ORDER BY n.person_id, n.at";
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, AlertPageRow>(sql).bind(team).bind(from).bind(to).fetch_all(p).await)?,
+        )
+    }
+}

@@ -133,6 +133,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(teams::set_member))
         .routes(routes!(teams::remove_member))
         .routes(routes!(teams::burden))
+        .routes(routes!(teams::what_wakes))
         .routes(limited(
             routes!(teams::import_schedule),
             crate::SCHEDULE_LIMIT,

@@ -181,6 +181,23 @@ pub async fn burden(
     ))
 }
 
+#[utoipa::path(get, path = "/teams/{id}/what-wakes", tag = "teams", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The team's id"), PeriodQuery),
+    responses((status = 200, body = aftercare_app::wakes::WakesReport), Refusals))]
+/// What wakes the team's people (its leads, admins): alert sources ranked by the sleep
+/// and off-hours interruptions they started, with how often each needed no action.
+pub async fn what_wakes(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Ids(id): Ids<TeamId>,
+    Q(q): Q<PeriodQuery>,
+) -> Result<Json<aftercare_app::wakes::WakesReport>, ApiError> {
+    let period = q.period()?;
+    Ok(Json(
+        aftercare_app::wakes::what_wakes(&state.store, &actor, id, period).await?,
+    ))
+}
+
 /// Imports a team's on-call schedule from an iCalendar export (the request body,
 /// `text/calendar`). Leads of the team and admins.
 #[utoipa::path(post, path = "/teams/{id}/schedule", tag = "teams", security(("bearer" = [])),

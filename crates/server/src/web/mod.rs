@@ -24,6 +24,7 @@ mod schedules;
 mod sso;
 mod teams;
 mod time_off;
+mod wakes;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
@@ -134,6 +135,8 @@ pub fn routes() -> Routes {
         .route("/teams.csv", get(teams::teams_csv))
         .route("/teams/{id}", get(teams::team_page))
         .route("/teams/{id}/burden.csv", get(teams::burden_csv))
+        .route("/teams/{id}/what-wakes", get(wakes::wakes_page))
+        .route("/teams/{id}/what-wakes.csv", get(wakes::wakes_csv))
         .route("/teams/{id}/unattributed.csv", get(teams::unattributed_csv))
         .route("/teams/{id}/unattributed/claim", post(teams::claim))
         .route("/teams/{id}/members", post(teams::add_member))
