@@ -191,6 +191,20 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
     let mut leads = Vec::new();
     let mut members: Vec<String> = Vec::new();
     let mut team_people: Vec<(&'static str, TeamId, Vec<PersonId>)> = Vec::new();
+    // Public holidays every rotation follows: England and Wales's bank holidays of 2026
+    // and 2027 (GOV.UK, "UK bank holidays").
+    let holidays = store
+        .create_holiday_calendar(&aftercare_store::NewHolidayCalendar {
+            name: "England and Wales bank holidays".into(),
+            region: "England and Wales".into(),
+            source: "UK bank holidays (GOV.UK)".into(),
+            days: BANK_HOLIDAYS
+                .iter()
+                .map(|(d, n)| (d.to_string(), n.to_string()))
+                .collect(),
+        })
+        .await?
+        .id;
     for team_def in teams() {
         let team = store.ensure_team(team_def.name).await?;
         let mut ids = Vec::new();
@@ -242,6 +256,22 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
             .await?;
         demo_rotation_life(store, &rotation, &ids, start, now).await?;
         store
+            .create_schedule(&aftercare_store::NewSchedule {
+                team_id: team.id,
+                name: "paging".into(),
+                layers: vec![aftercare_store::StoredLayer {
+                    tier: "primary".into(),
+                    rotation_id: rotation.rotation.id,
+                    window_start: None,
+                    window_end: None,
+                    window_zone: None,
+                }],
+            })
+            .await?;
+        store
+            .set_rotation_holidays(rotation.rotation.id, Some(holidays))
+            .await?;
+        store
             .create_integration(&NewIntegration {
                 public_id: format!("demo-{}", team_def.name),
                 team_id: team.id,
@@ -268,11 +298,12 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
                     _ => on_call,
                 };
                 let key = format!("{}-{day}-{n}", team_def.name);
+                let alert = alert_name(rng.unit());
                 // One to three notifications 30 s apart: one interruption. Some
                 // incidents page again after the escalation timeout.
                 let mut t = at;
                 for _ in 0..(1 + rng.below(3)) {
-                    notifications.push(demo_note(person, team.id, t, &key, team_def.source));
+                    notifications.push(demo_note(person, team.id, t, &key, team_def.source, alert));
                     t = t.checked_add(SignedDuration::from_secs(30))?;
                 }
                 if rng.unit() < 0.2 {
@@ -285,6 +316,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
                             later,
                             &key,
                             team_def.source,
+                            alert,
                         ));
                     }
                 }
@@ -294,6 +326,8 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
     let mut import = store.begin_import().await?;
     import.push(&notifications).await?;
     let count = import.commit().await?.stored;
+    // Whoever is on call now and has had two bad nights in this shift has earned rest.
+    aftercare_app::rest::sweep(store, now).await?;
     let incidents = care(store, &team_people, now).await?;
     eprintln!(
         "demo organisation ready: 3 teams, 25 people, {count} notifications over 90 days, {incidents} resolved incidents with their check-ins"
@@ -308,15 +342,57 @@ pub async fn fill(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+const BANK_HOLIDAYS: [(&str, &str); 16] = [
+    ("2026-01-01", "New Year's Day"),
+    ("2026-04-03", "Good Friday"),
+    ("2026-04-06", "Easter Monday"),
+    ("2026-05-04", "Early May bank holiday"),
+    ("2026-05-25", "Spring bank holiday"),
+    ("2026-08-31", "Summer bank holiday"),
+    ("2026-12-25", "Christmas Day"),
+    ("2026-12-28", "Boxing Day (substitute day)"),
+    ("2027-01-01", "New Year's Day"),
+    ("2027-03-26", "Good Friday"),
+    ("2027-03-29", "Easter Monday"),
+    ("2027-05-03", "Early May bank holiday"),
+    ("2027-05-31", "Spring bank holiday"),
+    ("2027-08-30", "Summer bank holiday"),
+    ("2027-12-27", "Christmas Day (substitute day)"),
+    ("2027-12-28", "Boxing Day (substitute day)"),
+];
+
+/// The demo's alerts, the noisiest first: a few cause most pages, as in real teams, so
+/// "what wakes people" has a story to tell.
+const ALERTS: [(&str, f64); 6] = [
+    ("Disk usage over 90% on a batch node", 0.32),
+    ("Checkout p99 latency over 2 s", 0.22),
+    ("Health check flapping", 0.18),
+    ("Queue depth high", 0.12),
+    ("TLS certificate expires in 7 days", 0.08),
+    ("Error rate over 1%", 0.08),
+];
+
+fn alert_name(roll: f64) -> &'static str {
+    let mut acc = 0.0;
+    for (name, share) in ALERTS {
+        acc += share;
+        if roll < acc {
+            return name;
+        }
+    }
+    ALERTS[ALERTS.len() - 1].0
+}
+
 fn demo_note(
     person: PersonId,
     team: TeamId,
     at: Timestamp,
     key: &str,
     source: &str,
+    alert: &str,
 ) -> NewNotification {
     NewNotification {
-        title: Some(format!("Demo incident {key}")),
+        title: Some(alert.to_string()),
         ..NewNotification::bare(
             Some(person),
             Some(team),
