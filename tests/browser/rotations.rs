@@ -90,6 +90,13 @@ async fn a_lead_adds_a_rotation_and_sees_a_health_finding_with_its_source_in_chr
             assert!(shares.contains("Ana Ahn"), "{shares}");
             check_accessible(&c).await;
             snap(&c, "rotation-health").await;
+            // The month view: each day of four weeks with who is on call.
+            let month = text(&c, "#month").await;
+            assert!(
+                ["Lena Lead", "Ana Ahn", "Ben Bauer"].iter().any(|n| month.contains(n)),
+                "{month}"
+            );
+            assert_eq!(count(&c, "#month td.day").await, 28);
             assert_eq!(store.team_rotations(team).await.unwrap().len(), 1);
             // She brings in next month's schedule from the old paging tool: a calendar
             // naming someone unknown is refused beside the form, text kept; then a good one.

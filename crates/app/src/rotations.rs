@@ -500,6 +500,35 @@ pub async fn upcoming(
     Ok(out)
 }
 
+/// Every stretch of the rotation in `[from, to)` (at most 400 days), overrides included:
+/// what its month view shows.
+pub async fn stretches(
+    store: &Store,
+    actor: &Actor,
+    id: RotationId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<OnCall>> {
+    let r = visible(store, actor, id).await?;
+    if to <= from || to.duration_since(from) > SignedDuration::from_hours(24 * 400) {
+        return Err(AppError::invalid(
+            "to",
+            "must be after from, and at most 400 days after it",
+        ));
+    }
+    let names = names(store).await?;
+    let (schedule, stored) = schedule_over(store, &r, from, to).await?;
+    let mut out = Vec::new();
+    for span in schedule.spans(from, to) {
+        if let Some(mut o) = answer_at(&schedule, &stored, &names, span.start) {
+            o.shift_start = span.start;
+            o.shift_end = span.end;
+            out.push(o);
+        }
+    }
+    Ok(out)
+}
+
 /// Whom a team's rotations have on call at `at`, for a page that names nobody: the
 /// first of its rotations (by name) that has someone then. Imported shifts are asked
 /// first by the caller; a rotation whose stored definition no longer reads is passed over.

@@ -290,6 +290,9 @@ struct RotationPage {
     edit: Draft,
     edit_members: Vec<MemberChoice>,
     edit_error: Option<(String, String)>,
+    /// The month view: four weeks of shifts, time off and holidays.
+    calendar: super::month::Calendar,
+    calendar_error: Option<(String, String)>,
     /// The holiday calendar the rotation follows, and the ones to choose from.
     holidays: aftercare_app::holidays::RotationHolidays,
     calendars: Vec<aftercare_app::holidays::HolidayCalendarView>,
@@ -359,6 +362,17 @@ async fn rotation_view(
     v: &Actor,
     id: RotationId,
     refused_form: Refused,
+) -> Result<Response, PageError> {
+    rotation_view_from(state, v, id, refused_form, None).await
+}
+
+/// The rotation's page, its month view starting at the week of `from` (a date).
+async fn rotation_view_from(
+    state: &AppState,
+    v: &Actor,
+    id: RotationId,
+    refused_form: Refused,
+    from: Option<&str>,
 ) -> Result<Response, PageError> {
     let rotation = match rotations::get(&state.store, v, id).await {
         Ok(r) => r,
@@ -515,12 +529,16 @@ async fn rotation_view(
             (default_ask(), None, CoverDraft::default(), None)
         }
     };
-    let status =
-        if ask_error.is_some() || add_error.is_some() || import.2.is_some() || edit.2.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
+    let status = if ask_error.is_some()
+        || add_error.is_some()
+        || import.2.is_some()
+        || edit.2.is_some()
+        || from.is_some_and(|f| super::month::first_day(&jiff::tz::TimeZone::UTC, Some(f)).is_err())
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let plans = if can_lead {
         state
             .store
@@ -570,11 +588,53 @@ async fn rotation_view(
         })
         .collect();
     let holidays = aftercare_app::holidays::rotation_calendar(&state.store, v, id).await?;
+    // The month view, in the viewer's zone: shifts, the team's time off and holidays.
+    let viewer_zone = v
+        .person()
+        .map(|p| p.hours.time_zone.clone())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let (first, calendar_error) = match super::month::first_day(&viewer_zone, from) {
+        Ok(d) => (d, None),
+        Err(why) => (
+            super::month::first_day(&viewer_zone, None).unwrap_or_default(),
+            Some(("from".to_string(), why)),
+        ),
+    };
+    let (cal_from, cal_to) = super::month::span(&viewer_zone, first);
+    let stretches: Vec<super::month::Stretch> =
+        rotations::stretches(&state.store, v, id, cal_from, cal_to)
+            .await?
+            .into_iter()
+            .map(|o| super::month::Stretch {
+                who: o.name,
+                start: o.shift_start,
+                end: o.shift_end,
+                secondary: false,
+            })
+            .collect();
+    let away =
+        aftercare_app::time_off::team_away(&state.store, v, rotation.team_id, cal_from, cal_to)
+            .await?;
+    let last = first
+        .checked_add(jiff::ToSpan::days(7 * super::month::WEEKS))
+        .unwrap_or(first);
+    let marks: Vec<super::month::HolidayMark> =
+        aftercare_app::holidays::of_rotations(&state.store, &[id], first, last)
+            .await?
+            .into_iter()
+            .map(|(h, calendar)| super::month::HolidayMark {
+                date: h.date,
+                text: format!("{} ({calendar})", h.name),
+            })
+            .collect();
+    let calendar = super::month::build(&viewer_zone, first, &stretches, &away, &marks);
     let calendars = aftercare_app::holidays::list(&state.store, v).await?;
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
         nav_name,
+        calendar,
+        calendar_error,
         holidays,
         calendars,
         can_lead,
@@ -606,15 +666,22 @@ async fn rotation_view(
     Ok((status, render(&page)).into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct RotationArgs {
+    /// The month view's first week: a date.
+    from: Option<String>,
+}
+
 pub(super) async fn rotation_page(
     State(state): State<AppState>,
     MaybeActor(actor): MaybeActor,
     Path(id): Path<RotationId>,
+    axum::extract::Query(args): axum::extract::Query<RotationArgs>,
 ) -> Result<Response, PageError> {
     let Some(v) = actor else {
         return Ok(login_redirect());
     };
-    rotation_view(&state, &v, id, Refused::None).await
+    rotation_view_from(&state, &v, id, Refused::None, args.from.as_deref()).await
 }
 
 #[derive(Deserialize)]
