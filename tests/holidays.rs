@@ -30,7 +30,7 @@ async fn holiday_calendars_are_imported_whole_and_rotations_weigh_their_days(bac
     let lead = person_in(s, team, "Lena Lead", TeamRole::Lead, "UTC").await;
     let ana = person_in(s, team, "Ana Ahn", TeamRole::Member, "UTC").await;
     let (lead_t, ana_t) = (token_of(s, lead).await, token_of(s, ana).await);
-    let uk = std::fs::read_to_string(fixture_path("ical/holidays_england_wales_2027.ics")).unwrap();
+    let uk = std::fs::read_to_string(fixture_path("ical/holidays/england_wales_2027.ics")).unwrap();
 
     // A member cannot import one; a bad feed names its line and field; nothing is stored.
     let body = json!({"region": "England and Wales", "ical": uk});

@@ -340,3 +340,31 @@ fn shifts_serialize_with_rfc3339_instants() {
         })
     );
 }
+
+#[test]
+fn the_holiday_feed_reads_as_england_and_waless_2027_bank_holidays() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/holidays/england_wales_2027.ics"),
+    )
+    .unwrap();
+    let (name, days) = aftercare_schedule::parse_holidays(&text).unwrap();
+    assert_eq!(
+        name.as_deref(),
+        Some("England and Wales bank holidays (fixture)")
+    );
+    let dates: Vec<String> = days.iter().map(|h| h.date.to_string()).collect();
+    assert_eq!(
+        dates,
+        [
+            "2027-01-01",
+            "2027-03-26",
+            "2027-03-29",
+            "2027-05-03",
+            "2027-05-31",
+            "2027-08-30",
+            "2027-12-27",
+            "2027-12-28"
+        ]
+    );
+}
