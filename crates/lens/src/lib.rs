@@ -254,11 +254,35 @@ impl Lens {
         &self,
         text: &str,
         cancel: &AtomicBool,
+        each: impl FnMut(Part<'_>) -> io::Result<()>,
+    ) -> Result<(), CheckError> {
+        self.check_parts_sized(text, stream::PART, stream::MAX_PART, cancel, each)
+    }
+
+    /// [`Lens::check`] in parts of at least `part` and at most `max` bytes where possible, for
+    /// the fuzz target (small parts put many cuts in a small input).
+    #[doc(hidden)]
+    pub fn check_in_parts_of(&self, text: &str, part: usize, max: usize) -> Vec<Finding> {
+        let never = AtomicBool::new(false);
+        let mut all = Vec::new();
+        let _ = self.check_parts_sized(text, part, max, &never, |p| {
+            all.extend(p.findings);
+            Ok(())
+        });
+        all
+    }
+
+    fn check_parts_sized(
+        &self,
+        text: &str,
+        part: usize,
+        max: usize,
+        cancel: &AtomicBool,
         mut each: impl FnMut(Part<'_>) -> io::Result<()>,
     ) -> Result<(), CheckError> {
         let mut carry = Carry::default();
         let mut from = 0;
-        for to in stream::cuts(text) {
+        for to in stream::cuts(text, part, max) {
             let part = &text[from..to];
             let start = carry.start();
             let findings = self.check_part(part, &mut carry, cancel)?;
@@ -299,7 +323,7 @@ impl Lens {
                 }
                 if buf.len() >= stream::MAX_PART {
                     cutter.restart();
-                    break Some(stream::forced_cut(&buf));
+                    break Some(stream::forced_cut(&buf, stream::MAX_PART));
                 }
                 let have = buf.len();
                 let room = READ.min(stream::MAX_PART - have);

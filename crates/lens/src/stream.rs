@@ -201,8 +201,8 @@ fn html_block_end(rest: &[u8]) -> Option<&'static [u8]> {
 /// Where to cut `buf` when it has reached [`MAX_PART`] with no good place: after its last
 /// blank line, else its last line break, else its last space, else its last char boundary
 /// (`buf` may end inside a character).
-pub(crate) fn forced_cut(buf: &[u8]) -> usize {
-    let max = buf.len().min(MAX_PART);
+pub(crate) fn forced_cut(buf: &[u8], max: usize) -> usize {
+    let max = buf.len().min(max);
     let head = &buf[..max];
     if let Some(k) = memchr::memmem::rfind(head, b"\n\n").filter(|k| *k > 0) {
         return k + 2;
@@ -222,26 +222,27 @@ pub(crate) fn forced_cut(buf: &[u8]) -> usize {
 }
 
 /// The cuts of a whole text in memory: the end of each part, the last being `text.len()`.
-pub(crate) fn cuts(text: &str) -> Vec<usize> {
+pub(crate) fn cuts(text: &str, part: usize, max: usize) -> Vec<usize> {
+    let max = max.max(part).max(1);
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut cutter = Cutter::default();
     let mut from = 0;
     while from < bytes.len() {
         let rest = &bytes[from..];
-        if rest.len() <= PART {
+        if rest.len() <= part {
             break;
         }
-        let window = &rest[..rest.len().min(MAX_PART)];
+        let window = &rest[..rest.len().min(max)];
         let eof = window.len() == rest.len();
-        let at = match cutter.find(window, PART, eof) {
+        let at = match cutter.find(window, part, eof) {
             Some(at) => {
                 cutter.cut_at(at);
                 at
             }
             None if eof => break,
             None => {
-                let mut at = forced_cut(window);
+                let mut at = forced_cut(window, max);
                 while !text.is_char_boundary(from + at) {
                     at -= 1;
                 }
@@ -285,19 +286,19 @@ mod tests {
     #[test]
     fn never_cuts_inside_fences_front_matter_or_comments() {
         let text =
-            "---\na: b\n\nc: d\n---\n\n```\ncode\n\nx\n````\n```\n\nY\n\n<!-- c\n\nZ -->\n\nW\n";
+            "---\na: b\n\nc: d\n---\n\n````\ncode\n\nx\n```\n````\n\nY\n\n<!-- c\n\nZ -->\n\nW\n";
         let at: Vec<&str> = cuts_with(text, 1)
             .into_iter()
             .map(|k| text[k..].lines().next().unwrap())
             .collect();
-        assert_eq!(at, ["```", "Y", "<!-- c", "W"]);
+        assert_eq!(at, ["````", "Y", "<!-- c", "W"]);
     }
 
     #[test]
     fn long_texts_are_cut_into_bounded_parts() {
         let para = "The disk filled up and the pager fired.\n\n";
         let text = para.repeat(3 * PART / para.len());
-        let cuts = cuts(&text);
+        let cuts = cuts(&text, PART, MAX_PART);
         assert!(cuts.len() >= 3, "{}", cuts.len());
         let mut from = 0;
         for c in cuts {
@@ -307,7 +308,7 @@ mod tests {
         }
         // One line with no good place: cut at a space, never past MAX_PART.
         let line = "word ".repeat(2 * MAX_PART / 5);
-        let cuts = super::cuts(&line);
+        let cuts = super::cuts(&line, PART, MAX_PART);
         assert!(cuts[0] <= MAX_PART && line[..cuts[0]].ends_with(' '));
     }
 }
