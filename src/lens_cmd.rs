@@ -4,16 +4,16 @@
 //! finding `.aftercare-lens.toml` upward from each checked file, `--names`, and streaming the
 //! report one file at a time so memory stays bounded whatever the input size.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use aftercare_lens::report::{Format, Reporter};
-use aftercare_lens::{Config, Finding, Lens, Severity, SkipMatcher};
+use aftercare_lens::{CheckError, Config, Finding, Lens, Position, Severity, SkipMatcher};
 use anyhow::{Context, Result};
 
 const CONFIG_FILE: &str = ".aftercare-lens.toml";
@@ -142,18 +142,8 @@ fn run_inner(args: LensArgs) -> Result<ExitCode> {
     }
     for input in inputs {
         if input.as_os_str() == "-" {
-            let mut text = String::new();
-            match io::stdin().read_to_string(&mut text) {
-                Ok(_) => {
-                    let setup = run.setup_for(&std::env::current_dir()?.join("stdin"))?;
-                    jobs.push(Job::Text {
-                        name: "<stdin>".to_string(),
-                        text,
-                        setup,
-                    });
-                }
-                Err(e) => jobs.push(Job::Error(format!("cannot read standard input: {e}"))),
-            }
+            let setup = run.setup_for(&std::env::current_dir()?.join("stdin"))?;
+            jobs.push(Job::Stdin { setup });
             continue;
         }
         let meta = match std::fs::metadata(&input) {
@@ -189,47 +179,49 @@ fn run_inner(args: LensArgs) -> Result<ExitCode> {
         .map_or(1, |n| n.get())
         .clamp(1, 8)
         .min(jobs.len().max(1));
+    // Each job sends its parts on its own short channel and the report is written in input
+    // order: a worker waits when its job is too far ahead, so at most a few parts of a few
+    // files are held at once, whatever their size.
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::sync_channel::<(usize, Done)>(workers * 2);
+    let (senders, receivers): (Vec<_>, Vec<_>) =
+        jobs.iter().map(|_| mpsc::sync_channel::<Done>(2)).unzip();
     std::thread::scope(|scope| -> Result<()> {
         for _ in 0..workers {
-            let tx = tx.clone();
-            let (jobs, next) = (&jobs, &next);
+            let (jobs, next, senders) = (&jobs, &next, &senders);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    if tx.send((i, job.run())).is_err() {
+                    let (Some(job), Some(tx)) = (jobs.get(i), senders.get(i)) else {
                         break;
-                    }
+                    };
+                    job.run(tx);
+                    let _ = tx.send(Done::End);
                 }
             });
         }
-        drop(tx);
-        let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
-        let mut want = 0;
-        for (i, done) in rx.iter() {
-            pending.insert(i, done);
-            while let Some(done) = pending.remove(&want) {
-                want += 1;
+        for (job, rx) in jobs.iter().zip(&receivers) {
+            let fail_on = job.fail_on();
+            let name = job.name();
+            for done in rx.iter() {
                 match done {
-                    Done::Checked {
-                        name,
+                    Done::Part {
                         text,
+                        start,
                         findings,
-                        fail_on,
                     } => {
                         if fail_on.is_some_and(|at| findings.iter().any(|f| f.severity >= at)) {
                             run.failed = true;
                         }
-                        write(&mut out, &reporter.file(&name, &text, &findings))?;
+                        write(&mut out, &reporter.part(&name, &text, start, &findings))?;
                     }
                     Done::Failed(message) => {
                         eprintln!("aftercare lens: {message}");
                         run.errors = true;
                     }
+                    Done::End => break,
                 }
             }
+            reporter.file_done();
         }
         Ok(())
     })?;
@@ -253,59 +245,73 @@ fn run_inner(args: LensArgs) -> Result<ExitCode> {
 }
 
 enum Job {
-    File {
-        path: PathBuf,
-        setup: Arc<Setup>,
-    },
-    Text {
-        name: String,
-        text: String,
-        setup: Arc<Setup>,
-    },
+    File { path: PathBuf, setup: Arc<Setup> },
+    Stdin { setup: Arc<Setup> },
     Error(String),
 }
 
 enum Done {
-    Checked {
-        name: String,
+    /// A part of the text checked (a file is read and checked a megabyte or so at a time).
+    Part {
         text: String,
+        start: Position,
         findings: Vec<Finding>,
-        fail_on: Option<Severity>,
     },
     Failed(String),
+    /// Nothing more comes for this job.
+    End,
 }
 
 impl Job {
-    fn run(&self) -> Done {
+    fn name(&self) -> String {
         match self {
-            Job::Error(message) => Done::Failed(message.clone()),
-            Job::Text { name, text, setup } => Done::Checked {
-                name: name.clone(),
-                findings: setup.lens.check(text),
-                text: text.clone(),
-                fail_on: setup.fail_on,
-            },
-            Job::File { path, setup } => {
-                let text = match std::fs::read(path) {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(t) => t,
-                        Err(_) => {
-                            return Done::Failed(format!(
-                                "cannot read {}: not UTF-8 text",
-                                path.display()
-                            ));
-                        }
-                    },
-                    Err(e) => return Done::Failed(format!("cannot read {}: {e}", path.display())),
-                };
-                Done::Checked {
-                    name: path.to_string_lossy().into_owned(),
-                    findings: setup.lens.check(&text),
-                    text,
-                    fail_on: setup.fail_on,
-                }
-            }
+            Job::File { path, .. } => path.to_string_lossy().into_owned(),
+            Job::Stdin { .. } => "<stdin>".to_string(),
+            Job::Error(_) => String::new(),
         }
+    }
+
+    fn fail_on(&self) -> Option<Severity> {
+        match self {
+            Job::File { setup, .. } | Job::Stdin { setup } => setup.fail_on,
+            Job::Error(_) => None,
+        }
+    }
+
+    /// Reads and checks the text, sending each part as it is checked; stops if the report is
+    /// no longer listening.
+    fn run(&self, tx: &mpsc::SyncSender<Done>) {
+        let (setup, what, input): (_, String, Box<dyn Read>) = match self {
+            Job::Error(message) => {
+                let _ = tx.send(Done::Failed(message.clone()));
+                return;
+            }
+            Job::Stdin { setup } => (setup, "standard input".to_string(), Box::new(io::stdin())),
+            Job::File { path, setup } => match std::fs::File::open(path) {
+                Ok(f) => (setup, path.display().to_string(), Box::new(f)),
+                Err(e) => {
+                    let _ = tx.send(Done::Failed(format!("cannot read {}: {e}", path.display())));
+                    return;
+                }
+            },
+        };
+        let never = AtomicBool::new(false);
+        let sent = setup.lens.check_reader(input, &never, |part| {
+            tx.send(Done::Part {
+                text: part.text.to_string(),
+                start: part.start,
+                findings: part.findings,
+            })
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "report closed"))
+        });
+        let message = match sent {
+            Ok(()) => return,
+            Err(CheckError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return,
+            Err(CheckError::Io(e)) => format!("cannot read {what}: {e}"),
+            Err(CheckError::NotUtf8) => format!("cannot read {what}: not UTF-8 text"),
+            Err(CheckError::Cancelled) => return,
+        };
+        let _ = tx.send(Done::Failed(message));
     }
 }
 

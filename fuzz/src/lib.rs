@@ -95,3 +95,35 @@ pub fn lens(data: &[u8]) {
     }
     assert!(findings.is_sorted_by_key(|f| f.start));
 }
+
+/// Long inputs, made from short ones: the input repeated as one run-on sentence (its sentence
+/// ends and line breaks made spaces) and as many paragraphs, checked whole and in small parts.
+/// Whatever the text, findings come in order and each position points at its words in the
+/// whole text (also across parts and on long lines), and the libFuzzer timeout catches any
+/// path that stops being linear.
+pub fn lens_scale(data: &[u8]) {
+    let text = text(data);
+    if text.trim().is_empty() {
+        return;
+    }
+    let sentence: String = text
+        .chars()
+        .map(|c| if matches!(c, '.' | '!' | '?' | '\n' | '\r') { ' ' } else { c })
+        .collect();
+    let long = sentence.repeat(64 * 1024 / sentence.len().max(1) + 1);
+    let paragraphs = format!("{text}\n\n").repeat(64 * 1024 / (text.len() + 2) + 1);
+    for t in [long.as_str(), paragraphs.as_str()] {
+        let lines: Vec<&str> = t.split('\n').collect();
+        for findings in [LENS.check(t), LENS.check_in_parts_of(t, 4096, 16 * 1024)] {
+            assert!(findings.is_sorted_by_key(|f| f.start));
+            for f in &findings {
+                let line = lines[f.start.line - 1];
+                let at = line
+                    .char_indices()
+                    .nth(f.start.column - 1)
+                    .map_or("", |(b, _)| &line[b..]);
+                assert!(at.starts_with(&f.matched), "{f:?}");
+            }
+        }
+    }
+}

@@ -327,6 +327,8 @@ pub(crate) struct Directives {
     state: Vec<u16>,
     /// The rules switched off on a line by a `lens-disable-next-line` on the line before.
     next_line: HashMap<usize, u16>,
+    /// The rules switched off before the text starts (by an earlier part of a longer text).
+    initial: u16,
 }
 
 fn rule_bits(rules: &[Rule]) -> u16 {
@@ -344,8 +346,9 @@ fn rule_bit(rule: Rule) -> u16 {
 impl Directives {
     /// Computes `state` and `next_line` from `list`, which must be sorted by offset.
     fn index(&mut self) {
-        let mut off = 0u16;
+        let mut off = self.initial;
         self.state = Vec::with_capacity(self.list.len());
+        self.next_line.clear();
         for d in &self.list {
             let bits = rule_bits(&d.rules);
             match d.kind {
@@ -376,7 +379,20 @@ impl Directives {
         applied
             .checked_sub(1)
             .and_then(|last| self.state.get(last))
-            .is_some_and(|bits| bits & bit != 0)
+            .map_or(self.initial & bit != 0, |bits| bits & bit != 0)
+    }
+
+    /// The text continues an earlier one that ended with these rules switched off.
+    pub fn carry_in(&mut self, off: u16) {
+        if off != self.initial {
+            self.initial = off;
+            self.index();
+        }
+    }
+
+    /// The rules switched off at the end of the text, for the part after it.
+    pub fn carry_out(&self) -> u16 {
+        self.state.last().copied().unwrap_or(self.initial)
     }
 }
 

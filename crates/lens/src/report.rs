@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Finding, Position, Rule, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -42,6 +42,8 @@ pub struct Reporter {
     written: usize,
     files_with_findings: usize,
     by_severity: [usize; 3],
+    /// The file being reported (in parts) has had a finding.
+    this_file: bool,
 }
 
 impl Reporter {
@@ -51,6 +53,7 @@ impl Reporter {
             written: 0,
             files_with_findings: 0,
             by_severity: [0; 3],
+            this_file: false,
         }
     }
 
@@ -64,15 +67,30 @@ impl Reporter {
 
     /// Renders the findings of one file. `text` is the file's content, for source lines.
     pub fn file(&mut self, path: &str, text: &str, findings: &[Finding]) -> String {
+        let out = self.part(path, text, Position { line: 1, column: 1 }, findings);
+        self.file_done();
+        out
+    }
+
+    /// Renders the findings of one part of a file checked in parts ([`crate::Part`]): `text` is
+    /// the part, starting at `start` in the file. Call [`Reporter::file_done`] after its last.
+    pub fn part(
+        &mut self,
+        path: &str,
+        text: &str,
+        start: Position,
+        findings: &[Finding],
+    ) -> String {
         let mut out = String::new();
         if !findings.is_empty() {
-            self.files_with_findings += 1;
+            self.this_file = true;
         }
+        let mut source = Source::new(text, start);
         for f in findings {
             self.by_severity[f.severity as usize] += 1;
             let sep = if self.written == 0 { "\n" } else { ",\n" };
             match self.format {
-                Format::Text => out.push_str(&text_finding(path, text, f)),
+                Format::Text => text_finding(path, &mut source, f, &mut out),
                 Format::Json => {
                     out.push_str(sep);
                     json_finding(path, f, &mut out);
@@ -86,6 +104,13 @@ impl Reporter {
             self.written += 1;
         }
         out
+    }
+
+    /// The file reported in parts is done.
+    pub fn file_done(&mut self) {
+        if std::mem::take(&mut self.this_file) {
+            self.files_with_findings += 1;
+        }
     }
 
     pub fn end(&mut self) -> String {
@@ -136,23 +161,158 @@ pub fn render(format: Format, files: &[(&str, &str, &[Finding])]) -> String {
     out
 }
 
-fn text_finding(path: &str, text: &str, f: &Finding) -> String {
-    let line = text.lines().nth(f.start.line - 1).unwrap_or_default();
-    let shown: String = line
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let width = shown.chars().count();
-    let from = f.start.column.saturating_sub(1).min(width);
+/// Lines wider than this are shown as a window of this many characters around the finding.
+const SHOWN: usize = 160;
+/// Characters shown before the finding in such a window.
+const BEFORE: usize = 40;
+
+/// The source lines of one text (or part of one), walked forward as findings come in order:
+/// each line is found and measured once, and a long line is read once however many findings
+/// it has, so the text report costs time linear in the text.
+struct Source<'a> {
+    text: &'a str,
+    /// Where `text` starts in the file: its line, and the characters before it on that line.
+    first_line: usize,
+    first_shift: usize,
+    /// The current line: its number in the file, its byte range in `text` (without its line
+    /// break) and its width in characters.
+    line: usize,
+    start: usize,
+    end: usize,
+    width: Option<usize>,
+    /// A point in the current line: a byte offset and the characters before it on the line.
+    at: usize,
+    at_col: usize,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str, start: Position) -> Source<'a> {
+        let mut s = Source {
+            text,
+            first_line: start.line,
+            first_shift: start.column.saturating_sub(1),
+            line: start.line,
+            start: 0,
+            end: 0,
+            width: None,
+            at: 0,
+            at_col: 0,
+        };
+        s.measure();
+        s
+    }
+
+    fn measure(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut end =
+            memchr::memchr(b'\n', &bytes[self.start..]).map_or(bytes.len(), |k| self.start + k);
+        if end > self.start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        self.end = end;
+        self.width = None;
+        self.at = self.start;
+        self.at_col = 0;
+    }
+
+    /// Moves to line `line` of the file (an empty line past the end of the text).
+    fn seek(&mut self, line: usize) {
+        if line < self.line {
+            *self = Source::new(
+                self.text,
+                Position {
+                    line: self.first_line,
+                    column: self.first_shift + 1,
+                },
+            );
+        }
+        let bytes = self.text.as_bytes();
+        while self.line < line {
+            match memchr::memchr(b'\n', &bytes[self.end..]) {
+                Some(k) => self.start = self.end + k + 1,
+                None => self.start = bytes.len(),
+            }
+            self.line += 1;
+            self.measure();
+        }
+    }
+
+    /// The 0-based column in the current line's text of a column of the file.
+    fn local(&self, column: usize) -> usize {
+        let shift = if self.line == self.first_line {
+            self.first_shift
+        } else {
+            0
+        };
+        column.saturating_sub(1 + shift)
+    }
+
+    fn width(&mut self) -> usize {
+        *self
+            .width
+            .get_or_insert_with(|| self.text[self.start..self.end].chars().count())
+    }
+
+    /// The byte offset of 0-based column `col` of the current line (its end if past it).
+    /// Cheap when columns come in order.
+    fn byte_of(&mut self, col: usize) -> usize {
+        if col < self.at_col {
+            self.at = self.start;
+            self.at_col = 0;
+        }
+        let line = &self.text[self.at..self.end];
+        let ahead = col - self.at_col;
+        let len = line
+            .char_indices()
+            .nth(ahead)
+            .map_or(line.len(), |(b, _)| b);
+        self.at += len;
+        self.at_col += line[..len].chars().count();
+        self.at
+    }
+}
+
+fn text_finding(path: &str, source: &mut Source<'_>, f: &Finding, out: &mut String) {
+    source.seek(f.start.line);
+    let width = source.width();
+    let from = source.local(f.start.column).min(width);
     let to = if f.end.line == f.start.line {
-        (f.end.column - 1).min(width)
+        source.local(f.end.column).min(width)
     } else {
         width
+    };
+    let untab =
+        |s: &str| -> String { s.chars().map(|c| if c == '\t' { ' ' } else { c }).collect() };
+    let (shown, from, to) = if width <= SHOWN {
+        (untab(&source.text[source.start..source.end]), from, to)
+    } else {
+        // A long line: a window around the finding, with an ellipsis where the line goes on.
+        let first = from.saturating_sub(BEFORE);
+        let last = (first + SHOWN).min(width);
+        let b = source.byte_of(first);
+        let line = &source.text[b..source.end];
+        let e = line
+            .char_indices()
+            .nth(last - first)
+            .map_or(line.len(), |(k, _)| k);
+        let lead = usize::from(first > 0);
+        let mut shown = String::with_capacity(e + 8);
+        if first > 0 {
+            shown.push('\u{2026}');
+        }
+        shown.push_str(&untab(&line[..e]));
+        if last < width {
+            shown.push('\u{2026}');
+        }
+        (
+            shown,
+            from - first + lead,
+            to.min(last).max(from) - first + lead,
+        )
     };
     let carets = "^".repeat(to.saturating_sub(from).max(1));
     let num = f.start.line.to_string();
     let pad = " ".repeat(num.len());
-    let mut out = String::new();
     let _ = writeln!(out, "{}[{}]: {}", f.severity, f.rule, f.rule.title());
     let _ = writeln!(out, "{pad}--> {path}:{}:{}", f.start.line, f.start.column);
     let _ = writeln!(out, "{pad} |");
@@ -161,7 +321,6 @@ fn text_finding(path: &str, text: &str, f: &Finding) -> String {
     let _ = writeln!(out, "{pad} = why: {}", f.why);
     let _ = writeln!(out, "{pad} = try: {}", f.suggestion);
     out.push('\n');
-    out
 }
 
 /// One finding as JSON: the `Finding` fields plus `path`, keys in alphabetical order (the order
@@ -186,7 +345,7 @@ struct JsonPosition {
 }
 
 fn json_finding(path: &str, f: &Finding, out: &mut String) {
-    let pos = |p: crate::Position| JsonPosition {
+    let pos = |p: Position| JsonPosition {
         column: p.column,
         line: p.line,
     };

@@ -5,6 +5,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::Config;
 use crate::Rule;
@@ -324,11 +325,15 @@ impl Engine {
         false
     }
 
-    pub fn run(&self, masked: &str, breaks: &[usize]) -> Vec<Hit> {
+    /// The hits in `masked`; stops early (with the hits so far) once `cancel` is set.
+    pub fn run(&self, masked: &str, breaks: &[usize], cancel: &AtomicBool) -> Vec<Hit> {
         // ASCII lower-casing keeps byte offsets, so tokens can borrow their lower-case form.
         let lower = masked.to_ascii_lowercase();
         let mut hits = Vec::new();
         let read = |range: Range<usize>, mask: u16, hits: &mut Vec<Hit>| {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
             // A sentence whose only cues are acts (and role words) matters only if someone can be
             // singled out in it: a role word, an @handle, a possessive or a given name. Most
             // sentences have none, and are not even tokenised.
@@ -377,6 +382,9 @@ impl Engine {
         let mut sents: Vec<Range<usize>> = Vec::new();
         let mut current: Option<(Range<usize>, u16)> = None;
         for (at, mask) in ac.find_all(lower.as_bytes()) {
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
             if !(block.start <= at && at < block.end) {
                 block = block_of(at);
                 sents.clear();
@@ -5228,13 +5236,13 @@ impl<'a> Sentence<'a> {
             self.harmful_acts();
             self.caused_by_someone();
         }
-        let mut seen: Vec<(usize, usize)> = Vec::new();
+        // A set, not a list: a run-on sentence can hold tens of thousands of faults.
+        let mut seen: HashSet<(usize, usize)> = HashSet::new();
         let faults = self.faults.take();
         for s in faults {
             if let Some(span) = s.span.filter(|_| s.singled)
-                && !seen.contains(&span)
+                && seen.insert(span)
             {
-                seen.push(span);
                 self.push(Rule::BlameNaming, span.0, span.1);
             }
         }

@@ -7,17 +7,18 @@ use crate::Position;
 
 /// Maps byte offsets to 1-based line and column (columns count Unicode scalar values).
 ///
-/// A cursor rather than a table of every line start: findings are few and come in order, so
-/// counting the newlines between one finding and the next costs far less than indexing the
-/// whole text up front.
+/// A cursor rather than a table of every line start: findings come in order, so counting the
+/// newlines, and the characters of the current line, between one finding and the next costs
+/// time linear in the text however many findings there are, even on one very long line.
 #[derive(Clone)]
 pub(crate) struct LineCursor<'a> {
     text: &'a str,
     /// Offsets up to here have been counted: `line` is the line of `offset`, starting at
-    /// `line_start`.
+    /// `line_start`, and `column` characters lie between `line_start` and `offset`.
     offset: usize,
     line: usize,
     line_start: usize,
+    column: usize,
 }
 
 impl<'a> LineCursor<'a> {
@@ -27,6 +28,7 @@ impl<'a> LineCursor<'a> {
             offset: 0,
             line: 1,
             line_start: 0,
+            column: 0,
         }
     }
 
@@ -38,19 +40,28 @@ impl<'a> LineCursor<'a> {
             *self = LineCursor::new(self.text);
         }
         let to = offset.min(bytes.len());
-        if to > self.offset {
+        // Only a char boundary can be counted to; the cursor stays where it was otherwise.
+        if to > self.offset && self.text.is_char_boundary(to) {
             let between = &bytes[self.offset..to];
-            if let Some(last) = memchr::memrchr(b'\n', between) {
-                self.line += memchr::memchr_iter(b'\n', between).count();
-                self.line_start = self.offset + last + 1;
-            }
+            let counted_from = match memchr::memrchr(b'\n', between) {
+                Some(last) => {
+                    self.line += memchr::memchr_iter(b'\n', between).count();
+                    self.line_start = self.offset + last + 1;
+                    self.column = 0;
+                    self.line_start
+                }
+                None => self.offset,
+            };
+            self.column += self.text[counted_from..to].chars().count();
             self.offset = to;
         }
-        let column = self
-            .text
-            .get(self.line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let column = if offset == self.offset {
+            self.column
+        } else {
+            self.text
+                .get(self.line_start..offset)
+                .map_or(0, |s| s.chars().count())
+        } + 1;
         Position {
             line: self.line,
             column,

@@ -3,6 +3,7 @@
 //! review editor calls it as people type. It is rebuilt only when the people
 //! directory's names (which feed the blame-naming rule) change.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aftercare_lens::{Config, Finding, Lens};
@@ -13,6 +14,19 @@ type Built = Option<(u64, Arc<Lens>)>;
 #[derive(Clone, Default)]
 pub struct LensCache {
     built: Arc<Mutex<Built>>,
+    /// Checks that stopped early because their request had gone.
+    cancelled: Arc<AtomicUsize>,
+}
+
+/// Sets its flag when dropped: when the request future awaiting a check is dropped (the client
+/// went away, or the timeout answered 408), the check on the blocking pool sees the flag
+/// between sentences and stops, instead of burning a core for nobody.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 fn names_key(names: &[String]) -> u64 {
@@ -44,15 +58,35 @@ impl LensCache {
 
     pub async fn check(&self, text: String, names: Vec<String>) -> Vec<Finding> {
         let lens = self.lens(names);
-        // Always off the async workers: even a short text is milliseconds of CPU, and many of
-        // them (the lens page checks as people type) would slow every other request.
-        match tokio::task::spawn_blocking(move || lens.check(&text)).await {
-            Ok(findings) => findings,
+        let cancel = Arc::new(AtomicBool::new(false));
+        let _cancel_on_drop = CancelOnDrop(cancel.clone());
+        let cancelled = self.cancelled.clone();
+        // Always off the async workers, whatever the size: even a short text is milliseconds of
+        // CPU, and many of them (the lens page checks as people type) would slow every other
+        // request.
+        let work = tokio::task::spawn_blocking(move || {
+            let findings = lens.check_cancellable(&text, &cancel);
+            if findings.is_none() {
+                cancelled.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(
+                    bytes = text.len(),
+                    "lens check stopped: its request has gone"
+                );
+            }
+            findings
+        });
+        match work.await {
+            Ok(findings) => findings.unwrap_or_default(),
             Err(e) => {
                 tracing::error!(error = %e, "lens check panicked");
                 Vec::new()
             }
         }
+    }
+
+    /// How many checks stopped early because their request had gone.
+    pub fn cancelled(&self) -> usize {
+        self.cancelled.load(Ordering::Relaxed)
     }
 }
 
@@ -83,5 +117,37 @@ mod tests {
             findings.iter().any(|f| f.start.line == 10_001),
             "{findings:?}"
         );
+    }
+
+    /// A check whose request is dropped (a client gone, a 408) stops soon after, between
+    /// sentences, rather than running to the end on the blocking pool.
+    #[tokio::test]
+    async fn a_dropped_check_stops_early() {
+        let cache = LensCache::default();
+        // Far more than the few milliseconds the request waits: seconds in a debug build.
+        let text = "The on-call engineer should have known it was human error and obviously \
+                    simply forgot to check the dashboard.\n"
+            .repeat(8_000);
+        assert!(text.len() < 1 << 20);
+        let waited = tokio::time::timeout(
+            std::time::Duration::from_millis(20),
+            cache.check(text, vec![]),
+        )
+        .await;
+        assert!(
+            waited.is_err(),
+            "the check finished before the request was dropped"
+        );
+        // The work notices the flag and stops; it is not timed, only waited for.
+        let started = std::time::Instant::now();
+        while cache.cancelled() == 0 {
+            assert!(started.elapsed().as_secs() < 120, "the check never stopped");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(cache.cancelled(), 1);
+        // A check that is awaited to the end is not counted as stopped.
+        let findings = cache.check("It was human error.".to_string(), vec![]).await;
+        assert_eq!(findings.len(), 1);
+        assert_eq!(cache.cancelled(), 1);
     }
 }
