@@ -108,7 +108,13 @@ pub fn lens_scale(data: &[u8]) {
     }
     let sentence: String = text
         .chars()
-        .map(|c| if matches!(c, '.' | '!' | '?' | '\n' | '\r') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '.' | '!' | '?' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let long = sentence.repeat(64 * 1024 / sentence.len().max(1) + 1);
     let paragraphs = format!("{text}\n\n").repeat(64 * 1024 / (text.len() + 2) + 1);
