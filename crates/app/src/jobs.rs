@@ -93,6 +93,9 @@ pub struct Runner {
     config: RunnerConfig,
     context: Arc<Context>,
     handlers: HashMap<JobKind, Handler>,
+    /// The quarter hour whose rest sweep this runner last enqueued: one write per
+    /// quarter hour, not one per poll.
+    swept: std::sync::atomic::AtomicI64,
 }
 
 impl Runner {
@@ -103,6 +106,7 @@ impl Runner {
             config,
             context: Arc::new(Context { store, delivery }),
             handlers: HashMap::new(),
+            swept: std::sync::atomic::AtomicI64::new(i64::MIN),
         };
         runner.register(JobKind::Message, |cx, lease| {
             Box::pin(async move { channels::deliver_message(&cx, &lease).await })
@@ -149,7 +153,9 @@ impl Runner {
         if reclaimed > 0 {
             tracing::warn!(reclaimed, "took back jobs whose lease ran out");
         }
-        if self.config.rest_sweep {
+        let bucket = crate::rest::sweep_bucket(now);
+        if self.config.rest_sweep && self.swept.load(std::sync::atomic::Ordering::Relaxed) != bucket
+        {
             store
                 .enqueue_job(&aftercare_store::NewJob {
                     kind: JobKind::RestSweep,
@@ -159,6 +165,8 @@ impl Runner {
                     dedupe_key: crate::rest::sweep_key(now),
                 })
                 .await?;
+            self.swept
+                .store(bucket, std::sync::atomic::Ordering::Relaxed);
         }
         let lease_ms = i64::try_from(self.config.lease.as_millis()).unwrap_or(i64::MAX);
         let leases = store

@@ -338,6 +338,10 @@ pub async fn sweep(store: &Store, now: Timestamp) -> Result<Sweep> {
 /// The sweep's job key for the quarter hour holding `now`: enqueued by every server's
 /// runner, kept once.
 pub fn sweep_key(now: Timestamp) -> String {
-    let bucket = now.as_millisecond().div_euclid(SWEEP_MINUTES * 60_000);
-    format!("rest-sweep:{bucket}")
+    format!("rest-sweep:{}", sweep_bucket(now))
+}
+
+/// The number of the quarter hour holding `now`.
+pub fn sweep_bucket(now: Timestamp) -> i64 {
+    now.as_millisecond().div_euclid(SWEEP_MINUTES * 60_000)
 }
