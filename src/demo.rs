@@ -507,8 +507,9 @@ async fn care(
 }
 
 /// What a rotation's page has to show in the tour: someone's leave that meets their
-/// next shift (a collision warning), an open request for cover next week, and a fire
-/// drill held two months ago that not everyone took part in.
+/// next shift (a collision warning), an open request for cover next week, a fire drill
+/// held two months ago that not everyone took part in, and a newcomer with a buddy and
+/// a shadow shift planned.
 async fn demo_rotation_life(
     store: &Store,
     rotation: &aftercare_store::RotationWithMembers,
@@ -561,5 +562,20 @@ async fn demo_rotation_life(
             &ids[..ids.len().min(2)],
         )
         .await?;
+    // The rotation's last member is new to on call: the first is their buddy, and they
+    // shadow the next shift that is not their own.
+    if let (Some(&newcomer), Some(&buddy)) = (ids.last(), ids.first())
+        && newcomer != buddy
+    {
+        let marked = store
+            .add_newcomer(rotation.rotation.id, newcomer, buddy, Some(buddy))
+            .await?;
+        let k = (next..next + 3)
+            .find(|&k| person_of(k) != newcomer)
+            .unwrap_or(next);
+        store
+            .add_shadow_shift(marked.id, shift_of(k), shift_of(k + 1), Some(buddy))
+            .await?;
+    }
     Ok(())
 }

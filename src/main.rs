@@ -11,6 +11,7 @@ mod import;
 mod incident_cmd;
 mod lens_cmd;
 mod pages_cmd;
+mod practice_cmd;
 mod rotation_cmd;
 mod schedule_cmd;
 
@@ -175,6 +176,26 @@ enum Command {
     Holidays {
         #[command(subcommand)]
         command: holidays_cmd::HolidaysCommand,
+    },
+    /// People new to a rotation's on call: their buddies and shadow shifts.
+    Newcomer {
+        #[command(subcommand)]
+        command: practice_cmd::NewcomerCommand,
+    },
+    /// Fire drills: practice incidents for a rotation, and who took part.
+    Drill {
+        #[command(subcommand)]
+        command: practice_cmd::DrillCommand,
+    },
+    /// Shifts in the coming weeks that meet their person's time off, and who could cover.
+    Away {
+        #[command(flatten)]
+        db: Db,
+        /// The rotation's id.
+        #[arg(long)]
+        rotation: i64,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -716,6 +737,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Schedule { command } => schedule_cmd::run(command).await,
         Command::Holidays { command } => holidays_cmd::run(command).await,
+        Command::Newcomer { command } => practice_cmd::newcomer(command).await,
+        Command::Drill { command } => practice_cmd::drill(command).await,
+        Command::Away { db, rotation, json } => practice_cmd::away(db, rotation, json).await,
         // Both run before the runtime starts (see `main`).
         Command::Lens(_) | Command::Rotation { .. } => Ok(()),
     }

@@ -438,6 +438,25 @@ const ROWS: &[Row] = &[
     row("GET", "/api/v1/rotations/{id}/drills", TeamA),
     api(
         "POST",
+        "/api/v1/rotations/{id}/newcomers",
+        LeadOfA,
+        r#"{"person_id":{other},"buddy_id":{lead}}"#,
+    ),
+    row("GET", "/api/v1/rotations/{id}/newcomers", TeamA),
+    api(
+        "PATCH",
+        "/api/v1/newcomers/{id}",
+        LeadOfA,
+        r#"{"ready":true}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/newcomers/{id}/shadow-shifts",
+        LeadOfA,
+        r#"{"from":"2027-01-11T09:00"}"#,
+    ),
+    api(
+        "POST",
         "/api/v1/drills/{id}/held",
         LeadOfA,
         r#"{"participants":[{other}]}"#,
@@ -521,6 +540,20 @@ const ROWS: &[Row] = &[
     last(row("DELETE", "/api/v1/overrides/{id}", LeadOfA)),
     last(row("DELETE", "/api/v1/drills/{id}", LeadOfA)),
     last(form("POST", "/drills/{id}/delete", LeadOfA, "csrf={csrf}")),
+    last(row("DELETE", "/api/v1/shadow-shifts/{id}", LeadOfA)),
+    last(form(
+        "POST",
+        "/shadow-shifts/{id}/delete",
+        LeadOfA,
+        "csrf={csrf}",
+    )),
+    last(row("DELETE", "/api/v1/newcomers/{id}", LeadOfA)),
+    last(form(
+        "POST",
+        "/newcomers/{id}/delete",
+        LeadOfA,
+        "csrf={csrf}",
+    )),
     // Overrides go before their rotation (deleting it deletes them).
     last(form(
         "POST",
@@ -833,6 +866,24 @@ const ROWS: &[Row] = &[
         LeadOfA,
         "csrf={csrf}&participants={other}",
     ),
+    form(
+        "POST",
+        "/rotations/{id}/newcomers",
+        LeadOfA,
+        "csrf={csrf}&person_id={other}&buddy_id={lead}",
+    ),
+    form(
+        "POST",
+        "/newcomers/{id}/edit",
+        LeadOfA,
+        "csrf={csrf}&ready=yes",
+    ),
+    form(
+        "POST",
+        "/newcomers/{id}/shadow-shifts",
+        LeadOfA,
+        "csrf={csrf}&from=2027-01-11T09%3A00&until=",
+    ),
     row("GET", "/time-off", Owner),
     row("GET", "/feeds", Owner),
     form("POST", "/feeds", Owner, "csrf={csrf}&kind=person"),
@@ -1028,6 +1079,12 @@ struct World {
     override2: i64,
     /// Past fire drills of `rotation`: to record and to delete, by the API and the pages.
     drills: [i64; 4],
+    /// The lead of team A (a buddy in the newcomer rows).
+    lead: PersonId,
+    /// Newcomers to `rotation`: changed by the API, changed by the page, deleted by the
+    /// API, deleted by the page; the first's two shadow shifts, deleted by each.
+    newcomers: [i64; 4],
+    shadows: [i64; 2],
     /// The member's calendar feeds: one for the API's revoke row, one for the page's.
     feeds: [i64; 2],
     /// The member's time off: one for the API's rows, one for the page's delete.
@@ -1377,6 +1434,38 @@ async fn world(backend: Backend, caller: Caller) -> World {
             .id
             .0;
     }
+    let mut newcomers = [0; 4];
+    for (slot, (who, buddy)) in newcomers.iter_mut().zip([
+        (lead, other),
+        (subject, lead),
+        (other2, lead),
+        (member, lead),
+    ]) {
+        *slot = s
+            .add_newcomer(
+                aftercare_store::RotationId(rotation),
+                who,
+                buddy,
+                Some(lead),
+            )
+            .await
+            .unwrap()
+            .id
+            .0;
+    }
+    let mut shadows = [0; 2];
+    for (i, slot) in shadows.iter_mut().enumerate() {
+        *slot = s
+            .add_shadow_shift(
+                aftercare_store::NewcomerId(newcomers[0]),
+                1_800_000_000_000 + i as i64 * 86_400_000,
+                1_800_000_000_000 + (i as i64 + 1) * 86_400_000,
+                Some(lead),
+            )
+            .await
+            .unwrap()
+            .0;
+    }
     let mut feeds = [0; 2];
     for (i, slot) in feeds.iter_mut().enumerate() {
         *slot = s
@@ -1509,6 +1598,9 @@ async fn world(backend: Backend, caller: Caller) -> World {
         time_off,
         feeds,
         drills,
+        lead,
+        newcomers,
+        shadows,
         cookie,
         csrf,
         bearer,
@@ -1560,6 +1652,18 @@ impl World {
             self.override_id.to_string()
         } else if path == "/overrides/{id}/delete" {
             self.override2.to_string()
+        } else if method == "DELETE" && path == "/api/v1/newcomers/{id}" {
+            self.newcomers[2].to_string()
+        } else if path.starts_with("/api/v1/newcomers/") {
+            self.newcomers[0].to_string()
+        } else if path == "/newcomers/{id}/delete" {
+            self.newcomers[3].to_string()
+        } else if path.starts_with("/newcomers/") {
+            self.newcomers[1].to_string()
+        } else if path == "/api/v1/shadow-shifts/{id}" {
+            self.shadows[0].to_string()
+        } else if path == "/shadow-shifts/{id}/delete" {
+            self.shadows[1].to_string()
         } else if path == "/api/v1/drills/{id}/held" {
             self.drills[0].to_string()
         } else if path == "/api/v1/drills/{id}" {
@@ -1619,6 +1723,7 @@ impl World {
         let fill = |text: &str| {
             text.replace("{csrf}", &self.csrf)
                 .replace("{other}", &self.other.to_string())
+                .replace("{lead}", &self.lead.to_string())
                 .replace("{page}", &self.page.to_string())
                 .replace("{team}", &self.team_a.to_string())
                 .replace("{rotation}", &self.rotation.to_string())

@@ -17,6 +17,7 @@ mod incidents;
 mod ingest;
 mod lens_cli;
 mod limits;
+mod newcomers;
 mod notifications;
 #[path = "support/oidc_provider.rs"]
 mod oidc_provider;

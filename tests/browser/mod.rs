@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use crate::common::{TestApp, spawn_app};
 
 mod care;
+mod newcomers;
 mod numbers;
 mod rotations;
 mod schedules;

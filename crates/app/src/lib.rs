@@ -20,6 +20,7 @@ pub mod integrations;
 pub mod jobs;
 pub mod journal;
 pub mod mail;
+pub mod newcomers;
 pub mod notify;
 pub mod org;
 pub mod overview;

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use aftercare_rotation::instance::{Instance, Person, Rules, Shift, Span, WEIGHT_SCALE};
 use aftercare_rotation::{SolveOptions, Status, solve};
-use aftercare_store::{NewOverride, NewPlan, PersonId, PlanId, RotationId, Store, StoredPlan};
+use aftercare_store::{
+    NewOverride, NewPlan, NewShadowShift, PersonId, PlanId, RotationId, Store, StoredPlan,
+};
 
 use crate::error::{AppError, Result};
 use crate::incidents::ts as at;
@@ -55,6 +57,8 @@ pub struct ProposedShift {
     pub person: RotationMember,
     /// Whom the schedule has there now.
     pub now: Option<RotationMember>,
+    /// A newcomer who shadows this shift before carrying the pager themself.
+    pub shadow: Option<RotationMember>,
 }
 
 #[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
@@ -102,6 +106,9 @@ struct Body {
     shifts: Vec<(i64, i64, f64, i64)>,
     /// (person, before, after, shifts)
     loads: Vec<(i64, f64, f64, usize)>,
+    /// (start, end, newcomer) of each shadow shift planned; absent in older proposals.
+    #[serde(default)]
+    shadows: Vec<(i64, i64, i64)>,
 }
 
 /// The weight of `[start, end)`: its hours, night, weekend and public-holiday hours
@@ -213,6 +220,14 @@ pub async fn propose(
         .filter(|s| s.end == from && r.members.len() > 1)
         .map(|s| s.member);
     let first_end = turns[0].end;
+    // Newcomers who have not shadowed yet shadow first; the generator plans when.
+    let newcomers = crate::newcomers::facts(store, id, Timestamp::now()).await?;
+    let unshadowed = |p: &PersonId| {
+        newcomers
+            .get(p)
+            .is_some_and(|&(_, done)| done < crate::newcomers::SHADOW_BEFORE_PRIMARY)
+    };
+    let any_unshadowed = r.members.iter().any(unshadowed);
     let away = crate::time_off::unavailable(store, &r.members, from, to).await?;
     let milli = |x: f64| ((x * WEIGHT_SCALE as f64).round() as i64).clamp(0, 10 * WEIGHT_SCALE);
     let local = |t: Timestamp| {
@@ -254,13 +269,17 @@ pub async fn propose(
                 prior_milli: (prior.get(&p.0).copied().unwrap_or(0.0) * WEIGHT_SCALE as f64).round()
                     as i64,
                 capacity_pct: 100,
-                newcomer: false,
+                newcomer: unshadowed(p),
             })
             .collect(),
         rules: Rules {
             // Nobody carries two shifts in a row when anyone else can.
             min_rest_shifts: usize::from(r.members.len() > 1),
-            newcomer_shadow_shifts: 0,
+            newcomer_shadow_shifts: if any_unshadowed {
+                crate::newcomers::SHADOW_BEFORE_PRIMARY
+            } else {
+                0
+            },
         },
     };
     let solution = tokio::task::spawn_blocking(move || {
@@ -278,6 +297,19 @@ pub async fn propose(
         .assignments
         .iter()
         .filter_map(|a| Some((a.shift.as_str(), a.primary.parse::<i64>().ok()?)))
+        .collect();
+    let shadow_of: HashMap<&str, i64> = solution
+        .assignments
+        .iter()
+        .filter_map(|a| Some((a.shift.as_str(), a.shadow.as_deref()?.parse::<i64>().ok()?)))
+        .collect();
+    let shadows: Vec<(i64, i64, i64)> = turns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let who = shadow_of.get(format!("s{i}").as_str())?;
+            Some((t.start.as_millisecond(), t.end.as_millisecond(), *who))
+        })
         .collect();
     let shifts: Vec<(i64, i64, f64, i64)> = turns
         .iter()
@@ -318,6 +350,7 @@ pub async fn propose(
         reason: solution.reason.clone(),
         shifts,
         loads,
+        shadows,
     };
     let text = serde_json::to_string(&body).map_err(|e| AppError::Internal(e.to_string()))?;
     let stored = store
@@ -381,6 +414,11 @@ async fn view(store: &Store, p: &StoredPlan) -> Result<ProposalView> {
                 now: now_schedule
                     .on_call(at(start))
                     .map(|(m, _)| member(&names, PersonId(m))),
+                shadow: body
+                    .shadows
+                    .iter()
+                    .find(|&&(s, e, _)| s == start && e == end)
+                    .map(|&(_, _, who)| member(&names, PersonId(who))),
             })
             .collect(),
         proposed_by: p.created_by.map(|x| member(&names, x)),
@@ -459,7 +497,23 @@ pub async fn accept(store: &Store, actor: &Actor, id: PlanId) -> Result<Proposal
             }),
         }
     }
-    if !store.accept_plan(id, actor.person_id(), &overrides).await? {
+    // The shadow shifts it plans, for whoever is still new now.
+    let newcomers = crate::newcomers::facts(store, r.rotation.id, Timestamp::now()).await?;
+    let shadows: Vec<NewShadowShift> = body
+        .shadows
+        .iter()
+        .filter_map(|&(start, end, who)| {
+            Some(NewShadowShift {
+                newcomer_id: newcomers.get(&PersonId(who))?.0,
+                starts_at: start,
+                ends_at: end,
+            })
+        })
+        .collect();
+    if !store
+        .accept_plan(id, actor.person_id(), &overrides, &shadows)
+        .await?
+    {
         return Err(AppError::Conflict(format!(
             "proposal {id} was already decided"
         )));
@@ -470,7 +524,11 @@ pub async fn accept(store: &Store, actor: &Actor, id: PlanId) -> Result<Proposal
         "rotation.accept_proposal",
         Some(r.rotation.team_id),
         &r.rotation.name,
-        &format!("proposal {id}: {} overrides", overrides.len()),
+        &format!(
+            "proposal {id}: {} overrides, {} shadow shifts",
+            overrides.len(),
+            shadows.len()
+        ),
     )
     .await?;
     get(store, actor, id).await

@@ -613,16 +613,18 @@ pub async fn health(store: &Store, actor: &Actor, id: RotationId) -> Result<Rota
         .iter()
         .filter_map(|i| Timestamp::from_millisecond(i.started_at).ok())
         .collect();
-    // Each member's last fire drill of this rotation. Shadow shifts are not recorded
-    // yet: nobody counts as a newcomer.
+    // Each member's last fire drill of this rotation, and who is still new to it.
     let drilled: HashMap<PersonId, i64> = store.last_drills(id).await?.into_iter().collect();
+    let newcomers = crate::newcomers::facts(store, id, to).await?;
     let members: Vec<MemberFacts> = r
         .members
         .iter()
         .map(|p| MemberFacts {
             member: p.0,
-            newcomer: false,
-            shadow_shifts: 0,
+            newcomer: newcomers.contains_key(p),
+            shadow_shifts: newcomers
+                .get(p)
+                .map_or(0, |&(_, done)| u32::try_from(done).unwrap_or(u32::MAX)),
             last_fire_drill: drilled
                 .get(p)
                 .and_then(|&ms| Timestamp::from_millisecond(ms).ok()),

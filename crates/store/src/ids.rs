@@ -130,3 +130,11 @@ id_type!(
     /// Rest earned in one shift after bad nights.
     RestId
 );
+id_type!(
+    /// A person new to a rotation's on call, with their buddy.
+    NewcomerId
+);
+id_type!(
+    /// A span a newcomer shadows whoever is on call.
+    ShadowShiftId
+);

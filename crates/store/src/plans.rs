@@ -4,6 +4,7 @@
 //! what an earlier accepted plan put on the same span.
 
 use crate::ids::{PersonId, PlanId, RotationId};
+use crate::newcomers::NewShadowShift;
 use crate::{BeginWrite, NewOverride, Result, Store, StoreError, now_ms, with_pool};
 
 /// A proposal to store: the generator's document and the span it covers.
@@ -75,12 +76,14 @@ impl Store {
 
     /// Accepts a proposed plan and puts `overrides` on its rotation, in one transaction
     /// that only a still-proposed plan passes: the overrides an earlier plan put on
-    /// `[starts_at, ends_at)` go first. `false` (and nothing stored) if it was decided.
+    /// `[starts_at, ends_at)` go first; `shadows` are the newcomers' shadow shifts it
+    /// plans. `false` (and nothing stored) if it was decided.
     pub async fn accept_plan(
         &self,
         id: PlanId,
         by: Option<PersonId>,
         overrides: &[NewOverride],
+        shadows: &[NewShadowShift],
     ) -> Result<bool> {
         let now = now_ms();
         with_pool!(self, p => {
@@ -99,6 +102,11 @@ impl Store {
                 sqlx::query("INSERT INTO rotation_overrides (rotation_id, person_id, starts_at, ends_at, replaces_person_id, note, source, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'plan', $7, $8)")
                     .bind(rotation).bind(o.person_id).bind(o.starts_at).bind(o.ends_at)
                     .bind(o.replaces).bind(&o.note).bind(o.created_by).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            for s in shadows {
+                sqlx::query("INSERT INTO shadow_shifts (newcomer_id, starts_at, ends_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(s.newcomer_id).bind(s.starts_at).bind(s.ends_at).bind(by).bind(now)
                     .execute(&mut *tx).await?;
             }
             tx.commit().await?;

@@ -1254,3 +1254,7 @@ async fn lifecycle_of_teams_and_integrations(store: Store) {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action, "team.delete");
 }
+
+/// Newcomers to a rotation's on call and their shadow shifts, run the same way.
+#[path = "conformance/newcomers.rs"]
+mod newcomers;

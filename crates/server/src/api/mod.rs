@@ -11,6 +11,7 @@ mod incidents;
 mod integrations;
 mod lens;
 mod me;
+mod newcomers;
 mod notify;
 
 pub(crate) use notify::INBOX_LIMIT;
@@ -199,6 +200,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(drills::schedule, drills::list))
         .routes(routes!(drills::record))
         .routes(routes!(drills::delete))
+        .routes(routes!(newcomers::add, newcomers::list))
+        .routes(routes!(newcomers::change, newcomers::remove))
+        .routes(routes!(newcomers::add_shadow))
+        .routes(routes!(newcomers::remove_shadow))
         .routes(routes!(feeds::list, feeds::create))
         .routes(routes!(feeds::revoke))
         .routes(routes!(time_off::list, time_off::add))

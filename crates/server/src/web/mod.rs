@@ -13,6 +13,7 @@ mod incidents;
 mod integrations;
 mod lens;
 mod month;
+mod newcomers;
 mod org;
 mod pages;
 mod people;
@@ -186,6 +187,11 @@ pub fn routes() -> Routes {
         .route("/rotations/{id}/drills", post(drills::schedule))
         .route("/drills/{id}/held", post(drills::record))
         .route("/drills/{id}/delete", post(drills::delete))
+        .route("/rotations/{id}/newcomers", post(newcomers::mark))
+        .route("/newcomers/{id}/edit", post(newcomers::change))
+        .route("/newcomers/{id}/delete", post(newcomers::remove))
+        .route("/newcomers/{id}/shadow-shifts", post(newcomers::add_shadow))
+        .route("/shadow-shifts/{id}/delete", post(newcomers::remove_shadow))
         .route("/feeds", get(feeds::feeds_page).post(feeds::create))
         .route("/feeds/{id}/delete", post(feeds::delete))
         .route("/ical/{token}", get(feeds::calendar))

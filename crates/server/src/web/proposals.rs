@@ -22,6 +22,8 @@ struct ShiftLine {
     start: String,
     end: String,
     who: String,
+    /// A newcomer shadowing the shift, or empty.
+    shadow: String,
     now: String,
     weight: f64,
 }
@@ -61,6 +63,11 @@ pub(super) async fn proposal_page(
             start: when(s.start, &zone),
             end: when(s.end, &zone),
             who: s.person.name.clone(),
+            shadow: s
+                .shadow
+                .as_ref()
+                .map(|n| n.name.clone())
+                .unwrap_or_default(),
             now: s.now.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
             weight: s.weight,
         })

@@ -29,7 +29,7 @@ struct MemberChoice {
 
 /// What the create form held, kept when it is refused so nothing typed is lost.
 #[derive(Default)]
-struct Draft {
+pub(super) struct Draft {
     name: String,
     time_zone: String,
     start: String,
@@ -243,7 +243,7 @@ struct OverrideRow {
 /// The two forms on the page that can be refused: asking for cover and adding an
 /// override. What was typed is kept, and the refusal shown beside the form.
 #[derive(Default)]
-struct CoverDraft {
+pub(super) struct CoverDraft {
     start: String,
     end: String,
     note: String,
@@ -285,6 +285,7 @@ struct RotationPage {
     /// The viewer's person id (0 for a caller who is nobody).
     me_id: i64,
     drills: Vec<DrillRow>,
+    newcomers: super::newcomers::Section,
     /// The edit form (leads): the rotation as it is, or as typed when refused; the
     /// team's people in the rotation's order first.
     edit: Draft,
@@ -347,7 +348,7 @@ fn local_field(t: Timestamp, zone: &str) -> String {
 }
 
 /// Which form a refusal belongs to.
-enum Refused {
+pub(super) enum Refused {
     None,
     Ask(CoverDraft, (String, String)),
     Add(CoverDraft, (String, String)),
@@ -355,9 +356,11 @@ enum Refused {
     Import(String, String, (String, String)),
     /// The edit form: what was typed, the members ticked.
     Edit(Draft, Vec<PersonId>, (String, String)),
+    /// One of the newcomers section's forms.
+    Newcomers(super::newcomers::Refusal),
 }
 
-async fn rotation_view(
+pub(super) async fn rotation_view(
     state: &AppState,
     v: &Actor,
     id: RotationId,
@@ -516,8 +519,13 @@ async fn rotation_view_from(
             .collect::<Vec<_>>(),
         None,
     );
+    let mut newcomers_refusal = None;
     let (ask, ask_error, add, add_error) = match refused_form {
         Refused::None => (default_ask(), None, CoverDraft::default(), None),
+        Refused::Newcomers(r) => {
+            newcomers_refusal = Some(r);
+            (default_ask(), None, CoverDraft::default(), None)
+        }
         Refused::Ask(d, e) => (d, Some(e), CoverDraft::default(), None),
         Refused::Add(d, e) => (default_ask(), None, d, Some(e)),
         Refused::Import(text, schedule, e) => {
@@ -530,6 +538,7 @@ async fn rotation_view_from(
         }
     };
     let status = if ask_error.is_some()
+        || newcomers_refusal.is_some()
         || add_error.is_some()
         || import.2.is_some()
         || edit.2.is_some()
@@ -629,6 +638,9 @@ async fn rotation_view_from(
             .collect();
     let calendar = super::month::build(&viewer_zone, first, &stretches, &away, &marks);
     let calendars = aftercare_app::holidays::list(&state.store, v).await?;
+    let newcomers =
+        super::newcomers::section(state, v, id, &zone, &rotation.members, newcomers_refusal)
+            .await?;
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
@@ -656,6 +668,7 @@ async fn rotation_view_from(
         collisions,
         me_id: me.map_or(0, |p| p.0),
         drills,
+        newcomers,
         edit: edit.0,
         edit_members,
         edit_error: edit.2,
