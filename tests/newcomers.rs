@@ -2,8 +2,9 @@
 //! rotation as new with a buddy; rotation health names them until a shadow shift is
 //! over; bad input names its field and stores nothing; a proposal keeps an unshadowed
 //! newcomer off the pager until they have shadowed, and accepting it plans that shadow
-//! shift; a lead says when they are ready; the team sees it all and only leads change it;
-//! and the command line does the same through the same use-cases.
+//! shift; the newcomer's calendar feed shows their shadow shifts; a lead says when they
+//! are ready; the team sees it all and only leads change it; and the command line does
+//! the same through the same use-cases.
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
@@ -212,6 +213,32 @@ async fn a_newcomer_shadows_before_carrying_the_pager(backend: Backend) {
             .map(Vec::len),
         Some(2)
     );
+    // Her own calendar feed shows her shadow shifts beside her shifts.
+    let (status, feed) = call(
+        &app,
+        "POST",
+        &nia_t,
+        "/api/v1/me/feeds",
+        Some(json!({"kind": "person"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{feed}");
+    let ics = app
+        .client
+        .get(app.url(feed["path"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        ics.matches("SUMMARY:Shadowing - Nia New").count(),
+        2,
+        "{ics}"
+    );
+    let stamp = from_t.strftime("DTSTART:%Y%m%dT%H%M%SZ").to_string();
+    assert!(ics.contains(&stamp), "{ics}");
     // Shadowed: the finding is gone.
     let (_, h) = call(&app, "GET", &lead_t, &health, None).await;
     assert!(finding(&h, "newcomer.no_shadow_shifts").is_none(), "{h}");

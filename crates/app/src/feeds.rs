@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use aftercare_oncall::OnCallSpan;
-use aftercare_oncall::ical::{Attendee, feed};
+use aftercare_oncall::ical::{Attendee, Shadowing, feed_with};
 use aftercare_store::{
     FeedId, PersonId, RotationId, RotationWithMembers, Store, StoredFeed, TeamId,
 };
@@ -137,6 +137,10 @@ pub async fn revoke(store: &Store, actor: &Actor, id: FeedId) -> Result<()> {
     Ok(())
 }
 
+fn sees_rotation(rotations: &[RotationWithMembers], id: RotationId) -> bool {
+    rotations.iter().any(|r| r.rotation.id == id)
+}
+
 /// The calendar behind a secret, or `None` (an unknown or revoked secret, or one whose
 /// maker no longer sees what it shows: all look alike from outside).
 pub async fn calendar(store: &Store, secret: &str) -> Result<Option<String>> {
@@ -209,6 +213,43 @@ pub async fn calendar(store: &Store, secret: &str) -> Result<Option<String>> {
         }
     }
     let spans = merged;
+    // Newcomers' shadow shifts: one's own in a person's feed, the rotations' in the others.
+    let mut shadows: Vec<Shadowing> = Vec::new();
+    let stored = if f.kind == "person" {
+        store
+            .person_shadow_shifts(maker.id, from.as_millisecond(), to.as_millisecond())
+            .await?
+            .into_iter()
+            .filter(|s| sees_rotation(&rotations, s.rotation_id))
+            .collect()
+    } else {
+        let mut all = Vec::new();
+        for r in &rotations {
+            all.extend(
+                store
+                    .rotation_shadow_shifts(r.rotation.id)
+                    .await?
+                    .into_iter()
+                    .filter(|s| {
+                        s.ends_at > from.as_millisecond() && s.starts_at < to.as_millisecond()
+                    }),
+            );
+        }
+        all
+    };
+    for s in stored {
+        if let (Ok(start), Ok(end)) = (
+            Timestamp::from_millisecond(s.starts_at),
+            Timestamp::from_millisecond(s.ends_at),
+        ) {
+            shadows.push(Shadowing {
+                member: s.person_id.0,
+                start,
+                end,
+            });
+        }
+    }
+    shadows.sort_by_key(|s| (s.start, s.member));
     let people: HashMap<i64, (String, String)> = store
         .list_people()
         .await?
@@ -216,9 +257,10 @@ pub async fn calendar(store: &Store, secret: &str) -> Result<Option<String>> {
         .map(|p| (p.id.0, (p.name, p.email)))
         .collect();
     let name = subject_name(store, &f).await?;
-    Ok(Some(feed(
+    Ok(Some(feed_with(
         &format!("Aftercare: {name}"),
         &spans,
+        &shadows,
         |m| {
             people.get(&m).map(|(n, e)| Attendee {
                 name: n.as_str(),

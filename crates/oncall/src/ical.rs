@@ -59,11 +59,31 @@ fn fold(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
+/// A newcomer's shadow shift: they follow whoever is on call, without being paged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shadowing {
+    pub member: Member,
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
 /// The feed of `spans` for a calendar called `calendar`; `who` names each member (a member
 /// it does not know is shown as "on call"). `now` is the feed's `DTSTAMP`.
 pub fn feed<'a>(
     calendar: &str,
     spans: &[OnCallSpan],
+    who: impl Fn(Member) -> Option<Attendee<'a>>,
+    now: Timestamp,
+) -> String {
+    feed_with(calendar, spans, &[], who, now)
+}
+
+/// [`feed`], with newcomers' shadow shifts as events of their own ("Shadowing - …"), so
+/// that the on-call events alone still cover the schedule without overlaps.
+pub fn feed_with<'a>(
+    calendar: &str,
+    spans: &[OnCallSpan],
+    shadows: &[Shadowing],
     who: impl Fn(Member) -> Option<Attendee<'a>>,
     now: Timestamp,
 ) -> String {
@@ -90,6 +110,30 @@ pub fn feed<'a>(
         line(format!("DTEND:{}", stamp(s.end)));
         line(format!(
             "SUMMARY:On call - {} - {}",
+            text(name),
+            text(calendar)
+        ));
+        line("TRANSP:OPAQUE".into());
+        if let Some(p) = &person {
+            line(format!("ATTENDEE;CN={}:mailto:{}", param(p.name), p.email));
+        }
+        line("END:VEVENT".into());
+    }
+    for s in shadows {
+        let person = who(s.member);
+        let name = person.as_ref().map_or("a newcomer", |p| p.name);
+        line("BEGIN:VEVENT".into());
+        line(format!(
+            "UID:shadow-{}-{}-{}@aftercare",
+            s.member,
+            s.start.as_second(),
+            s.end.as_second()
+        ));
+        line(format!("DTSTAMP:{}", stamp(now)));
+        line(format!("DTSTART:{}", stamp(s.start)));
+        line(format!("DTEND:{}", stamp(s.end)));
+        line(format!(
+            "SUMMARY:Shadowing - {} - {}",
             text(name),
             text(calendar)
         ));
