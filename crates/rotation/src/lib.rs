@@ -17,6 +17,7 @@ pub mod check;
 mod exact;
 mod feasibility;
 pub mod instance;
+mod lns;
 mod model;
 mod search;
 pub mod solution;
@@ -30,6 +31,7 @@ pub use crate::instance::{
 pub use crate::solution::{Assignment, PersonLoad, SOLUTION_FORMAT, Solution, Status};
 
 use crate::exact::Exact;
+use crate::lns::LnsBudget;
 use crate::model::Model;
 use crate::search::{Budget, Rng, State, anneal, repair};
 use crate::solution::{person_loads, round6};
@@ -215,6 +217,36 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
             best = found;
         }
     }
+    // 3. Re-solve groups of people exactly, then anneal from there, while that keeps helping.
+    for _ in 0..LNS_CYCLES {
+        if best.spread <= bound + EPS || out_of_time() {
+            break;
+        }
+        let mut prim = best.prim.clone();
+        let spread = lns::improve(
+            &m,
+            &mut prim,
+            &best.shadow,
+            &mut rng,
+            &LnsBudget {
+                rounds: 4_000 + 40 * np,
+                stall: 400 + 20 * np,
+                nodes: 100_000,
+                floor: bound,
+                out_of_time: &out_of_time,
+            },
+        );
+        if spread >= best.spread - EPS {
+            break;
+        }
+        best.prim = prim;
+        best.spread = spread;
+        s.restore(&best.prim, &best.shadow);
+        let (found, _) = anneal(&mut s, &mut rng, &quick, step, cycle, None);
+        if found.spread < best.spread - EPS {
+            best = found;
+        }
+    }
     let mut bound = bound;
     if best.spread > bound + EPS && m.n <= EXACT_MAX_SHIFTS && !out_of_time() {
         match exact::exact(&m, Some(best.spread), bound, EXACT_NODES, &out_of_time) {
@@ -237,6 +269,9 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
     }
     finish(inst, &m, &best.prim, &best.shadow, bound)
 }
+
+/// Rounds of large-neighbourhood search and annealing after the annealing alone has stalled.
+const LNS_CYCLES: usize = 6;
 
 /// Instances up to this many shifts get the exhaustive search when the local search cannot settle them.
 const EXACT_MAX_SHIFTS: usize = 60;
