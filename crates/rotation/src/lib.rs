@@ -231,7 +231,7 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Solution {
             &LnsBudget {
                 rounds: 4_000 + 40 * np,
                 stall: 400 + 20 * np,
-                nodes: 100_000,
+                nodes: 50_000,
                 floor: bound,
                 out_of_time: &out_of_time,
             },

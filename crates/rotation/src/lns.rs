@@ -207,7 +207,7 @@ pub(crate) fn improve(
                 }
             }
         }
-        let size = (people.len() + 1 + rng.below(2)).min(free.len());
+        let size = (people.len() + 1 + rng.below(3)).min(free.len());
         while people.len() < size {
             let p = free[rng.below(free.len())];
             if !people.contains(&p) {

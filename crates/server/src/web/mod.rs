@@ -4,6 +4,7 @@
 mod account;
 mod calendar;
 mod care;
+mod cover;
 mod drills;
 mod feeds;
 mod forms;
@@ -174,9 +175,9 @@ pub fn routes() -> Routes {
         .route("/rotations/{id}", get(rotations::rotation_page))
         .route("/rotations/{id}/delete", post(rotations::delete))
         .route("/rotations/{id}/edit", post(rotations::edit))
-        .route("/rotations/{id}/cover", post(rotations::ask_cover))
-        .route("/rotations/{id}/overrides", post(rotations::add_override))
-        .route("/rotations/{id}/import", post(rotations::import_ical))
+        .route("/rotations/{id}/cover", post(cover::ask_cover))
+        .route("/rotations/{id}/overrides", post(cover::add_override))
+        .route("/rotations/{id}/import", post(cover::import_ical))
         .route("/rotations/{id}/proposals", post(proposals::propose))
         .route("/proposals/{id}", get(proposals::proposal_page))
         .route(
@@ -197,12 +198,9 @@ pub fn routes() -> Routes {
         .route("/ical/{token}", get(feeds::calendar))
         .route("/proposals/{id}/accept", post(proposals::accept))
         .route("/proposals/{id}/discard", post(proposals::discard))
-        .route("/cover-requests/{id}/take", post(rotations::take_cover))
-        .route(
-            "/cover-requests/{id}/withdraw",
-            post(rotations::withdraw_cover),
-        )
-        .route("/overrides/{id}/delete", post(rotations::delete_override))
+        .route("/cover-requests/{id}/take", post(cover::take_cover))
+        .route("/cover-requests/{id}/withdraw", post(cover::withdraw_cover))
+        .route("/overrides/{id}/delete", post(cover::delete_override))
         .route(
             "/integrations",
             get(integrations::integrations_page).post(integrations::integrations_submit),
