@@ -746,6 +746,23 @@ const SLOPPY_TERMS: &Words = words![
     "comparisons",
     "equality",
 ];
+/// Slips a thing can be easy to make: "easy to miss", "easy for maintainers to overlook".
+const SLIP_VERBS: &Words = words![
+    "miss",
+    "overlook",
+    "forget",
+    "skip",
+    "confuse",
+    "misread",
+    "mistype",
+    "mix",
+    "lose",
+    "misconfigure",
+    "misunderstand",
+    "get",
+    "break",
+    "trip",
+];
 const MINIMIZING_ADJ: &Words = words![
     "obvious",
     "clear",
@@ -1991,6 +2008,10 @@ impl<'a> Sentence<'a> {
             "minimise",
             "minimizes",
             "minimises",
+            "minimizing",
+            "minimising",
+            "mitigating",
+            "eliminating",
             "guard",
             "guards",
             "protect",
@@ -2062,6 +2083,14 @@ impl<'a> Sentence<'a> {
         if self.has_between(a, i, PREVENT) {
             return true;
         }
+        // "reduces the risk of data loss through malice or operator error": the clause reaches
+        // back over a coordinated noun to the measure that guards against both.
+        if a > 0 && in_list(self.w(a - 1), words!["or", "and"]) {
+            let b = self.left_clause_start(a - 1).max(i.saturating_sub(14));
+            if self.has_between(b, a - 1, PREVENT) {
+                return true;
+            }
+        }
         // "... so that human error in typing it is caught early".
         let caught_after = (i + 1..(i + 8).min(self.n())).any(|k| {
             self.any(k, BE)
@@ -2109,12 +2138,26 @@ impl<'a> Sentence<'a> {
             "fixes",
             "fixed",
             "fixing",
+            "rectify",
+            "rectifies",
+            "rectified",
+            "rectifying",
             "corrects",
             "corrected",
             "correcting",
         ];
+        // "correct" as the verb ("- Correct typo in ...", "we correct typos"), not "the correct
+        // namespace".
+        let correct_verb = |k: usize| {
+            self.w(k) == "correct"
+                && (k == 0
+                    || self.punct(k - 1)
+                    || in_list(self.w(k - 1), words!["to", "we", "i", "please", "and"]))
+        };
         (a.max(i.saturating_sub(8))..i).any(|k| {
-            self.any(k, REPAIR) || (self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
+            self.any(k, REPAIR)
+                || correct_verb(k)
+                || (self.any(k, HANDLE) && self.subject(k).who == Who::Thing)
         }) || ((i.saturating_sub(3)..i).any(|k| self.w(k) == "as")
             && (i.saturating_sub(8)..i).any(|k| {
                 self.any(
@@ -2443,7 +2486,11 @@ impl<'a> Sentence<'a> {
             if let Some(len) = kind_len
                 && self.any(i + len, ERR)
             {
-                if !self.preventive(i) && !self.negated_mention(i, i + len + 1) {
+                // "the copy/paste error message": a message the software shows.
+                if !self.preventive(i)
+                    && !self.negated_mention(i, i + len + 1)
+                    && !self.any(i + len + 1, COMPOUND)
+                {
                     self.push(Rule::HumanError, i, i + len + 1);
                 }
                 continue;
@@ -2601,7 +2648,58 @@ impl<'a> Sentence<'a> {
                 && !self.any(i.wrapping_sub(1), DETERMINERS)
                 && (self.any(i + 1, DETERMINERS) || in_list(self.w(i + 1), words!["it", "them"]))
                 && self.subject(i).who == Who::Thing;
-            if slip && !verb && !in_list(self.wb(i, 1), WHO) {
+            // "feel safe making mistakes", "client libraries keep making the same mistakes",
+            // "even a careful registry could make a mistake": mistakes in general or as a
+            // possibility, in the present; not a slip that explains this incident ("made a
+            // typo").
+            // "can often lead to mistakes if not used with caution": what a design invites.
+            let generic = in_list(w, words!["mistake", "mistakes"])
+                && (i.saturating_sub(4)..i).any(|q| {
+                    in_list(
+                        self.w(q),
+                        words![
+                            "make",
+                            "makes",
+                            "lead",
+                            "leads",
+                            "invite",
+                            "invites",
+                            "encourage",
+                            "encourages",
+                            "cause",
+                            "causes"
+                        ],
+                    ) || (self.w(q) == "making" && w == "mistakes")
+                });
+            // "Let us know if we've made a mistake", "mistakes happen", "all moderation mistakes
+            // are harm done", "we will take ownership for our mistakes": a possibility, a
+            // general claim or a commitment, not a slip that explains this incident.
+            let generic = generic
+                || (in_list(w, words!["mistake", "mistakes"])
+                    && ((i.saturating_sub(8)..i)
+                        .any(|q| in_list(self.w(q), words!["if", "whether", "unless"]))
+                        || (w == "mistakes"
+                            && in_list(
+                                self.w(i + 1),
+                                words!["happen", "happens", "are", "will", "can", "do", "occur"],
+                            ))
+                        || (w == "mistakes" && in_list(self.wb(i, 1), words!["our", "my"]))));
+            // "typo corrections", "typo fixes": the slip names what is being repaired.
+            let compound = self.any(
+                i + 1,
+                words![
+                    "correction",
+                    "corrections",
+                    "fix",
+                    "fixes",
+                    "checker",
+                    "checkers",
+                    "check",
+                    "checks",
+                    "detection"
+                ],
+            );
+            if slip && !verb && !generic && !compound && !in_list(self.wb(i, 1), WHO) {
                 if !self.preventive(i) && !self.negated_mention(i, i + 1) && !self.quoted(i) {
                     self.push(Rule::HumanError, i, i + 1);
                 }
@@ -2619,7 +2717,11 @@ impl<'a> Sentence<'a> {
                     }
                     continue;
                 }
-                if in_list(prev, DETERMINERS) || self.quoted(i) {
+                // "requests coming from misconfigured instances": a state, after a preposition.
+                if in_list(prev, DETERMINERS)
+                    || self.any(i.wrapping_sub(1), PREPOSITIONS)
+                    || self.quoted(i)
+                {
                     continue;
                 }
                 let s = self.subject_of(i);
@@ -2632,6 +2734,41 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if in_list(w, SLIP_ADV) {
+                // "We cannot accidentally deploy an unsigned image": a slip denied or ruled out;
+                // "the previously incorrectly computed offset": a state, like "a misconfigured
+                // load balancer".
+                let mut d = i;
+                while d > 0 && self.skip_adv(d - 1) {
+                    d -= 1;
+                }
+                let ruled_out = (i.saturating_sub(3)..i).any(|q| self.any(q, NEGATORS));
+                let attributive = d > 0
+                    && self.any(d - 1, DETERMINERS)
+                    && is_participle(self.w(i + 1))
+                    && !self.punct(i + 2);
+                let guarded = {
+                    const GUARD: &Words = words![
+                        "prevent",
+                        "prevents",
+                        "preventing",
+                        "avoid",
+                        "avoids",
+                        "avoiding",
+                        "guard",
+                        "guards",
+                        "protect",
+                        "protects",
+                        "harder",
+                        "impossible",
+                        "risk",
+                    ];
+                    // Close by: "prevent anyone from accidentally deleting", not a mechanism
+                    // "designed to prevent X" that was then "mistakenly removed".
+                    self.has_between(self.left_clause_start(i).max(i.saturating_sub(4)), i, GUARD)
+                };
+                if ruled_out || attributive || guarded {
+                    continue;
+                }
                 // "We accidentally discovered a second bug": luck, not a slip.
                 if self.quoted(i)
                     || in_list(
@@ -2692,10 +2829,14 @@ impl<'a> Sentence<'a> {
                             ],
                         )
                 });
+                // "a fix in libuv that was mistakenly detecting epoll": ongoing behaviour, in the
+                // progressive, is a system's.
+                let progressive = self.any(i.wrapping_sub(1), BE) && is_activity(self.w(i + 1));
                 let fire = match s.who {
                     // "Some users accidentally deleted their projects, since the button sat
                     // next to Save": the service's users, in a description of its design.
                     Who::Person if self.end_users(s) => false,
+                    Who::Activity if progressive => false,
                     Who::Person | Who::Activity => true,
                     _ if by_defect || traffic => false,
                     // "..., accidentally overwriting X": a consequence, not an act.
@@ -2769,6 +2910,9 @@ impl<'a> Sentence<'a> {
                 "if" => self.conditional(i),
                 "had" if i == 0 || self.punct(i - 1) => self.inverted_conditional(i),
                 "failed" | "fail" | "fails" | "failing" if self.w(i + 1) == "to" => {
+                    if self.unrealised_lapse(i) {
+                        continue;
+                    }
                     let s = self.subject_of(i);
                     let mut v = i + 2;
                     while v < n && self.skip_adv(v) {
@@ -2825,7 +2969,24 @@ impl<'a> Sentence<'a> {
                         continue;
                     }
                     // "We overlooked nothing in the checklist".
-                    if in_list(self.w(i + 1), words!["nothing", "none"]) {
+                    if in_list(self.w(i + 1), words!["nothing", "none"]) || self.unrealised_lapse(i)
+                    {
+                        continue;
+                    }
+                    // "where `--allow-net` is intentionally omitted": a choice, not a lapse.
+                    if (i.saturating_sub(2)..i).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words![
+                                "intentionally",
+                                "deliberately",
+                                "purposely",
+                                "purposefully",
+                                "explicitly",
+                                "consciously"
+                            ],
+                        )
+                    }) {
                         continue;
                     }
                     let passive = self.any(i.wrapping_sub(1), BE);
@@ -2841,6 +3002,7 @@ impl<'a> Sentence<'a> {
                     if !(next == "to"
                         || next == "about"
                         || (next.ends_with("ing") && next.len() > 4))
+                        || self.unrealised_lapse(i)
                     {
                         continue;
                     }
@@ -2855,6 +3017,46 @@ impl<'a> Sentence<'a> {
             }
         }
         self.negated_despite();
+    }
+
+    /// A lapse verb in the present that no one has committed: a risk ("maintainers may
+    /// overlook the transfer", "you could fail to renew"), advice ("don't forget to set a
+    /// timeout") or a condition ("even if subscribers forget to remove old domains").
+    fn unrealised_lapse(&self, i: usize) -> bool {
+        const MAYBE: &Words = words![
+            "may", "might", "can", "could", "will", "'ll", "would", "must", "should", "shall",
+        ];
+        let w = self.w(i);
+        if !in_list(
+            w,
+            words![
+                "fail",
+                "fails",
+                "forget",
+                "forgets",
+                "overlook",
+                "overlooks",
+                "neglect",
+                "neglects"
+            ],
+        ) {
+            return false;
+        }
+        let a = self.left_clause_start(i).max(i.saturating_sub(6));
+        let before = |q: usize| self.w(q);
+        let modal = (i.saturating_sub(4)..i).any(|q| self.any(q, MAYBE))
+            && !(i.saturating_sub(4)..i).any(|q| before(q) == "have");
+        let imperative = (i.saturating_sub(2)..i).any(|q| {
+            in_list(before(q), words!["don't", "never", "dont"])
+                || (before(q) == "do" && before(q + 1) == "not")
+        });
+        let condition = (a.saturating_sub(3)..i).any(|q| {
+            in_list(
+                before(q),
+                words!["if", "unless", "when", "whenever", "once"],
+            )
+        });
+        modal || imperative || condition
     }
 
     /// "came down to someone forgetting": the slip is offered as the explanation.
@@ -2945,8 +3147,18 @@ impl<'a> Sentence<'a> {
         const AUTOMATIC: &Words = words!["automatically", "itself", "themselves"];
         let n = self.n();
         let m = self.w(i);
-        // "What would have helped?" is the question the rule asks reviewers to put instead.
+        // "What would have helped?" is the question the rule asks reviewers to put instead;
+        // so is "Was there anything the team could have done if they had known ...?".
         if in_list(self.wb(i, 1), words!["what", "how"]) {
+            return;
+        }
+        let asks_options = (i.saturating_sub(8)..i).any(|k| {
+            in_list(self.w(k), words!["anything", "something"])
+                && k >= 2
+                && in_list(self.w(k - 2), words!["was", "is", "were", "are"])
+                && self.w(k - 1) == "there"
+        });
+        if asks_options {
             return;
         }
         let mut k = i + 1;
@@ -3074,6 +3286,9 @@ impl<'a> Sentence<'a> {
             if (anyone_could || nobody_would) && s.who == Who::Person {
                 return;
             }
+            if s.who == Who::Person && self.unjudged_person_modal(i, k, s, weighing) {
+                return;
+            }
             let fire = match s.who {
                 // "Users could have lost unsaved work": what the service's users risked.
                 Who::Person => !self.end_users(s),
@@ -3105,6 +3320,69 @@ impl<'a> Sentence<'a> {
                 }
             }
         }
+    }
+
+    /// A person's "would/could/might have" that judges no course of action: a wish ("we would
+    /// have liked the update sooner"), a guess about the reader ("you might have noticed"), a
+    /// denial or a debt ("we couldn't have known", "could not have done it without them"), a
+    /// superlative ("the most useful feedback we could have asked for"), or what the writers
+    /// would have done had someone else acted ("if the auditors had asked, we would have handed
+    /// them over": the condition is judged on its own).
+    fn unjudged_person_modal(&self, i: usize, k: usize, s: Subject, weighing: bool) -> bool {
+        const WISHES: &Words = words![
+            "liked",
+            "loved",
+            "preferred",
+            "wanted",
+            "wished",
+            "hoped",
+            "enjoyed",
+            "appreciated",
+            "welcomed",
+        ];
+        /// What only things do: "they could have occurred on any platform" ("they" being bugs).
+        const NON_AGENTIVE: &Words = words![
+            "occurred", "happened", "resulted", "arisen", "existed", "appeared", "emerged",
+            "surfaced", "recurred",
+        ];
+        let m = self.w(i);
+        let x = self.w(k);
+        if in_list(m, words!["would", "'d"]) && in_list(x, WISHES) {
+            return true;
+        }
+        if in_list(x, NON_AGENTIVE) {
+            return true;
+        }
+        // "more than I would have ever imagined", "than I could have hoped": a comparison.
+        if (i.saturating_sub(3)..i).any(|q| self.w(q) == "than") {
+            return true;
+        }
+        let has = |p: &str| s.span.is_some_and(|(a, e)| (a..e).any(|q| self.w(q) == p));
+        if in_list(m, words!["might", "may"]) && has("you") {
+            return true;
+        }
+        if weighing && !in_list(m, DEONTIC) {
+            return true;
+        }
+        if in_list(m, words!["could", "might"])
+            && let Some((a, e)) = s.span
+            && (a.saturating_sub(6)..e).any(|q| {
+                let w = self.w(q);
+                in_list(w, words!["most", "best", "least", "only"])
+                    || (w.len() > 5 && w.ends_with("est") && !w.ends_with("rest"))
+            })
+        {
+            return true;
+        }
+        if m == "would" {
+            let cond = (i.saturating_sub(24)..i).find(|&q| self.w(q) == "if");
+            if let Some(c) = cond
+                && (c + 1..i).any(|q| in_list(self.w(q), words!["had", "hadn't"]))
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// "easy for the on-call to ...": a singled-out person whose work is made to sound easy.
@@ -3142,6 +3420,16 @@ impl<'a> Sentence<'a> {
             return;
         }
         let mut p = h + 1;
+        // "If you had previously set X, please unset it": a state the reader may be in, told
+        // before an instruction, not a course of action that was not taken.
+        if (h + 1..(h + 3).min(self.n())).any(|k| {
+            in_list(
+                self.w(k),
+                words!["previously", "already", "ever", "earlier"],
+            )
+        }) {
+            return;
+        }
         while p < self.n() && self.skip_adv(p) {
             p += 1;
         }
@@ -3201,10 +3489,35 @@ impl<'a> Sentence<'a> {
         const KNEW: &Words = words!["aware", "knew", "known", "knowing", "warned"];
         const LAPSE: &Words = words!["lapse", "expire", "slide", "slip", "rot", "linger"];
         let n = self.n();
-        let aware = |k: usize| self.any(k, AWARE);
-        // Inaction at `g`: its length, and whether it names its own (human) subject.
+        // "**WARNING**: ..." labels a note; it says nothing of what anyone knew.
+        let aware = |k: usize| {
+            self.any(k, AWARE)
+                && !(k + 1..(k + 4).min(n))
+                    .take_while(|&q| self.punct(q))
+                    .any(|q| self.w(q) == ":")
+        };
+        // Inaction at `g`: its length, and whether it names its own (human) subject. Not knowing
+        // ("didn't know anyone who ...") is a gap in knowledge, not something left undone.
         let inaction = |g: usize| -> Option<(usize, bool)> {
             let w = self.w(g);
+            let knowing_next = |k: usize| {
+                in_list(
+                    self.w(k),
+                    words![
+                        "know",
+                        "understand",
+                        "realise",
+                        "realize",
+                        "imagine",
+                        "expect"
+                    ],
+                )
+            };
+            if (w == "didn't" || w == "never") && knowing_next(g + 1)
+                || (w == "did" && self.w(g + 1) == "not" && knowing_next(g + 2))
+            {
+                return None;
+            }
             if w == "didn't" || w == "never" {
                 Some((2, false))
             } else if w == "did" && self.w(g + 1) == "not" {
@@ -3390,6 +3703,27 @@ impl<'a> Sentence<'a> {
                 if w.starts_with("slopp") && self.any(i + 1, SLOPPY_TERMS) {
                     continue;
                 }
+                // "TERM=dumb", "dumb terminals", "a dumb pipe": terms of art for devices.
+                if w == "dumb"
+                    && (self.wb(i, 1) == "="
+                        || self.any(
+                            i + 1,
+                            words![
+                                "terminal",
+                                "terminals",
+                                "pipe",
+                                "pipes",
+                                "client",
+                                "clients",
+                                "device",
+                                "devices",
+                                "switch",
+                                "switches"
+                            ],
+                        ))
+                {
+                    continue;
+                }
                 if !self.quoted(i) && !self.negated_mention(i, i + 1) && !self.nobody_before(i) {
                     self.push(Rule::Judgement, i, i + 1);
                     let s = self.subject(i);
@@ -3414,7 +3748,14 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if w == "more" && self.any(i + 1, QUALITY_ADV) {
-                self.push(Rule::Judgement, i, i + 2);
+                // "changes are more carefully reviewed as they are pulled in": how a process
+                // treats things, in a passive; not a call for people to take more care.
+                let process = is_participle(self.w(i + 2))
+                    && (i.saturating_sub(2)..i).any(|k| self.any(k, BE))
+                    && self.subject(i.saturating_sub(1)).who == Who::Thing;
+                if !process {
+                    self.push(Rule::Judgement, i, i + 2);
+                }
                 continue;
             }
             if in_list(w, QUALITIES)
@@ -3469,7 +3810,9 @@ impl<'a> Sentence<'a> {
                     continue;
                 };
                 let s = self.subject(neg);
-                if s.who == Who::Person {
+                // "users who haven't properly activated their domain get a reminder": the
+                // service's users, in a description of how it behaves.
+                if s.who == Who::Person && !self.end_users(s) {
                     self.push(Rule::Judgement, neg, i + 1);
                     self.fault(s);
                 }
@@ -3718,7 +4061,14 @@ impl<'a> Sentence<'a> {
                 // "Simply reading the release notes would have revealed ...", "It would have
                 // taken two minutes to just read the diff": the easy step people did not take.
                 let before_gerund = is_activity(nx) && (i == 0 || self.punct(i - 1));
-                let split_infinitive = self.wb(i, 1) == "to";
+                // "cut down to just the two calls", "shortened to just “E5”": "to" is a
+                // preposition there and "just" means only.
+                let split_infinitive = self.wb(i, 1) == "to"
+                    && !self.any(i + 1, DETERMINERS)
+                    && !self.punct(i + 1)
+                    && !in_list(nx, QUOTES_OPEN)
+                    && !nx.starts_with(|c: char| c.is_ascii_digit() || c == '"')
+                    && !self.t.get(i + 1).is_some_and(|t| t.cap);
                 if (before_gerund || split_infinitive) && blame() {
                     self.push(Rule::Minimizing, i, i + 1);
                 }
@@ -3734,10 +4084,14 @@ impl<'a> Sentence<'a> {
                             words!["had", "needed", "has", "have", "need", "needs"],
                         )
                     });
+                // "All the on-call needed to do", not "all the time they need to set up ...".
                 if let Some(h) = who_end
                     && h > i + 1
                     && self.person_token(h - 1)
                     && self.w(h + 1) == "to"
+                    && (i + 1..h - 1).all(|k| {
+                        self.any(k, DETERMINERS) || self.person_token(k) || is_role(self.base(k))
+                    })
                 {
                     self.push(Rule::Minimizing, i, h + 2);
                     let s = self.np_in(i + 1, h);
@@ -3751,11 +4105,24 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
                 if self.w(i + 1) == "for" {
-                    // "trivial for the on-call to ...", "should be trivial for any engineer".
+                    // "trivial for the on-call to ...", "should be trivial for any engineer"; but
+                    // "easy for maintainers to miss" says the thing is a trap, not that the work
+                    // was easy.
                     let end = (i + 2..(i + 7).min(n))
                         .find(|&k| self.w(k) == "to" || self.punct(k))
                         .unwrap_or((i + 7).min(n));
-                    if (i + 2..end).any(|k| self.person_token(k)) {
+                    let trap = self.w(end) == "to" && self.any(end + 1, SLIP_VERBS);
+                    // "fleet makes it really easy for anyone to push code": a tool's doing.
+                    let made_easy = (i.saturating_sub(4)..i)
+                        .any(|k| in_list(self.w(k), words!["make", "makes", "made", "making"]));
+                    // "in a way that is easy for newcomers to ...": a design goal, in the present.
+                    // Likewise a plan: "it will be easy for us to add a region".
+                    let design = (in_list(self.wb(i, 1), words!["is", "are"])
+                        && in_list(self.wb(i, 2), words!["that", "which"]))
+                        || (self.wb(i, 1) == "be"
+                            && in_list(self.wb(i, 2), words!["will", "'ll", "would"]));
+                    let trap = trap || made_easy || design;
+                    if !trap && (i + 2..end).any(|k| self.person_token(k)) {
                         self.push(Rule::Minimizing, i, i + 1);
                     }
                     continue;
@@ -3790,7 +4157,11 @@ impl<'a> Sentence<'a> {
                 let know = (i + 1..(i + 9).min(n))
                     .take_while(|&k| !self.punct(k))
                     .find(|&k| in_list(self.w(k), words!["knows", "know"]));
+                // "everyone I know in operations": a relative clause, not what all know; "secure
+                // even if everyone knows how it works": a condition.
                 if let Some(k) = know
+                    && !in_list(self.wb(k, 1), words!["i", "we", "you", "they"])
+                    && !(i.saturating_sub(3)..i).any(|q| in_list(self.w(q), words!["if", "unless"]))
                     && !(i + 1..k).any(|j| self.any(j, NEGATORS))
                     && !self.negated_mention(i, i + 1)
                 {
@@ -4004,7 +4375,9 @@ impl<'a> Sentence<'a> {
         const PAST_AUX: &Words = words![
             "did", "didn't", "had", "hadn't", "were", "weren't", "was", "wasn't",
         ];
-        const POSSIBLE: &Words = words!["may", "might", "can", "could", "will", "'ll"];
+        const POSSIBLE: &Words = words![
+            "may", "might", "can", "could", "will", "'ll", "would", "should", "'d"
+        ];
         let n = self.n();
         for i in 0..n {
             let w = self.w(i);
@@ -4038,6 +4411,10 @@ impl<'a> Sentence<'a> {
             }
             let mut k = i + 1;
             let inverted = contracted || self.any(k, AUX);
+            // "Knowing why rarely changes what you do": "why" as a noun, its verb next.
+            if !inverted && self.skip_adv(k) && !self.person_token(k + 1) {
+                continue;
+            }
             let past = contracted || self.any(k, PAST_AUX);
             if self.any(k, AUX) {
                 k += 1;
@@ -4137,7 +4514,13 @@ impl<'a> Sentence<'a> {
                         break;
                     }
                     // "Why you may have received duplicate emails": an explanation to readers.
-                    if !inverted && self.any(j + 1, POSSIBLE) {
+                    if !inverted
+                        && self.any(j + 1, POSSIBLE)
+                        && !(self.w(j + 1) == "should" && self.w(j + 2) == "have")
+                    {
+                        break;
+                    }
+                    if !inverted && !self.why_clause_charges(j + 1) {
                         break;
                     }
                     self.push(Rule::WhyQuestion, i, j + 1);
@@ -4172,6 +4555,106 @@ impl<'a> Sentence<'a> {
                 self.push(Rule::WhyQuestion, i, i + 1);
             }
         }
+    }
+
+    /// An indirect "why" ("we need to ask why they skipped the canary") charges the person only
+    /// when a verb follows them that is not a habit or a motive in the present ("asked sponsors
+    /// why they renew"), nor what things did ("unclear why they resulted in a takedown"). A
+    /// heading or an elliptical question with no verb after the person ("## Why every
+    /// maintainer?", "Why only admins and not every user?") explains a policy to readers.
+    fn why_clause_charges(&self, v: usize) -> bool {
+        const NO_VERB: &Words = words![
+            "and", "or", "instead", "rather", "but", "not", "versus", "vs", "than"
+        ];
+        /// What a pronoun for things does: "why they resulted in ...".
+        const OUTCOME: &Words = words![
+            "result", "resulted", "results", "lead", "led", "leads", "happen", "happened",
+            "happens", "occur", "occurred", "occurs", "matter", "mattered", "matters", "expire",
+            "expired", "expires", "work", "worked", "works",
+        ];
+        /// Lapses, also in the present ("why they skip staging"): still a question of
+        /// justification.
+        const LAPSES: &Words = words![
+            "skip",
+            "skips",
+            "ignore",
+            "ignores",
+            "bypass",
+            "bypasses",
+            "forget",
+            "forgets",
+            "miss",
+            "misses",
+            "disable",
+            "disables",
+            "override",
+            "overrides",
+            "neglect",
+            "neglects",
+            "deploy",
+            "deploys",
+            "push",
+            "pushes",
+            "merge",
+            "merges",
+            "delete",
+            "deletes",
+            "restart",
+            "restarts",
+            "silence",
+            "silences",
+        ];
+        let n = self.n();
+        if v >= n || self.punct(v) || self.any(v, NO_VERB) {
+            return false;
+        }
+        let mut k = v;
+        while k < n && self.skip_adv(k) {
+            k += 1;
+        }
+        let verb = self.w(k);
+        if self.any(k, OUTCOME)
+            || (k > v && self.any(k, words!["did", "do", "does"]) && self.any(k + 1, OUTCOME))
+            || (in_list(verb, words!["did", "do", "does"]) && {
+                let mut q = k + 1;
+                while q < n && self.skip_adv(q) {
+                    q += 1;
+                }
+                self.any(q, OUTCOME)
+            })
+        {
+            return false;
+        }
+        // "why they chose to turn on CAA": the motive for a choice, unless what was chosen is a
+        // lapse ("why they decided to skip staging").
+        if in_list(
+            verb,
+            words![
+                "chose", "choose", "chooses", "decided", "decide", "decides", "opted"
+            ],
+        ) && self.w(k + 1) == "to"
+        {
+            return self.any(k + 2, LAPSES) || self.any(k + 2, NEGATORS);
+        }
+        /// Past forms the participle test does not know ("why the engineers ran ...").
+        const PAST: &Words = words![
+            "ran", "went", "took", "made", "gave", "left", "sent", "wrote", "broke", "chose",
+            "drove", "forgot", "froze", "got", "kept", "knew", "lost", "paid", "said", "saw",
+            "shut", "spent", "threw", "told", "tore", "began", "brought", "caught", "found",
+            "held", "thought", "overrode", "undid", "withdrew", "fell", "did", "let", "put", "set",
+            "cut", "hit", "quit", "shipped", "rolled", "pulled",
+        ];
+        // "why they are making that decision": the present, unless negated.
+        if in_list(verb, words!["is", "are", "am", "do", "does"]) {
+            return self.any(k + 1, NEGATORS) || self.any(k + 1, LAPSES);
+        }
+        // A present-tense habit or motive, not negated and no lapse: "why they give".
+        let past = is_participle(verb)
+            || self.any(k, PAST)
+            || self.any(k, AUX)
+            || verb.ends_with("n't")
+            || in_list(verb, words!["not", "never"]);
+        past || self.any(k, LAPSES)
     }
 
     fn hindsight(&self) {
@@ -4329,7 +4812,19 @@ impl<'a> Sentence<'a> {
                 w,
                 words!["predictably", "foreseeably", "unmistakably", "unmistakable"],
             ) {
-                if !not_before(i) && !self.negated_mention(i, i + 1) {
+                // "spreads more evenly and predictably": how something behaves (a manner
+                // adverb), not an outcome foreseen.
+                let prev = self.wb(i, 1);
+                let manner = in_list(
+                    prev,
+                    words![
+                        "more", "less", "most", "least", "very", "fairly", "quite", "so"
+                    ],
+                ) || (in_list(prev, words!["and", "or"])
+                    && i >= 2
+                    && is_adverb(self.w(i - 2))
+                    && w.ends_with("ly"));
+                if !manner && !not_before(i) && !self.negated_mention(i, i + 1) {
                     self.push(Rule::Hindsight, i, i + 1);
                 }
                 continue;
@@ -4495,11 +4990,30 @@ impl<'a> Sentence<'a> {
                         words!["was", "has", "is", "its", "this", "thus", "always"],
                     )
             };
+            // "Inevitably, with a change this large, some clients have problems": the first
+            // finite verb after it is in the present.
+            let present_later = || {
+                const NOW: &Words = words!["is", "are", "have", "has", "do", "does"];
+                (i + 1..(i + 16).min(n))
+                    .take_while(|&k| !in_list(self.w(k), words![".", ";", "?", "!"]))
+                    .find(|&k| {
+                        self.any(k, AUX)
+                            || is_participle(self.w(k))
+                            || in_list(self.w(k), words!["have", "has", "do", "does", "did", "had"])
+                    })
+                    .is_some_and(|k| self.any(k, NOW))
+            };
+            // "the inevitable solution is a one-off regular expression": a general claim.
+            let attributive_now = w == "inevitable"
+                && self.any(i.wrapping_sub(1), DETERMINERS)
+                && (i + 2..(i + 4).min(n)).any(|k| in_list(self.w(k), words!["is", "are"]));
             let general = ((w == "inevitable"
-                && in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"]))
+                && (in_list(self.wb(i, 1), words!["is", "are", "seems", "seem"])
+                    || attributive_now))
                 || (w == "inevitably"
                     && (present_verb(i + 1)
-                        || in_list(self.w(i + 1), words!["leads", "means", "comes", "grows"]))))
+                        || in_list(self.w(i + 1), words!["leads", "means", "comes", "grows"])
+                        || present_later())))
                 && !retrospect();
             // "Inevitably, some requests failed during the switchover, as expected": foreseen
             // and planned for, not certainty after the fact.
@@ -4614,8 +5128,33 @@ impl<'a> Sentence<'a> {
                             ],
                         ) || self.w(k).contains(':')
                     });
+                // "From looking at the audit trail, it was clear ...": read off the evidence;
+                // "... it was clear that small fixes would not be enough in the future": a lesson
+                // drawn for what comes next, not certainty about what came.
+                // Bounded look-arounds keep a run-on sentence linear.
+                let evidence = self.wb(i, 1) == "it"
+                    && (((2..24).contains(&i) && self.w(0) == "from")
+                        || (i.saturating_sub(24)..i).any(|k| {
+                            in_list(
+                                self.w(k),
+                                words![
+                                    "looking",
+                                    "reading",
+                                    "reviewing",
+                                    "examining",
+                                    "inspecting",
+                                    "analysing",
+                                    "analyzing",
+                                ],
+                            )
+                        }));
+                let lesson = (i + 2..(i + 30).min(n)).any(|k| {
+                    self.w(k) == "future" || (self.w(k) == "forward" && self.wb(k, 1) == "going")
+                });
                 if self.wb(i, 1) == "it"
                     && !dated
+                    && !evidence
+                    && !lesson
                     && in_list(adj, words!["clear", "obvious", "evident", "apparent"])
                     && (all_along
                         || !in_list(
@@ -4652,6 +5191,18 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             if w == "matter" && self.w(i + 1) == "of" && self.w(i + 2) == "time" {
+                // "only a matter of time before the disk filled" (but "the problem wasn't
+                // solved, but it was a matter of time": it needed time).
+                let foretold = in_list(self.w(i + 3), words!["before", "until", "till", "'til"])
+                    || (i.saturating_sub(3)..i).any(|k| {
+                        in_list(
+                            self.w(k),
+                            words!["only", "just", "always", "simply", "merely"],
+                        )
+                    });
+                if !foretold {
+                    continue;
+                }
                 self.push(Rule::Hindsight, i, i + 3);
                 continue;
             }
@@ -4998,7 +5549,38 @@ impl<'a> Sentence<'a> {
                                 "blame",
                             ],
                         );
-                    (!tool).then_some((i, i + 1))
+                    // "easy to blame the outage on the cloud provider": blame put on a thing.
+                    let on_thing = (i + 1..(i + 7).min(n))
+                        .take_while(|&k| !self.punct(k))
+                        .find(|&k| self.w(k) == "on")
+                        .is_some_and(|k| {
+                            let end = (k + 1..(k + 6).min(n))
+                                .take_while(|&q| !self.punct(q) && !self.any(q, CLAUSE_WORDS))
+                                .last()
+                                .map_or(k + 1, |q| q + 1);
+                            end > k + 1 && self.np_in(k + 1, end).who == Who::Thing
+                        });
+                    // "Some of the recent changes appear to be to blame": a thing's part in it.
+                    let thing_to_blame = self.wb(i, 1) == "to"
+                        && self.wb(i, 2) == "be"
+                        && (i.saturating_sub(6)..i.saturating_sub(2))
+                            .rev()
+                            .find(|&k| {
+                                !self.skippable(k)
+                                    && !self.any(
+                                        k,
+                                        words![
+                                            "to", "appear", "appears", "appeared", "seem", "seems",
+                                            "seemed"
+                                        ],
+                                    )
+                            })
+                            .is_some_and(|k| self.np(k + 1).who == Who::Thing);
+                    let thing_to_blame = thing_to_blame
+                        || (self.wb(i, 1) == "to"
+                            && self.any(i.wrapping_sub(2), BE)
+                            && self.subject(i - 2).who == Who::Thing);
+                    (!tool && !on_thing && !thing_to_blame).then_some((i, i + 1))
                 }
                 "fault" => {
                     let p = self.wb(i, 1);
@@ -5037,7 +5619,25 @@ impl<'a> Sentence<'a> {
                         in_list(self.w(k), words!["held", "hold", "holds", "holding"])
                     }) =>
                 {
-                    Some((i, i + 1))
+                    // "We hold ourselves accountable for ...", "our users holding us
+                    // accountable": a commitment the writers make, not a sanction on anyone.
+                    let own = in_list(self.wb(i, 1), words!["ourselves", "myself"])
+                        || (self.wb(i, 1) == "us"
+                            && in_list(self.wb(i, 2), words!["hold", "holds", "holding"])
+                            && {
+                                let h = self.subject(i - 2);
+                                self.end_users(h)
+                                    || h.who == Who::Thing
+                                    || h.span.is_some_and(|(a, e)| {
+                                        (a..e).any(|q| {
+                                            in_list(
+                                                self.w(q),
+                                                words!["community", "users", "customers", "we"],
+                                            )
+                                        })
+                                    })
+                            });
+                    (!own).then_some((i, i + 1))
                 }
                 "account"
                     if self.wb(i, 1) == "to"
@@ -5052,7 +5652,8 @@ impl<'a> Sentence<'a> {
                 }
                 "accountable" => {
                     let held = (i.saturating_sub(4)..i)
-                        .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding"]));
+                        .any(|k| in_list(self.w(k), words!["held", "hold", "holds", "holding"]))
+                        && !in_list(self.wb(i, 1), words!["ourselves", "myself"]);
                     let who = self.wb(i, 1) == "is" && self.wb(i, 2) == "who";
                     (held || who).then_some((i, i + 1))
                 }
@@ -5076,10 +5677,20 @@ impl<'a> Sentence<'a> {
                             "wiping",
                         ],
                     );
+                    // "this"/"that" as a pronoun ("responsible for this"), not a determiner
+                    // ("responsible for this checklist").
+                    let harm_at = |k: usize| {
+                        (self.any(k, HARMS)
+                            && !(in_list(self.w(k), words!["this", "that"])
+                                && k + 1 < n
+                                && !self.punct(k + 1)
+                                && !self.any(k + 1, HARMS)
+                                && !self.any(k + 1, BAD_THINGS)))
+                            || self.any(k, BAD_THINGS)
+                    };
                     let for_harm = self.w(i + 1) == "for"
                         && (harm_gerund
-                            || ((i + 2..(i + 5).min(n))
-                                .any(|k| self.any(k, HARMS) || self.any(k, BAD_THINGS))
+                            || ((i + 2..(i + 5).min(n)).any(harm_at)
                                 && !is_activity(self.w(i + 2))));
                     let duty = self.w(i + 1) == "for" && !for_harm;
                     let who = (in_list(self.wb(i, 1), words!["is", "was", "are", "were"])
@@ -5142,8 +5753,17 @@ impl<'a> Sentence<'a> {
                 continue;
             };
             let (c, _) = self.clause(i);
-            let negated = (c.max(i.saturating_sub(12))..i)
-                .any(|k| self.any(k, NEGATORS) || self.any(k, words!["nobody", "none"]))
+            // "avoids blame for the outage", "without blaming anyone".
+            let negated = (c.max(i.saturating_sub(12))..i).any(|k| {
+                self.any(k, NEGATORS)
+                    || self.any(
+                        k,
+                        words!["nobody", "none", "avoid", "avoids", "avoided", "avoiding", "without"],
+                    )
+                    // "accountability rooted in relationship rather than punishment".
+                    || (self.w(k) == "rather" && self.w(k + 1) == "than")
+                    || (self.w(k) == "instead" && self.w(k + 1) == "of")
+            })
                 || self.w(i + 1).starts_with("less")
                 || self.quoted(i);
             if !negated {
@@ -5570,7 +6190,10 @@ impl<'a> Sentence<'a> {
                     a += 1;
                 }
                 // The phrase that follows: a singled-out person or their act.
+                // Not across punctuation: "triggered by `.inspect()` (Ruben B.)" credits the
+                // author of a changelog entry.
                 let e = (a..(a + 4).min(n))
+                    .take_while(|&j| !self.punct(j))
                     .find(|&j| self.handle(j) || self.name_token(j) || self.person_token(j));
                 if let Some(j) = e {
                     let s = self.np_in(a, j + 1);

@@ -63,6 +63,10 @@ fn human_error() {
             "Data was inadvertently exposed through a caching bug.",
             "Human error is a symptom, not a cause.",
             "The agent held its file handles and accidentally ignored the shutdown signals.",
+            "We cannot accidentally deploy an unsigned image: the admission controller rejects it.",
+            "Mistakes happen in any rota, and we fix them in the open.",
+            "Alerts from misconfigured exporters flooded the channel.",
+            "Write to us if you think our reviewers made a mistake.",
         ],
     );
 }
@@ -122,6 +126,14 @@ fn counterfactual() {
             "Any engineer could have made the same change.",
             "If the replicas had worked as designed, nobody would have noticed.",
             "Several widgets, including the status banner, failing to update was the first symptom.",
+            "We would have liked the status update to go out sooner.",
+            "You might have noticed the new banner on the status page.",
+            "The migration went better than we could have hoped.",
+            "Admins may overlook the second approval step.",
+            "Don't forget to pin the base image.",
+            "If you had previously pinned the agent, remove the pin after upgrading.",
+            "We could not have done it without the volunteers.",
+            "If the auditors had asked, we would have handed the logs over.",
         ],
     );
 }
@@ -144,6 +156,8 @@ fn judgement() {
             "We did not know that the flag also controlled the cache.",
             "Please be careful: the staging and production contexts look alike.",
             "Nobody was careless: the two buttons looked the same.",
+            "The console falls back to plain output on dumb terminals.",
+            "Backports are more carefully tested before they reach the stable channel.",
         ],
     );
 }
@@ -172,6 +186,10 @@ fn minimizing() {
             "If you were affected, you just need to re-run the export.",
             "We simply need to bump the version.",
             "Of course, any data written during the window was replicated.",
+            "The queue was renamed to just \"jobs\".",
+            "The setting is easy for admins to miss.",
+            "The new CLI makes it easy for support staff to replay a webhook.",
+            "Everyone I know in operations started on a help desk.",
         ],
     );
 }
@@ -227,6 +245,8 @@ fn why_question() {
             "Why did we lose the queue contents when the broker restarted?",
             "Why didn't we get an alert?",
             "Why didn't our alerting page anyone?",
+            "## Why every repository admin?",
+            "We asked our sponsors why they renew each year.",
         ],
     );
 }
@@ -261,6 +281,10 @@ fn hindsight() {
             "The failover was always going to take ten minutes.",
             "Anyone can see the status page.",
             "Failed submissions would have been apparent to users.",
+            "Jobs now start more evenly and predictably across the week.",
+            "From the load balancer logs it was clear that the traffic came from one client.",
+            "It was clear that the runbook would need a named owner going forward.",
+            "We thought the restart had failed, but it was a matter of time: the workers came back.",
         ],
     );
 }
@@ -285,6 +309,10 @@ fn punitive() {
             "Who is responsible for rotating the signing keys?",
             "A faulty disk was at fault, not the deploy.",
             "The new index gave the expected performance improvement on the read path.",
+            "We hold ourselves accountable for publishing the report within a week.",
+            "A new caching header turned out to be to blame for the stale pages.",
+            "The scribe is responsible for this timeline.",
+            "The policy aims for repair rather than punishment.",
         ],
     );
 }
