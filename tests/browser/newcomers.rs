@@ -1,7 +1,8 @@
 //! Newcomers in Chromium: a lead marks a member of a rotation as new with a buddy (a
 //! buddy who is the newcomer is refused beside the form), sees rotation health name
 //! them with its source, plans a shadow shift on a teammate's past shift and sees the
-//! finding go; the newcomer signs in and sees their buddy and their shadow shift.
+//! finding go; the newcomer signs in, sees on their own page first that they are new,
+//! with their buddy, and on the rotation page their shadow shift.
 
 use aftercare_store::{Backend, PersonId, Store, TeamRole};
 
@@ -131,7 +132,14 @@ async fn a_lead_gives_a_newcomer_a_buddy_and_a_shadow_shift_in_chromium() {
             // Nia sees herself, her buddy and her shadow shift; she changes nothing.
             c.delete_all_cookies().await.expect("sign out");
             log_in(&c, &base, "nia@example.org", "a long password").await;
-            c.goto(&format!("{base}/rotations/{rotation}")).await.expect("rotation page");
+            // Her own page, where she lands, says it first.
+            c.goto(&format!("{base}/me")).await.expect("own page");
+            let first = text(&c, ".new-to").await;
+            assert!(first.contains("new to on call in primary"), "{first}");
+            assert!(first.contains("your buddy is Ana Ahn"), "{first}");
+            assert!(first.contains("You have shadowed 1 shift"), "{first}");
+            check_accessible(&c).await;
+            find(&c, ".new-to a").await.click().await.expect("to the rotation");
             let mine = text(&c, "#newcomers article.newcomer").await;
             assert!(mine.contains("Nia New (you)") && mine.contains("Buddy: Ana Ahn"), "{mine}");
             assert!(mine.contains("1 shadow shift done"), "{mine}");

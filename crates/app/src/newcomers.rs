@@ -191,6 +191,44 @@ async fn check_buddy(
     }
 }
 
+/// One's own place as a newcomer in a rotation: shown to them first.
+#[derive(utoipa::ToSchema, Debug, Clone, Serialize)]
+pub struct OwnNewcomer {
+    pub rotation_id: RotationId,
+    pub rotation_name: String,
+    pub newcomer: NewcomerView,
+    /// The next shadow shift not over yet.
+    pub next_shadow: Option<ShadowShiftView>,
+}
+
+/// The rotations the actor is still new to (not yet ready), with their buddy and next
+/// shadow shift. Empty for a caller who is nobody.
+pub async fn own(store: &Store, actor: &Actor) -> Result<Vec<OwnNewcomer>> {
+    let Some(me) = actor.person_id() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for n in store.person_newcomers(me).await? {
+        if n.ready_at.is_some() {
+            continue;
+        }
+        let Ok(r) = visible(store, actor, n.rotation_id).await else {
+            continue;
+        };
+        let Some(view) = views(store, &r, &[n]).await?.pop() else {
+            continue;
+        };
+        let next_shadow = view.shadow_shifts.iter().find(|s| !s.done).cloned();
+        out.push(OwnNewcomer {
+            rotation_id: r.rotation.id,
+            rotation_name: r.rotation.name.clone(),
+            newcomer: view,
+            next_shadow,
+        });
+    }
+    Ok(out)
+}
+
 /// A rotation's newcomers, with their buddies and shadow shifts (its team and admins).
 pub async fn of_rotation(
     store: &Store,

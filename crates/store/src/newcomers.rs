@@ -79,6 +79,16 @@ impl Store {
         )
     }
 
+    /// The rotations `person` is marked as new to, ready or not.
+    pub async fn person_newcomers(&self, person: PersonId) -> Result<Vec<StoredNewcomer>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{NEWCOMER} WHERE person_id = $1 ORDER BY created_at, id"
+        ));
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, StoredNewcomer>(sql).bind(person).fetch_all(p).await)?,
+        )
+    }
+
     /// Sets a newcomer's buddy and when they were ready (`None`: still new). `false` if
     /// there is no such newcomer.
     pub async fn update_newcomer(

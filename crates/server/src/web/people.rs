@@ -141,6 +141,16 @@ struct PersonPage {
     zones: &'static [String],
     /// Their record in context over the period (seed 001's "batting average").
     record: aftercare_app::record::Record,
+    /// On one's own page: the rotations one is new to, with one's buddy and next shadow shift.
+    new_to: Vec<NewTo>,
+}
+
+struct NewTo {
+    rotation_id: aftercare_store::RotationId,
+    rotation: String,
+    buddy: String,
+    next_shadow: Option<String>,
+    shadowed: usize,
 }
 
 pub(super) async fn person_page(
@@ -284,6 +294,30 @@ async fn person_view(
     let can_invite = !settings.can_sign_in && settings.active && !v.is(id);
     let day_boxes = validate::working_day_boxes(&settings.working_days);
     let record = aftercare_app::record::record(&state.store, v, id, period).await?;
+    let zone = person.time_zone_name().to_string();
+    let new_to = if v.is(id) {
+        aftercare_app::newcomers::own(&state.store, v)
+            .await?
+            .into_iter()
+            .map(|o| NewTo {
+                rotation_id: o.rotation_id,
+                rotation: o.rotation_name,
+                buddy: o.newcomer.buddy.name,
+                shadowed: o.newcomer.shadowed,
+                next_shadow: o.next_shadow.map(|s| {
+                    format!(
+                        "{} to {}, following {}",
+                        super::rotations::when(s.start, &zone),
+                        super::rotations::when(s.end, &zone),
+                        s.shadowing
+                            .map_or_else(|| "whoever is on call".to_string(), |m| m.name)
+                    )
+                }),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut page = render(&PersonPage {
         csrf,
         nav_name,
@@ -302,6 +336,7 @@ async fn person_view(
         day_boxes,
         zones: validate::time_zone_names(),
         record,
+        new_to,
     });
     *page.status_mut() = status;
     Ok(page)
