@@ -95,45 +95,34 @@ pub fn feed_with<'a>(
     line("CALSCALE:GREGORIAN".into());
     line("METHOD:PUBLISH".into());
     line(format!("X-WR-CALNAME:{}", text(calendar)));
-    for s in spans {
-        let person = who(s.member);
-        let name = person.as_ref().map_or("on call", |p| p.name);
+    // One event per span: (UID prefix, summary's first words, name when `who` knows nobody).
+    let events = spans
+        .iter()
+        .map(|s| (s.member, s.start, s.end, "", "On call", "on call"))
+        .chain(shadows.iter().map(|s| {
+            (
+                s.member,
+                s.start,
+                s.end,
+                "shadow-",
+                "Shadowing",
+                "a newcomer",
+            )
+        }));
+    for (member, start, end, uid, what, nobody) in events {
+        let person = who(member);
+        let name = person.as_ref().map_or(nobody, |p| p.name);
         line("BEGIN:VEVENT".into());
         line(format!(
-            "UID:{}-{}-{}@aftercare",
-            s.member,
-            s.start.as_second(),
-            s.end.as_second()
+            "UID:{uid}{member}-{}-{}@aftercare",
+            start.as_second(),
+            end.as_second()
         ));
         line(format!("DTSTAMP:{}", stamp(now)));
-        line(format!("DTSTART:{}", stamp(s.start)));
-        line(format!("DTEND:{}", stamp(s.end)));
+        line(format!("DTSTART:{}", stamp(start)));
+        line(format!("DTEND:{}", stamp(end)));
         line(format!(
-            "SUMMARY:On call - {} - {}",
-            text(name),
-            text(calendar)
-        ));
-        line("TRANSP:OPAQUE".into());
-        if let Some(p) = &person {
-            line(format!("ATTENDEE;CN={}:mailto:{}", param(p.name), p.email));
-        }
-        line("END:VEVENT".into());
-    }
-    for s in shadows {
-        let person = who(s.member);
-        let name = person.as_ref().map_or("a newcomer", |p| p.name);
-        line("BEGIN:VEVENT".into());
-        line(format!(
-            "UID:shadow-{}-{}-{}@aftercare",
-            s.member,
-            s.start.as_second(),
-            s.end.as_second()
-        ));
-        line(format!("DTSTAMP:{}", stamp(now)));
-        line(format!("DTSTART:{}", stamp(s.start)));
-        line(format!("DTEND:{}", stamp(s.end)));
-        line(format!(
-            "SUMMARY:Shadowing - {} - {}",
+            "SUMMARY:{what} - {} - {}",
             text(name),
             text(calendar)
         ));

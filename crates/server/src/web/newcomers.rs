@@ -61,11 +61,10 @@ pub(crate) enum Refusal {
 pub(super) async fn section(
     state: &AppState,
     v: &Actor,
-    id: RotationId,
-    zone: &str,
-    members: &[aftercare_app::rotations::RotationMember],
+    rotation: &aftercare_app::rotations::RotationView,
     refusal: Option<Refusal>,
 ) -> Result<Section, AppError> {
+    let (id, zone, members) = (rotation.id, rotation.time_zone.as_str(), &rotation.members);
     let list = newcomers::of_rotation(&state.store, v, id).await?;
     let me = v.person_id();
     let (mark_error, shadow_error) = match refusal {
@@ -73,14 +72,7 @@ pub(super) async fn section(
         Some(Refusal::Mark(e)) => (Some(e), None),
         Some(Refusal::Shadow(n, e)) => (None, Some((n, e))),
     };
-    let team = {
-        let r = state
-            .store
-            .rotation(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("rotation {id}")))?;
-        state.store.team_members(r.rotation.team_id).await?
-    };
+    let team = state.store.team_members(rotation.team_id).await?;
     let candidates = members
         .iter()
         .filter(|m| !list.iter().any(|n| n.person.person_id == m.person_id))

@@ -636,9 +636,7 @@ async fn rotation_view_from(
             .collect();
     let calendar = super::month::build(&viewer_zone, first, &stretches, &away, &marks);
     let calendars = aftercare_app::holidays::list(&state.store, v).await?;
-    let newcomers =
-        super::newcomers::section(state, v, id, &zone, &rotation.members, newcomers_refusal)
-            .await?;
+    let newcomers = super::newcomers::section(state, v, &rotation, newcomers_refusal).await?;
     let (csrf, nav_name) = nav(v);
     let page = RotationPage {
         csrf,
